@@ -1,0 +1,5 @@
+// Placeholder until the passwd command is implemented (see the open issues).
+export async function run(_args: string[]): Promise<number> {
+  process.stderr.write('uci-fw4 passwd: not implemented yet\n');
+  return 1;
+}

@@ -1,0 +1,2 @@
+// Public API of uci-fw4. Each area re-exports its own public surface.
+export * from './uci/index.js';
