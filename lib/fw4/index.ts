@@ -1,0 +1,1 @@
+export * from './snapshot/index.js';
