@@ -1,0 +1,111 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { printCases, sharedAvailable, type PrintCase } from './kernel/cases.js';
+import { classifyFailure, type FailureKind } from './kernel/classify.js';
+import { describeGaps, probeKernelGaps, stripUnsupported, type KernelGaps } from './kernel/environment.js';
+import { creatableDevices, netnsUnavailable, nftCheck, vethAvailable } from './kernel/netns.js';
+
+const shared = sharedAvailable();
+const unavailable = shared ? netnsUnavailable() : null;
+
+// Verified here: fw4's own output of these cases is refused by the kernel, for these reasons.
+const FW4_REFUSED: Record<string, FailureKind[]> = {
+  '02_zones__06_family_selections': ['custom-helper'],
+  '02_zones__08_log_limit': ['port-mapping'],
+  '03_rules__11_log': ['port-mapping'],
+  '06_includes__01_nft_includes': ['missing-include'],
+  '06_includes__04_disabled_include': ['missing-include'],
+  '06_includes__05_automatic_includes': ['missing-include'],
+  'rules-100': ['port-mapping'],
+  'rules-1000': ['port-mapping'],
+};
+
+interface Outcome {
+  name: string;
+  accepted: boolean;
+  kinds: FailureKind[];
+  firstError: string;
+}
+
+function loadAll(cases: PrintCase[], gaps: KernelGaps, withDevices: boolean, render: (c: PrintCase) => string): Outcome[] {
+  return cases.map((c) => {
+    const { text } = stripUnsupported(render(c), gaps);
+    const verdict = nftCheck(text, withDevices ? creatableDevices(c.devices) : []);
+    return {
+      name: c.name,
+      accepted: verdict.accepted,
+      kinds: verdict.accepted ? [] : classifyFailure(verdict.errors, text),
+      firstError: verdict.errors.split('\n').find((l) => l.includes('Error:')) ?? '',
+    };
+  });
+}
+
+function report(title: string, outcomes: Outcome[], notes: string[]): void {
+  const accepted = outcomes.filter((o) => o.accepted).length;
+  const lines = [`${title}: the kernel accepts ${accepted}/${outcomes.length}`, ...notes.map((n) => `  note: ${n}`)];
+  for (const o of outcomes.filter((o) => !o.accepted)) lines.push(`  refused ${o.name} [${o.kinds.join(', ')}] ${o.firstError}`);
+  console.log(lines.join('\n'));
+}
+
+function refusedMap(outcomes: Outcome[]): Record<string, FailureKind[]> {
+  return Object.fromEntries(outcomes.filter((o) => !o.accepted).map((o) => [o.name, o.kinds]));
+}
+
+describe.skipIf(!shared)('kernel acceptance of rendered rulesets (needs ../shared)', () => {
+  describe.skipIf(unavailable !== null)(`in a fresh network namespace${unavailable ? ` (skipped: ${unavailable})` : ''}`, () => {
+    let cases: PrintCase[] = [];
+    let gaps: KernelGaps = { flowtables: false, rtspHelper: false };
+    let notes: string[] = [];
+    let veth = false;
+
+    beforeAll(() => {
+      cases = printCases();
+      gaps = probeKernelGaps();
+      veth = vethAvailable();
+      notes = [...describeGaps(gaps), veth ? 'veth devices created as the snapshot names them' : 'ip cannot create veth devices here: loaded without devices'];
+    });
+
+    it("fw4's own output (expected.nft): exactly the pinned cases are refused", () => {
+      const outcomes = loadAll(cases, gaps, veth, (c) => c.expected);
+      report("fw4's expected.nft", outcomes, notes);
+      expect(cases.length).toBe(34);
+      expect(refusedMap(outcomes)).toEqual(FW4_REFUSED);
+    });
+  });
+});
+
+describe('stripping what this kernel lacks', () => {
+  const ruleset = [
+    'table inet fw4 {',
+    '\tflowtable ft {',
+    '\t\thook ingress priority 0;',
+    '\t\tdevices = { "eth0" };',
+    '\t}',
+    '\tct helper ftp {',
+    '\t\ttype "ftp" protocol tcp;',
+    '\t}',
+    '\tct helper rtsp {',
+    '\t\ttype "rtsp" protocol tcp;',
+    '\t}',
+    '\tchain forward {',
+    '\t\tmeta l4proto { tcp, udp } flow offload @ft;',
+    '\t\tmeta l4proto tcp tcp dport 554 ct helper set "rtsp" comment "!fw4: RTSP connection tracking"',
+    '\t\tmeta l4proto tcp tcp dport 21 ct helper set "ftp" comment "!fw4: FTP"',
+    '\t}',
+    '}',
+  ].join('\n');
+
+  it('removes flowtable blocks and flow statements only when flowtables are missing', () => {
+    const { text, removed } = stripUnsupported(ruleset, { flowtables: true, rtspHelper: false });
+    expect(removed).toBe(2);
+    expect(text).not.toContain('flow');
+    expect(text).toContain('ct helper set "rtsp"');
+  });
+
+  it('removes the rtsp helper object and the rules that set it, nothing else', () => {
+    const { text, removed } = stripUnsupported(ruleset, { flowtables: false, rtspHelper: true });
+    expect(removed).toBe(2);
+    expect(text).not.toContain('rtsp');
+    expect(text).toContain('\tct helper ftp {\n\t\ttype "ftp" protocol tcp;\n\t}');
+    expect(text).toContain('flow offload @ft');
+  });
+});
