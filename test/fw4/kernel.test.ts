@@ -3,9 +3,12 @@ import { printCases, sharedAvailable, type PrintCase } from './kernel/cases.js';
 import { classifyFailure, type FailureKind } from './kernel/classify.js';
 import { describeGaps, probeKernelGaps, stripUnsupported, type KernelGaps } from './kernel/environment.js';
 import { creatableDevices, netnsUnavailable, nftCheck, vethAvailable } from './kernel/netns.js';
+import { ENVIRONMENTAL } from './kernel/classify.js';
+import { long, ruleset } from './verify/fixtures.js';
+import { findKernelRefusals, fixKernelRefusals, type RefusalKind } from '../../lib/fw4/verify/index.js';
 
 const shared = sharedAvailable();
-const unavailable = shared ? netnsUnavailable() : null;
+const unavailable = netnsUnavailable();
 
 // Verified here: fw4's own output of these cases is refused by the kernel, for these reasons.
 const FW4_REFUSED: Record<string, FailureKind[]> = {
@@ -70,7 +73,46 @@ describe.skipIf(!shared)('kernel acceptance of rendered rulesets (needs ../share
       expect(cases.length).toBe(34);
       expect(refusedMap(outcomes)).toEqual(FW4_REFUSED);
     });
+
+    it("fw4's own output with --fix: only the environmental refusals remain", () => {
+      const outcomes = loadAll(cases, gaps, veth, (c) => fixKernelRefusals(c.expected).text);
+      report("fw4's expected.nft after --fix", outcomes, notes);
+      const environmental = Object.entries(FW4_REFUSED).filter(([, kinds]) => kinds.every((k) => ENVIRONMENTAL.has(k)));
+      expect(refusedMap(outcomes)).toEqual(Object.fromEntries(environmental));
+    });
+
+    it('check finds a refusal in exactly the cases the kernel refuses for the ruleset itself', () => {
+      const found = cases.filter((c) => findKernelRefusals(c.expected).length > 0).map((c) => c.name);
+      const refused = Object.entries(FW4_REFUSED).filter(([, kinds]) => kinds.some((k) => !ENVIRONMENTAL.has(k)));
+      expect(found).toEqual(refused.map(([name]) => name));
+    });
   });
+});
+
+// One fw4-shaped line per refusal kind: the kernel refuses it with the words check reports,
+// and accepts what --fix makes of it.
+const NAT = 'type nat hook prerouting priority dstnat; policy accept;';
+const REFUSED_LINES: Record<RefusalKind, string[]> = {
+  'port-mapping-without-protocol': [NAT, 'meta nfproto ipv4 counter dnat 10.0.0.2:22 comment "!fw4: @redirect[0]"', 'meta nfproto ipv4 counter redirect to 8080 comment "!fw4: @redirect[1]"'],
+  'family-conflict': ['meta nfproto ipv4 oifname "eth1" ip6 daddr 2001:db8::/32 ct state invalid counter drop comment "!fw4: Prevent NAT leakage"'],
+  'empty-time-range': ['meta time "2021-05-01 00:00:00"-"2021-01-01 00:00:00" counter accept comment "!fw4: @rule[0]"'],
+  'comment-too-long': [`counter accept comment "!fw4: ${long(123)}"`],
+  'device-name-too-long': [`iifname { "eth0", "${long(16)}" } counter accept comment "!fw4: @rule[1]"`, `oifname != "${long(16)}" counter accept comment "!fw4: @rule[2]"`],
+};
+
+describe.skipIf(unavailable !== null)(`the kernel confirms each refusal check${unavailable ? ` (skipped: ${unavailable})` : ''}`, () => {
+  for (const [kind, lines] of Object.entries(REFUSED_LINES)) {
+    it(kind, () => {
+      const text = ruleset({ [kind === 'port-mapping-without-protocol' ? 'dstnat' : 'input']: lines });
+      const found = findKernelRefusals(text);
+      expect(found.map((r) => r.kind)).toEqual(lines.filter((l) => l !== NAT).map(() => kind));
+      const verdict = nftCheck(text);
+      expect(verdict.accepted).toBe(false);
+      for (const r of found) expect(verdict.errors).toContain(`ruleset:${r.line}:`);
+      for (const r of found) expect(verdict.errors).toContain(`Error: ${r.nft}`);
+      expect(nftCheck(fixKernelRefusals(text).text)).toEqual({ accepted: true, errors: '' });
+    });
+  }
 });
 
 describe('stripping what this kernel lacks', () => {
