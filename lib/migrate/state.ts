@@ -1,0 +1,78 @@
+// The migration state of a confdir lives in CONFDIR/.uci-fw4/: libuci lists only files whose
+// name has no dot and is not a dot-file (file.c, uci_list_configs), so `uci show`, `uci export`
+// and `uci commit` on the confdir never see it, and it travels with the configs (backups,
+// sysupgrade) so a rerun anywhere knows what was applied.
+//
+//   applied   one line per applied migration: `<id>\t<ISO 8601 time>\n`, in order of application
+//   lock      pid of the runner working on the confdir (absent when idle)
+//   journal   present only while a commit is being finished (see journal.ts)
+//   stage/    new file contents written before the journal
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const STATE_DIR = '.uci-fw4';
+export const APPLIED_FILE = `${STATE_DIR}/applied`;
+const LOCK_FILE = 'lock';
+
+/** A migration id: it is written to the applied record, one per line. */
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@+-]*$/;
+
+export interface AppliedRecord {
+  /** The record file's text ('' when absent). */
+  text: string;
+  ids: Set<string>;
+}
+
+export function readApplied(confdir: string): AppliedRecord {
+  let text = '';
+  try {
+    text = readFileSync(join(confdir, APPLIED_FILE), 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  const ids = new Set<string>();
+  for (const line of text.split('\n')) {
+    const id = line.split('\t', 1)[0]!;
+    if (id) ids.add(id);
+  }
+  return { text, ids };
+}
+
+export function appendApplied(record: AppliedRecord, ids: string[], now: Date): string {
+  return record.text + ids.map((id) => `${id}\t${now.toISOString()}\n`).join('');
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Takes the confdir's runner lock. A lock left by a dead process (a killed run) is taken over;
+ * one held by a live process is an error naming it.
+ */
+export function lockConfdir(confdir: string): () => void {
+  const dir = join(confdir, STATE_DIR);
+  const path = join(dir, LOCK_FILE);
+  mkdirSync(dir, { recursive: true });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(path, 'wx', 0o600);
+      writeSync(fd, `${process.pid}\n`);
+      closeSync(fd);
+      return () => rmSync(path, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const holder = Number.parseInt(readFileSync(path, 'utf8'), 10);
+      if (Number.isInteger(holder) && holder !== process.pid && isAlive(holder)) {
+        throw new Error(`confdir is locked by running process ${holder} (${path})`);
+      }
+      rmSync(path, { force: true });
+    }
+  }
+  throw new Error(`cannot take the lock ${path}`);
+}
