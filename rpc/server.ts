@@ -1,0 +1,234 @@
+// HTTP in front of the bus, as uhttpd's ubus handler (ubus.c) serves it: POST /ubus with single
+// or batch JSON-RPC requests, POST /ubus/call/<object> with a Bearer session, GET /ubus/list,
+// OPTIONS and CORS, and the 64 KiB body limit. Every call writes one request-log line.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { RpcError, Status, statusMessage } from './errors.js';
+import type { Bus, CallInfo } from './dispatch.js';
+import { errorText, readRequest, requestId, rpcErrorText, successText } from './envelope.js';
+import { isJsonObject, type Json } from './json.js';
+import { ANONYMOUS_SID } from './session.js';
+
+/** UH_UBUS_MAX_POST_SIZE */
+export const BODY_LIMIT = 65536;
+const PREFIX = '/ubus';
+/** LuCI's rpc.js appends `/object.method;object.method…` to the endpoint; it only labels the request. */
+const luciSuffix = /^\/[^/;.]+\.[^/;]+(?:;[^/;.]+\.[^/;]+)*$/;
+
+export type LogSink = (line: string) => void;
+
+export interface ServerOptions {
+  bus: Bus;
+  cors: boolean;
+  log?: LogSink;
+}
+
+interface Body {
+  text: string | null;
+}
+
+function readBody(req: IncomingMessage): Promise<Body> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > BODY_LIMIT) return resolve({ text: null });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > BODY_LIMIT) {
+        req.removeAllListeners('data');
+        req.pause();
+        resolve({ text: null });
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve({ text: Buffer.concat(chunks).toString('utf8') }));
+    req.on('error', reject);
+  });
+}
+
+function parseJson(text: string): Json | undefined {
+  try {
+    return JSON.parse(text) as Json;
+  } catch {
+    return undefined;
+  }
+}
+
+export class RpcHttpHandler {
+  constructor(private readonly options: ServerOptions) {}
+
+  private corsHeaders(req: IncomingMessage, res: ServerResponse): void {
+    const origin = req.headers.origin;
+    if (!this.options.cors || origin === undefined) return;
+    const method = req.headers['access-control-request-method'];
+    if (method !== undefined && method !== 'GET' && method !== 'POST' && method !== 'OPTIONS') return;
+    res.setHeader('Access-Control-Allow-Origin', origin);
+    const headers = req.headers['access-control-request-headers'];
+    if (headers !== undefined) res.setHeader('Access-Control-Allow-Headers', headers);
+    res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
+    res.setHeader('Access-Control-Allow-Credentials', 'true');
+  }
+
+  private send(req: IncomingMessage, res: ServerResponse, status: number, body: string, close = false): void {
+    this.corsHeaders(req, res);
+    res.setHeader('Content-Type', 'application/json');
+    res.setHeader('Content-Length', Buffer.byteLength(body));
+    // the unread rest of an oversized body must not be taken for the next request
+    if (close) res.setHeader('Connection', 'close');
+    res.writeHead(status);
+    res.end(body);
+  }
+
+  private plain(res: ServerResponse, status: number, text: string): void {
+    res.writeHead(status, { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(text) });
+    res.end(text);
+  }
+
+  private log(remote: string, kind: string, info: CallInfo, outcome: number, started: bigint): void {
+    const sink = this.options.log;
+    if (!sink) return;
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const target = info.object ? `${info.object}.${info.method}` : '-';
+    sink(`${new Date().toISOString()} ${remote} ${kind} ${target} ${outcome} ${ms.toFixed(2)}ms`);
+  }
+
+  readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
+    this.route(req, res).catch((err: unknown) => {
+      this.options.log?.(`${new Date().toISOString()} internal error: ${(err as Error).stack ?? String(err)}`);
+      if (!res.headersSent) this.send(req, res, 200, rpcErrorText(null, 'INTERNAL'));
+      else res.destroy();
+    });
+  };
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    if (path !== PREFIX && !path.startsWith(`${PREFIX}/`)) return this.plain(res, 404, 'Not Found\n');
+    const rest = path.slice(PREFIX.length);
+    switch (req.method) {
+      case 'OPTIONS':
+        this.corsHeaders(req, res);
+        res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': 0 });
+        res.end();
+        return;
+      case 'GET':
+        return this.get(req, res, rest);
+      case 'POST':
+        return this.post(req, res, rest);
+      default:
+        return this.plain(res, 400, 'Invalid Request\n');
+    }
+  }
+
+  private get(req: IncomingMessage, res: ServerResponse, rest: string): void {
+    if (rest !== '/list' && !rest.startsWith('/list/')) return this.plain(res, 404, 'Not Found\n');
+    const pattern = rest.length > '/list/'.length ? decodeURIComponent(rest.slice('/list/'.length)) : undefined;
+    const found = this.options.bus.listPath(pattern);
+    if (found === null) {
+      const body = JSON.stringify({ code: Status.NOT_FOUND, message: statusMessage(Status.NOT_FOUND) });
+      return this.send(req, res, 500, body);
+    }
+    this.send(req, res, 200, JSON.stringify(found));
+  }
+
+  private async post(req: IncomingMessage, res: ServerResponse, rest: string): Promise<void> {
+    const legacy = rest === '' || rest === '/' || luciSuffix.test(rest);
+    const object = rest.startsWith('/call/') ? decodeURIComponent(rest.slice('/call/'.length)) : undefined;
+    if (!legacy && object === undefined) return this.plain(res, 404, 'Not Found\n');
+    const body = await readBody(req);
+    if (body.text === null) return this.send(req, res, 200, rpcErrorText(null, 'PARSE'), true);
+    const remote = req.socket.remoteAddress ?? '-';
+    const parsed = parseJson(body.text);
+    const reply = legacy ? await this.legacy(parsed, remote) : await this.callPath(parsed, object!, req, remote);
+    this.send(req, res, 200, reply);
+  }
+
+  private async legacy(doc: Json | undefined, remote: string): Promise<string> {
+    if (Array.isArray(doc)) {
+      const parts: string[] = [];
+      // one after the other, as uhttpd does: a batch's staged changes happen in order
+      for (const element of doc) parts.push(await this.single(element, remote));
+      return `[${parts.join(',')}]`;
+    }
+    if (isJsonObject(doc)) return this.single(doc, remote);
+    return rpcErrorText(null, 'PARSE');
+  }
+
+  private async single(raw: Json, remote: string): Promise<string> {
+    const started = process.hrtime.bigint();
+    const id = requestId(raw);
+    const request = readRequest(raw);
+    const info: CallInfo = {};
+    if (request === null) {
+      this.log(remote, 'invalid', info, -32700, started);
+      return rpcErrorText(id, 'PARSE');
+    }
+    if (request.method === 'list') {
+      this.log(remote, 'list', info, Status.OK, started);
+      return successText(id, this.options.bus.list(request.params));
+    }
+    if (request.method !== 'call') {
+      this.log(remote, request.method || '-', info, -32601, started);
+      return rpcErrorText(id, 'METHOD');
+    }
+    const outcome = await this.options.bus.call(request.params, remote, info);
+    if ('error' in outcome) {
+      this.log(remote, 'call', info, RpcError[outcome.error].code, started);
+      return rpcErrorText(id, outcome.error);
+    }
+    this.log(remote, 'call', info, info.status ?? Status.OK, started);
+    return successText(id, outcome.result);
+  }
+
+  /** POST /ubus/call/<object>: the request's method is the ubus method, its params the arguments. */
+  private async callPath(doc: Json | undefined, object: string, req: IncomingMessage, remote: string): Promise<string> {
+    const started = process.hrtime.bigint();
+    const id = doc === undefined ? null : requestId(doc);
+    const request = isJsonObject(doc) ? readRequest(doc) : null;
+    const info: CallInfo = { object, method: request?.method };
+    if (request === null) return rpcErrorText(id, 'PARSE');
+    const bus = this.options.bus;
+    const auth = req.headers.authorization;
+    const sid = auth && /^bearer /i.test(auth) ? auth.slice(7) : ANONYMOUS_SID;
+    const allowed = bus.authorize(sid, object, request.method);
+    if ('error' in allowed) {
+      this.log(remote, 'call', info, RpcError[allowed.error].code, started);
+      return rpcErrorText(id, allowed.error);
+    }
+    const args = request.params ?? {};
+    if (!isJsonObject(args) || Object.hasOwn(args, 'ubus_rpc_session')) return rpcErrorText(id, 'PARAMS');
+    const r = await bus.invoke(object, request.method, args, { session: allowed.session, remote });
+    this.log(remote, 'call', info, r.status, started);
+    if (r.status !== Status.OK) return errorText(id, r.status, statusMessage(r.status));
+    return successText(id, r.data && Object.keys(r.data).length ? r.data : null);
+  }
+}
+
+export interface RunningServer {
+  server: Server;
+  /** http://host:port */
+  url: string;
+  close(): Promise<void>;
+}
+
+export function listen(handler: RpcHttpHandler, host: string, port: number): Promise<RunningServer> {
+  const server = createServer({ keepAliveTimeout: 30_000 }, handler.handle);
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const addr = server.address() as AddressInfo;
+      const shown = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+      resolve({
+        server,
+        url: `http://${shown}:${addr.port}`,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
+      });
+    });
+  });
+}
