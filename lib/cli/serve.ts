@@ -1,5 +1,99 @@
-// Placeholder until the serve command is implemented (see the open issues).
-export async function run(_args: string[]): Promise<number> {
-  process.stderr.write('uci-fw4 serve: not implemented yet\n');
-  return 1;
+// `uci-fw4 serve`: LuCI's ubus JSON-RPC API over HTTP (see docs/rpc.md).
+import { join, resolve } from 'node:path';
+import { RpcApp } from '../../rpc/app.js';
+import { rpcObjects } from '../../rpc/objects/index.js';
+import { packageRoot } from '../../rpc/paths.js';
+import { verifyPassword } from '../../rpc/password.js';
+import { isLoopback, loadSettings, parseListen, SettingsError, type Settings } from '../../rpc/settings.js';
+
+export const DEMO_PASSWORD = 'uci-fw4-demo';
+
+const usage = `Usage: uci-fw4 serve [--settings file.ini] [--listen host:port] [--confdir dir]
+
+Serves LuCI's ubus JSON-RPC API (POST /ubus) over the configs of a confdir.
+  --settings file.ini  server settings (default: examples/server.ini, which serves
+                       examples/config on 127.0.0.1:8080 with user root, password ${DEMO_PASSWORD})
+  --listen host:port   overrides the settings' listen address
+  --confdir dir        overrides the settings' confdir
+`;
+
+interface ServeArgs {
+  settings?: string;
+  listen?: string;
+  confdir?: string;
+}
+
+function parseArgs(args: string[]): ServeArgs | string {
+  const out: ServeArgs = {};
+  for (let i = 0; i < args.length; i++) {
+    const flag = args[i]!;
+    const key = ({ '--settings': 'settings', '--listen': 'listen', '--confdir': 'confdir' } as const)[flag as '--settings'];
+    if (!key) return `unknown option '${flag}'`;
+    const value = args[++i];
+    if (value === undefined) return `${flag} needs a value`;
+    out[key] = value;
+  }
+  return out;
+}
+
+/** Users whose password is still the documented demo one. */
+async function demoUsers(settings: Settings): Promise<string[]> {
+  const found: string[] = [];
+  for (const u of settings.users) if (await verifyPassword(DEMO_PASSWORD, u.password)) found.push(u.username);
+  return found;
+}
+
+export async function run(args: string[]): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(usage);
+    return 0;
+  }
+  const parsed = parseArgs(args);
+  const fail = (message: string) => {
+    process.stderr.write(`uci-fw4 serve: ${message}\n`);
+    return 1;
+  };
+  if (typeof parsed === 'string') return fail(`${parsed}\n\n${usage}`);
+  let settings: Settings;
+  try {
+    settings = loadSettings(parsed.settings ?? join(packageRoot(), 'examples', 'server.ini'));
+  } catch (err) {
+    if (err instanceof SettingsError) return fail(err.message);
+    throw err;
+  }
+  if (parsed.listen !== undefined) {
+    const listen = parseListen(parsed.listen);
+    if (!listen) return fail(`--listen must be host:port, not '${parsed.listen}'`);
+    settings.listen = listen;
+  }
+  if (parsed.confdir !== undefined) settings.confdir = resolve(parsed.confdir);
+  if (!isLoopback(settings.listen.host)) {
+    const demo = await demoUsers(settings);
+    if (demo.length) {
+      return fail(
+        `refusing to listen on ${settings.listen.host}: user ${demo.join(', ')} still has the demo password; ` +
+          'set another with `uci-fw4 passwd`',
+      );
+    }
+  }
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const app = new RpcApp(settings, rpcObjects, { log });
+  let server;
+  try {
+    server = await app.listen();
+  } catch (err) {
+    app.close();
+    return fail(`cannot listen on ${settings.listen.host}:${settings.listen.port}: ${(err as Error).message}`);
+  }
+  log(`uci-fw4 serve: listening on ${server.url}/ubus, confdir ${settings.confdir}`);
+  return new Promise<number>((done) => {
+    const stop = () => {
+      server.close().then(() => {
+        app.close();
+        done(0);
+      });
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
 }
