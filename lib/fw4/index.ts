@@ -1,1 +1,11 @@
 export * from './snapshot/index.js';
+export { compileFirewall, translateFirewall } from './translate.js';
+export type { CompiledFirewall, FirewallInput, Translation } from './translate.js';
+export { renderRuleset } from './render/ruleset.js';
+export { diagnosticText, formatDiagnostic } from './load/diagnostics.js';
+export type { Diagnostic, FormatOptions, SectionRef } from './load/diagnostics.js';
+export { Fw4RuntimeError } from './load/sections.js';
+export type { Ruleset, RuleSpec, Flowtable, DefaultsIR, LoopbackSplit, SetEntries } from './compile/types.js';
+export type { Zone, ZoneMatch, Ipset, Include, Helper, Defaults } from './load/model.js';
+export { OPTION_SPECS, SECTION_SCHEMAS } from './schema.js';
+export type { OptionSpec, SectionType, Datatype } from './schema.js';

@@ -51,6 +51,12 @@ export interface SystemView {
   stat(path: string): StatInfo | null;
   /** Names in a directory (empty when missing). */
   listDir(path: string): string[];
+  /** Names in a directory, or null when it cannot be opened (fw4's fs.opendir). */
+  openDir(path: string): string[] | null;
+  /** Whether a path is accessible (fw4's fs.access). */
+  access(path: string): boolean;
+  /** Target of a symbolic link, or null when the path is not one. */
+  readlink(path: string): string | null;
   /** Paths matching a glob pattern. */
   glob(pattern: string): string[];
   /** stdout of a command run through a pipe, or null when it cannot run. */

@@ -50,6 +50,25 @@ export class SnapshotView implements SystemView {
     return this.dirs.get(mockKey(path)) ?? [];
   }
 
+  openDir(path: string): string[] | null {
+    const entries = this.dirs.get(mockKey(path));
+    if (entries) return entries;
+    // fw4's test harness opens any directory, listing nothing when there is no mock
+    return this.snapshot.missingStat === 'exists' ? [] : null;
+  }
+
+  access(path: string): boolean {
+    // the harness answers access() from file mocks only, and an empty mock counts as missing
+    if (this.readFile(path)) return true;
+    if (this.snapshot.missingStat === 'exists') return false;
+    const key = mockKey(path);
+    return this.dirs.has(key) || !!this.stats.get(key);
+  }
+
+  readlink(_path: string): string | null {
+    return null;
+  }
+
   glob(pattern: string): string[] {
     return this.globs.get(mockKey(pattern)) ?? [];
   }

@@ -1,0 +1,75 @@
+// Address lists split by family and grouped by masking, as fw4 needs them for nft matches.
+import { applyMask } from '../options/ip.js';
+import type { Address, Family, NetworkMatch } from '../options/types.js';
+import type { AddressGroup } from '../load/model.js';
+
+/** Addresses of a list of network matches, per family, each carrying its match's negation. */
+export interface SplitAddresses {
+  v4?: Address[];
+  v6?: Address[];
+  /** The single family present, 0 for both; undefined when there are no addresses. */
+  family?: Family;
+}
+
+export function splitByFamily(matches: readonly NetworkMatch[] | undefined): SplitAddresses {
+  const rv: SplitAddresses = {};
+  for (const m of matches ?? []) {
+    for (const a of m.addrs ?? []) if (a.family === 4) (rv.v4 ??= []).push({ ...a, invert: m.invert });
+    for (const a of m.addrs ?? []) if (a.family === 6) (rv.v6 ??= []).push({ ...a, invert: m.invert });
+  }
+  if (rv.v4 || rv.v6) rv.family = !rv.v4 !== !rv.v6 ? (rv.v4 ? 4 : 6) : 0;
+  return rv;
+}
+
+export function addressesOf(split: SplitAddresses, family: 4 | 6): Address[] | undefined {
+  return family === 4 ? split.v4 : split.v6;
+}
+
+function orUndefined<T>(x: T[]): T[] | undefined {
+  return x.length ? x : undefined;
+}
+
+/**
+ * Non-contiguous masks need bitwise matches that cannot share a set: each such address gets
+ * its own group; plain addresses share one (fw4's subnets_group_by_masking).
+ */
+export function groupByMasking(addrs: readonly Address[] | undefined): AddressGroup[] {
+  const plain: Address[] = [];
+  const nc: Address[] = [];
+  const invertPlain: Address[] = [];
+  const invertMasked: Address[] = [];
+  for (const a of addrs ?? []) {
+    if (a.bits === -1 && !a.invert) nc.push(a);
+    else if (!a.invert) plain.push(a);
+    else if (a.bits === -1) invertMasked.push(a);
+    else invertPlain.push(a);
+  }
+  const groups: AddressGroup[] = nc.map((a) => [undefined, orUndefined(invertPlain), [a, ...invertMasked]] as const);
+  if (plain.length) groups.push([plain, orUndefined(invertPlain), orUndefined(invertMasked)]);
+  else if (!groups.length) groups.push([undefined, orUndefined(invertPlain), orUndefined(invertMasked)]);
+  return groups;
+}
+
+/** nft text of an address: host, masked network, `ADDR/MASK`, or range (fw4's cidr). */
+export function cidr(a: Address): string {
+  if (a.range) return `${a.addr}-${a.addr2}`;
+  if ((a.family === 4 && a.bits === 32) || (a.family === 6 && a.bits === 128)) return a.addr;
+  if ((a.bits ?? -1) >= 0) return `${applyMask(a.addr, a.bits!)}/${a.bits}`;
+  return `${a.addr}/${a.mask}`;
+}
+
+/** A rewrite address (fw4's host): brackets for IPv6 followed by a port. */
+export function hostText(a: Address, v6brackets: boolean): string {
+  if (a.range) return `${a.addr}-${a.addr2}`;
+  const masked = applyMask(a.addr, a.bits ?? 0);
+  return a.family === 6 && v6brackets ? `[${masked}]` : `${masked}`;
+}
+
+export function hostAddress(a: Address): Address {
+  const bits = a.family === 4 ? 32 : 128;
+  return { family: a.family, addr: applyMask(a.addr, bits) ?? a.addr, bits };
+}
+
+export function mapCidr(addrs: readonly Address[] | undefined): string[] | undefined {
+  return addrs ? addrs.map(cidr) : undefined;
+}

@@ -1,0 +1,82 @@
+// Pieces shared by rules, redirects and nat: logging, set lookups, protocol fix-ups, ports.
+import type { Ipset } from '../load/model.js';
+import type { PortRange, Protocol, SetMatch } from '../options/types.js';
+import { parseBool } from '../options/values.js';
+import type { AddressGroup } from '../load/model.js';
+import { mapCidr } from './addresses.js';
+import type { RuleSpec } from './types.js';
+
+/** `log 1` logs with the rule name as prefix, `log 0` not at all, anything else is the prefix. */
+export function logPrefix(log: string | undefined, name: string): string | undefined {
+  if (log === undefined) return undefined;
+  const b = parseBool(log);
+  if (b === true) return `${name}: `;
+  if (b === false) return undefined;
+  return log;
+}
+
+/** A set with a port field needs tcp/udp: `proto all` becomes tcp + udp (fw4's ensure_tcpudp). */
+export function ensureTcpUdp(protos: Protocol[]): boolean {
+  if (protos.some((p) => p.name === 'tcp' || p.name === 'udp')) return true;
+  const rest = protos.filter((p) => !p.any);
+  const any = protos.filter((p) => p.any);
+  if (any.length && !rest.length) {
+    protos.splice(0, protos.length, { name: 'tcp' }, { name: 'udp' });
+    return true;
+  }
+  return false;
+}
+
+/** nft fields of a set match; null when the set cannot apply to this protocol; 'dst-mac' when unsupported. */
+export function setMatchFields(set: Ipset | undefined, match: SetMatch | undefined, proto: string | undefined): string[] | null | 'dst-mac' {
+  if (!set || (set.types.includes('inet_service') && proto !== 'tcp' && proto !== 'udp')) return null;
+  const fields: string[] = [];
+  for (let i = 0; i < set.types.length; i++) {
+    const dir = (match?.dir?.[i] || set.directions[i] || 'src') === 'src' ? 's' : 'd';
+    switch (set.types[i]) {
+      case 'ipv4_addr': fields[i] = `ip ${dir}addr`; break;
+      case 'ipv6_addr': fields[i] = `ip6 ${dir}addr`; break;
+      case 'ether_addr':
+        if (dir !== 's') return 'dst-mac';
+        fields[i] = 'ether saddr';
+        break;
+      case 'inet_service': fields[i] = `${proto} ${dir}port`; break;
+    }
+  }
+  return fields;
+}
+
+export function portText(p: PortRange): string {
+  return p.min === p.max ? `${p.min}` : `${p.min}-${p.max}`;
+}
+
+function ports(list: PortRange[] | undefined, invert: boolean): string[] | undefined {
+  const sel = (list ?? []).filter((p) => p.invert === invert);
+  return sel.length ? sel.map(portText) : undefined;
+}
+
+/** The address and port fields common to every rule kind. */
+export function matchFields(
+  saddrs: AddressGroup | readonly [], daddrs: AddressGroup | readonly [],
+  sports: PortRange[] | undefined, dports: PortRange[] | undefined,
+): Pick<RuleSpec, 'hasAddrs' | 'saddrsPos' | 'saddrsNeg' | 'saddrsMasked' | 'daddrsPos' | 'daddrsNeg' | 'daddrsMasked' | 'sportsPos' | 'sportsNeg' | 'dportsPos' | 'dportsNeg'> {
+  return {
+    hasAddrs: !!(saddrs[0] || saddrs[1] || saddrs[2] || daddrs[0] || daddrs[1] || daddrs[2]),
+    saddrsPos: mapCidr(saddrs[0]),
+    saddrsNeg: mapCidr(saddrs[1]),
+    saddrsMasked: saddrs[2],
+    daddrsPos: mapCidr(daddrs[0]),
+    daddrsNeg: mapCidr(daddrs[1]),
+    daddrsMasked: daddrs[2],
+    sportsPos: ports(sports, false),
+    sportsNeg: ports(sports, true),
+    dportsPos: ports(dports, false),
+    dportsNeg: ports(dports, true),
+  };
+}
+
+/** Removes keys whose value is undefined, so records stay small and comparable. */
+export function compact<T extends object>(o: T): T {
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
+  return o;
+}

@@ -1,0 +1,21 @@
+// fw4's infer_family: narrow a family by the objects a section references, or explain the conflict.
+import type { Family } from '../options/types.js';
+
+export interface FamilySource { family?: Family | null }
+
+/** The resulting family (null: unrestricted), or the warning text when two sources disagree. */
+export function inferFamily(
+  start: Family | null | undefined,
+  sources: readonly (readonly [FamilySource | null | undefined, string])[],
+): Family | null | string {
+  let res: Family | null = start ?? null;
+  for (const [obj, desc] of sources) {
+    if (!obj || !obj.family || obj.family === res) continue;
+    if (!res) {
+      res = obj.family;
+      continue;
+    }
+    return `is restricted to IPv${res} but referenced ${desc} is IPv${obj.family} only`;
+  }
+  return res;
+}

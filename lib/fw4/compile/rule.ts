@@ -1,0 +1,226 @@
+// parse_rule: a `config rule` becomes one nft rule per protocol × family × masking group.
+import { OPTION_SPECS } from '../schema.js';
+import type { DiagnosticSink } from '../load/diagnostics.js';
+import type { HelperRef, Ipset, ZoneRef } from '../load/model.js';
+import { parseOptions, type ParseContext, type SectionInput } from '../load/options.js';
+import type {
+  DateStamp, DeviceMatch, Dscp, Family, IcmpType, Limit, MacAddress, Mark, NetworkMatch, PortRange,
+  Protocol, SetMatch, TimeOfDay, Weekdays,
+} from '../options/types.js';
+import { addressesOf, groupByMasking, splitByFamily } from './addresses.js';
+import { compact, ensureTcpUdp, logPrefix, matchFields, setMatchFields } from './common.js';
+import { inferFamily } from './family.js';
+import type { RuleSpec } from './types.js';
+
+function macs(list: MacAddress[] | undefined, invert: boolean): string[] | undefined {
+  const sel = (list ?? []).filter((m) => m.invert === invert);
+  return sel.length ? sel.map((m) => m.mac) : undefined;
+}
+
+export function compileRule(
+  input: SectionInput, sectionId: string, ctx: ParseContext, ipsets: readonly Ipset[], sink: DiagnosticSink,
+): RuleSpec[] {
+  const ref = input.ref;
+  const o = parseOptions(input, OPTION_SPECS.rule, ctx, sink, (spec) => (spec.defaultFrom === 'section-id' ? sectionId : undefined));
+  if (!o) {
+    sink.warn(ref, 'skipped due to invalid options');
+    return [];
+  }
+  if (!o.get('enabled')) {
+    sink.warn(ref, 'is disabled, ignoring section');
+    return [];
+  }
+  const target = o.get('target') as string | undefined;
+  const src = o.get('src') as ZoneRef | undefined;
+  const dest = o.get('dest') as ZoneRef | undefined;
+  const device = o.get('device') as DeviceMatch | undefined;
+  const setHelper = o.get('set_helper') as HelperRef | undefined;
+  if ((target === 'helper' || target === 'notrack') && !src?.zone) {
+    sink.warn(ref, `must specify a source zone for target '${target}'`);
+    return [];
+  } else if (target === 'dscp' && !o.get('set_dscp')) {
+    sink.warn(ref, "must specify option 'set_dscp' for target 'dscp'");
+    return [];
+  } else if (target === 'mark' && !o.get('set_mark') && !o.get('set_xmark')) {
+    sink.warn(ref, "must specify option 'set_mark' or 'set_xmark' for target 'mark'");
+    return [];
+  } else if (target === 'helper' && !setHelper) {
+    sink.warn(ref, "must specify option 'set_helper' for target 'helper'");
+    return [];
+  } else if (device?.any) {
+    sink.warn(ref, "must not specify '*' as device");
+    return [];
+  }
+  const name = o.get('name') as string;
+  const log = logPrefix(o.get('log') as string | undefined, name);
+  const protos = (o.get('proto') as Protocol[] | undefined) ?? [];
+  const setMatch = o.get('ipset') as SetMatch | undefined;
+  let ipset: Ipset | undefined;
+  if (setMatch) {
+    ipset = ipsets.find((s) => s.name === setMatch.name);
+    if (!ipset) {
+      sink.warn(ref, `references unknown set '${setMatch.name}'`);
+      return [];
+    }
+    if (ipset.types.includes('inet_service') && !ensureTcpUdp(protos)) {
+      sink.warn(ref, 'references named set with port match but no UDP/TCP protocol, ignoring section');
+      return [];
+    }
+  }
+  const helper = o.get('helper') as HelperRef | undefined;
+  const dscp = o.get('dscp') as Dscp | undefined;
+  const setMark = o.get('set_mark') as Mark | undefined;
+  const icmpTypes = (o.get('icmp_type') as IcmpType[] | undefined) ?? [];
+  const srcIp = o.get('src_ip') as NetworkMatch[] | undefined;
+  const destIp = o.get('dest_ip') as NetworkMatch[] | undefined;
+  const srcZone = src?.zone;
+  const destZone = dest?.zone;
+  const out: RuleSpec[] = [];
+
+  const base = compact({
+    origin: ref,
+    kind: 'rule' as const,
+    name,
+    counter: o.get('counter') !== false,
+    srcZone: srcZone?.name,
+    destZone: destZone?.name,
+    smacsPos: macs(o.get('src_mac') as MacAddress[] | undefined, false),
+    smacsNeg: macs(o.get('src_mac') as MacAddress[] | undefined, true),
+    helper: helper ? { name: helper.name, invert: helper.invert } : undefined,
+    limit: o.get('limit') as Limit | undefined,
+    limitBurst: o.get('limit_burst') as number | undefined,
+    startDate: o.get('start_date') as DateStamp | undefined,
+    stopDate: o.get('stop_date') as DateStamp | undefined,
+    startTime: o.get('start_time') as TimeOfDay | undefined,
+    stopTime: o.get('stop_time') as TimeOfDay | undefined,
+    weekdays: o.get('weekdays') as Weekdays | undefined,
+    mark: o.get('mark') as Mark | undefined,
+    dscp,
+    log,
+    logLimit: o.get('log_limit') as Limit | undefined,
+    target,
+    setXmark: setMark
+      ? { invert: setMark.invert, mark: setMark.mark, mask: (setMark.mark | setMark.mask) >>> 0 }
+      : (o.get('set_xmark') as Mark | undefined),
+    setDscp: o.get('set_dscp') as Dscp | undefined,
+    setHelper: setHelper?.name,
+  });
+
+  const addRule = (
+    family: Family, proto: Protocol, saddrs: Parameters<typeof matchFields>[0], daddrs: Parameters<typeof matchFields>[1],
+    sports: PortRange[] | undefined, dports: PortRange[] | undefined,
+    types: IcmpType[] | null, codes: IcmpType[] | null,
+  ): void => {
+    const fields = setMatchFields(ipset, setMatch, proto.name);
+    if (fields === 'dst-mac') {
+      sink.warn(ref, 'destination MAC address matching not supported');
+      return;
+    }
+    const r: RuleSpec = compact({
+      ...base,
+      family,
+      proto,
+      ...matchFields(saddrs, daddrs, sports, dports),
+      hasPorts: !!(sports?.length || dports?.length),
+      icmpTypes: types?.length ? types.map((i) => (family === 4 ? i.type! : i.type6!)) : undefined,
+      icmpCodes: codes?.length
+        ? codes.map((i) => (family === 4 ? `${i.type} . ${i.codeMin}` : `${i.type6} . ${i.code6Min}`)) : undefined,
+      ipset: fields && setMatch ? { name: setMatch.name, invert: setMatch.invert, fields } : undefined,
+      chain: '',
+    });
+    if (target === 'notrack') {
+      r.chain = `notrack_${srcZone!.name}`;
+      srcZone!.dflags.add('notrack');
+    } else if (target === 'helper') {
+      r.chain = `helper_${srcZone!.name}`;
+      srcZone!.dflags.add('helper');
+    } else if (target === 'mark' || target === 'dscp') {
+      if ((src?.any && dest?.any) || (srcZone && destZone)) r.chain = 'mangle_forward';
+      else if (src?.any && destZone) r.chain = 'mangle_postrouting';
+      else if (srcZone && dest?.any) r.chain = 'mangle_prerouting';
+      else if (src && !dest) r.chain = 'mangle_input';
+      else r.chain = 'mangle_output';
+      if (srcZone) {
+        srcZone.dflags.add(target);
+        if (srcZone.matchDevices.length) r.iifnames = srcZone.matchDevices;
+      }
+      if (destZone) {
+        destZone.dflags.add(target);
+        if (destZone.matchDevices.length) r.oifnames = destZone.matchDevices;
+      }
+    } else {
+      r.chain = 'output';
+      if (src) r.chain = srcZone ? `${dest ? 'forward' : 'input'}_${srcZone.name}` : dest ? 'forward' : 'input';
+      if (dest && !src) r.chain = destZone ? `output_${destZone.name}` : 'output';
+      if (target && destZone) {
+        r.jumpChain = `${target}_to_${destZone.name}`;
+        destZone.dflags.add(target);
+      } else if (target && srcZone?.log && target !== 'accept') {
+        r.jumpChain = `${target}_from_${srcZone.name}`;
+        srcZone.sflags.add(target);
+      } else if (target === 'reject') {
+        r.jumpChain = 'handle_reject';
+      }
+    }
+    if (device) {
+      if (o.get('direction') === true) r.oifnames = [device.device!];
+      else r.iifnames = [device.device!];
+    }
+    out.push(r);
+  };
+
+  for (const proto of protos) {
+    let family = o.get('family') as Family | undefined | null;
+    let itypes4: IcmpType[] | undefined;
+    let itypes6: IcmpType[] | undefined;
+    let sports: PortRange[] | undefined;
+    let dports: PortRange[] | undefined;
+    switch (proto.name) {
+      case 'icmp':
+        itypes4 = icmpTypes.filter((i) => !i.family || i.family === 4);
+        itypes6 = icmpTypes.filter((i) => !i.family || i.family === 6);
+        break;
+      case 'ipv6-icmp':
+        family = 6;
+        itypes6 = icmpTypes.filter((i) => !i.family || i.family === 6);
+        break;
+      case 'tcp': case 'udp':
+        sports = o.get('src_port') as PortRange[] | undefined;
+        dports = o.get('dest_port') as PortRange[] | undefined;
+        break;
+    }
+    const sip = splitByFamily(srcIp);
+    const dip = splitByFamily(destIp);
+    const inferred = inferFamily(family, [
+      [ipset, 'set match'], [sip, 'source IP'], [dip, 'destination IP'],
+      [srcZone, 'source zone'], [destZone, 'destination zone'],
+      [helper, 'helper match'], [setHelper, 'helper to set'],
+    ]);
+    if (typeof inferred === 'string') {
+      sink.warn(ref, `${inferred}, skipping`);
+      continue;
+    }
+    const v4 = !!(sip.v4?.length || dip.v4?.length || itypes4?.length || dscp !== undefined);
+    const v6 = !!(sip.v6?.length || dip.v6?.length || itypes6?.length || dscp !== undefined);
+    const fam: Family = inferred ?? (v4 && !v6 ? 4 : v6 && !v4 ? 6 : 0);
+    if (!fam && target !== 'dscp' && !v4 && !v6) {
+      addRule(0, proto, [], [], sports, dports, null, null);
+      continue;
+    }
+    for (const f of [4, 6] as const) {
+      if (fam !== 0 && fam !== f) continue;
+      const itypes = (f === 4 ? itypes4 : itypes6) ?? [];
+      // fw4 tests the IPv4 code range for both families, so IPv6-only names count as codes
+      const lo = (i: IcmpType) => i.codeMin === 0 && i.codeMax === 0xff;
+      const types = itypes.filter(lo);
+      const codes = itypes.filter((i) => !lo(i));
+      for (const saddrs of groupByMasking(addressesOf(sip, f))) {
+        for (const daddrs of groupByMasking(addressesOf(dip, f))) {
+          if (types.length || !codes.length) addRule(f, proto, saddrs, daddrs, sports, dports, types, null);
+          if (codes.length) addRule(f, proto, saddrs, daddrs, sports, dports, null, codes);
+        }
+      }
+    }
+  }
+  return out;
+}

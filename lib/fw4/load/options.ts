@@ -1,0 +1,164 @@
+// fw4's generic option handling (parse_options): defaults, lists, negation, deprecated and
+// unsupported options, unknown options, each with fw4's exact warning.
+import type { OptionValue } from '../../uci/types.js';
+import type { Datatype, OptionSpec } from '../schema.js';
+import * as v from '../options/values.js';
+import type { Address, NetworkMatch } from '../options/types.js';
+import type { DiagnosticSink, SectionRef } from './diagnostics.js';
+import type { Defaults, Helper, HelperRef, NetworkInfo, Zone, ZoneRef } from './model.js';
+
+/** What value parsers may look up: interfaces, parsed zones and helpers. */
+export interface ParseContext {
+  networks: Map<string, NetworkInfo>;
+  zones: Zone[];
+  helpers: Helper[];
+  defaults?: Defaults;
+}
+
+/** One section (or ubus object) to parse. */
+export interface SectionInput {
+  ref: SectionRef;
+  values: Map<string, OptionValue>;
+}
+
+type Parser = (value: string, ctx: ParseContext) => unknown;
+
+/** parse_subnet: an address literal, or a logical interface's addresses. */
+export function parseSubnet(value: string, ctx: ParseContext): Address[] | null {
+  const literal = v.parseSubnetLiteral(value);
+  if (literal) return [literal];
+  if (literal === null) return null;
+  const net = ctx.networks.get(value);
+  return net ? [...(net.ipaddrs ?? [])] : null;
+}
+
+function parseNetwork(value: string, ctx: ParseContext): NetworkMatch | null {
+  const rv = v.parseInvert(value);
+  if (!rv) return null;
+  const nets = parseSubnet(rv.val, ctx);
+  if (nets === null) return null;
+  return nets.length ? { invert: rv.invert, addrs: nets } : { invert: rv.invert };
+}
+
+function parseZoneRef(value: string, ctx: ParseContext): ZoneRef | null {
+  if (value === '*') return { any: true };
+  const zone = ctx.zones.find((z) => z.name === value);
+  return zone ? { any: false, zone } : null;
+}
+
+function parseCtHelper(value: string, ctx: ParseContext): HelperRef | null {
+  const rv = v.parseInvert(value);
+  if (!rv) return null;
+  const helper = ctx.helpers.find((h) => h.name === rv.val);
+  return helper ? { ...helper, invert: rv.invert } : null;
+}
+
+const PARSERS: Record<Datatype, Parser> = {
+  string: (x) => x,
+  bool: v.parseBool,
+  int: v.parseInt_,
+  policy: (x) => v.parseEnum(x, v.POLICIES),
+  family: v.parseFamily,
+  identifier: v.parseIdentifier,
+  zone_ref: parseZoneRef,
+  device: v.parseDevice,
+  direction: v.parseDirection,
+  setmatch: v.parseSetMatch,
+  cthelper: parseCtHelper,
+  protocol: v.parseProtocol,
+  mac: v.parseMac,
+  port: v.parsePort,
+  network: parseNetwork,
+  icmptype: v.parseIcmpType,
+  limit: v.parseLimit,
+  date: v.parseDate,
+  time: v.parseTime,
+  weekdays: v.parseWeekdays,
+  monthdays: v.parseMonthdays,
+  mark: v.parseMark,
+  dscp: v.parseDscp,
+  // the target table lists accept/reject/drop twice; the first match wins anyway
+  target: (x) => v.parseEnum(x, v.TARGETS),
+  reject_code: (x) => v.parseEnum(x, v.REJECT_CODES),
+  reflection_source: (x) => v.parseEnum(x, v.REFLECTION_SOURCES),
+  ipsettype: v.parseIpsetType,
+  includetype: (x) => v.parseEnum(x, v.INCLUDE_TYPES),
+  includeposition: v.parseIncludePosition,
+};
+
+/** Parses one value with a datatype's parser; null when fw4 would call it invalid. */
+export function parseValue(datatype: Datatype, value: string, ctx: ParseContext): unknown {
+  return PARSERS[datatype](value, ctx);
+}
+
+function toArray(value: OptionValue): string[] {
+  return Array.isArray(value) ? value : v.splitWords(value);
+}
+
+function isInverted(x: unknown): boolean {
+  return typeof x === 'object' && x !== null && !Array.isArray(x) && (x as { invert?: boolean }).invert === true;
+}
+
+/** Parsed options by name; null when fw4 rejects the section (parse_options returned false). */
+export type ParsedOptions = Map<string, unknown>;
+
+export function parseOptions(
+  input: SectionInput,
+  specs: readonly OptionSpec[],
+  ctx: ParseContext,
+  sink: DiagnosticSink,
+  dynamicDefault: (spec: OptionSpec) => string | undefined = () => undefined,
+): ParsedOptions | null {
+  const out: ParsedOptions = new Map();
+  const { ref, values } = input;
+  for (const spec of specs) {
+    let raw = values.get(spec.name);
+    let result: unknown;
+    if (raw === undefined) {
+      if (spec.required) {
+        sink.warn(ref, `option '${spec.name}' is mandatory but not set`, spec.name);
+        return null;
+      }
+      raw = spec.default ?? dynamicDefault(spec);
+    }
+    if (spec.list) {
+      const items: unknown[] = [];
+      for (const item of raw === undefined ? [] : toArray(raw)) {
+        const res = parseValue(spec.datatype, item, ctx);
+        if (res === null) {
+          sink.warn(ref, `option '${spec.name}' specifies invalid value '${item}'`, spec.name);
+          return null;
+        }
+        if (spec.flatten && Array.isArray(res)) items.push(...res);
+        else items.push(res);
+      }
+      result = items.length ? items : null;
+    } else if (Array.isArray(raw)) {
+      sink.warn(ref, `option '${spec.name}' must not be a list`, spec.name);
+      return null;
+    } else if (raw === undefined) {
+      result = null;
+    } else {
+      result = parseValue(spec.datatype, raw, ctx);
+      if (result === null) {
+        sink.warn(ref, `option '${spec.name}' specifies invalid value '${raw}'`, spec.name);
+        return null;
+      }
+    }
+    if (spec.noInvert && isInverted(result)) {
+      sink.warn(ref, `option '${spec.name}' must not be negated`, spec.name);
+      return null;
+    }
+    if (result === null) continue;
+    if (spec.deprecated) sink.warn(ref, `option '${spec.name}' is deprecated by fw4`, spec.name);
+    else if (spec.unsupported) sink.warn(ref, `option '${spec.name}' is not supported by fw4`, spec.name);
+    else out.set(spec.name, result);
+  }
+  const known = new Set(specs.map((s) => s.name));
+  for (const key of values.keys()) {
+    if (!key.startsWith('.') && key !== 'type' && !known.has(key)) {
+      sink.warn(ref, `specifies unknown option '${key}'`, key);
+    }
+  }
+  return out;
+}
