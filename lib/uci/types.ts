@@ -26,7 +26,7 @@ export interface UciPackage {
 export type UciChange =
   | { op: 'set'; package: string; section: string; option?: string; value: string }
   | { op: 'add'; package: string; section: string; value: string }
-  | { op: 'delete'; package: string; section: string; option?: string }
+  | { op: 'delete'; package: string; section: string; option?: string; value?: string } // value: a list index
   | { op: 'rename'; package: string; section: string; option?: string; value: string }
   | { op: 'reorder'; package: string; section: string; value: string }
   | { op: 'list-add'; package: string; section: string; option: string; value: string }

@@ -1,0 +1,329 @@
+// The Cursor: packages in a confdir, changes staged in a savedir in libuci's delta format
+// (readable by the real `uci` and the other way round), and an atomic, locked commit.
+
+import { appendFileSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { OptionValue, UciChange, UciPackage } from './types.js';
+import type { Delta } from './delta-types.js';
+import { Document } from './document.js';
+import { UciError, type UciParseError } from './errors.js';
+import { filterDelta, formatDelta, replayDelta } from './delta.js';
+import { lockPackage, modeOf, readRegular, replaceFile, type TextEncoding } from './files.js';
+import { isValidPackage } from './names.js';
+import { parseDocument } from './parser.js';
+import { resolveSection } from './path.js';
+
+export interface CursorOptions {
+  /** Where the packages are (default /etc/config). */
+  confdir?: string;
+  /** Where changes are staged (default /tmp/.uci); null keeps them in memory only. */
+  savedir?: string | null;
+  /** More directories whose staged changes are read (like `uci -p`), before the savedir's. */
+  extraSavedirs?: string[];
+  /** Commit keeps comments and layout (default true); false writes libuci's exact text. */
+  keepComments?: boolean;
+  /** A directory whose packages override the confdir's (libuci's conf2dir, `uci -C`). */
+  conf2dir?: string | null;
+  /** Stop at the first syntax error (default true). */
+  strict?: boolean;
+  /** Receives syntax errors when not strict. */
+  onParseError?: (err: UciParseError) => void;
+  /** Read and write files as latin1, one byte per character (what the `uci` command does). */
+  latin1?: boolean;
+  /** Commit writes the generated names of anonymous sections (libuci's `-n`). */
+  anonymousNames?: boolean;
+}
+
+/** A package as the Cursor holds it (libuci's struct uci_package). */
+export interface LoadedPackage {
+  doc: Document;
+  path: string;
+  /** Changes go to the savedir (false for packages given by path, which save directly). */
+  hasDelta: boolean;
+  /** Staged changes read from the savedirs or saved since (what `changes` lists). */
+  staged: Delta[];
+  /** Changes made since the last save. */
+  pending: Delta[];
+}
+
+const OPS: Record<Delta['cmd'], UciChange['op']> = {
+  change: 'set', add: 'add', remove: 'delete', rename: 'rename', reorder: 'reorder', 'list-add': 'list-add', 'list-del': 'list-del',
+};
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+export function toChange(pkg: string, d: Delta): UciChange {
+  return { op: OPS[d.cmd], package: pkg, section: d.section, option: d.option, value: d.value } as UciChange;
+}
+
+export class Cursor {
+  readonly confdir: string;
+  readonly savedir: string | null;
+  /** Every directory whose staged changes are read, the savedir last. */
+  readonly deltaPath: string[];
+  readonly conf2dir: string | null;
+  /** Incremented whenever a config file is parsed (the command's batch mode needs to know). */
+  parseCount = 0;
+  private readonly opts: CursorOptions;
+  private readonly encoding: TextEncoding;
+  private readonly loaded = new Map<string, LoadedPackage>();
+  private readonly memory = new Map<string, Delta[]>();
+
+  constructor(opts: CursorOptions = {}) {
+    this.opts = opts;
+    this.confdir = opts.confdir ?? '/etc/config';
+    this.savedir = opts.savedir === undefined ? '/tmp/.uci' : opts.savedir;
+    this.conf2dir = opts.conf2dir ?? null;
+    this.encoding = opts.latin1 ? 'latin1' : 'utf8';
+    const extra = (opts.extraSavedirs ?? []).filter((d) => d !== this.savedir);
+    this.deltaPath = this.savedir === null ? extra : [...extra, this.savedir];
+  }
+
+  /** The packages in the confdir, sorted (names with a dot, dot-files and directories skipped). */
+  configs(): string[] {
+    let names: string[];
+    try {
+      names = readdirSync(this.confdir, { encoding: this.encoding }).filter((n) => !n.startsWith('.'));
+    } catch {
+      throw new UciError('NOT_FOUND');
+    }
+    // libuci globs `confdir/*`: no match at all is "not found", directories are skipped after
+    if (names.length === 0) throw new UciError('NOT_FOUND');
+    return names
+      .sort((a, b) => Buffer.compare(Buffer.from(a, this.encoding), Buffer.from(b, this.encoding)))
+      .filter((n) => !n.includes('.') && isValidPackage(n) && !isDirectory(join(this.confdir, n)));
+  }
+
+  /** Loads a package (file + staged changes) once; later calls return the same state. */
+  loadPackage(name: string): LoadedPackage {
+    const cached = this.loaded.get(name);
+    if (cached) return cached;
+    let path: string;
+    let pkg = name;
+    let hasDelta = true;
+    if (name.startsWith('.') || name.startsWith('/')) {
+      if (name[0] === '.' && name[1] !== '/') throw new UciError('NOT_FOUND');
+      path = name;
+      pkg = basename(name);
+      hasDelta = false;
+    } else {
+      if (!isValidPackage(name)) throw new UciError('INVALID_ARGUMENT');
+      path = join(this.confdir, name);
+      if (this.conf2dir !== null) {
+        const over = join(this.conf2dir, name);
+        if (modeOf(over) !== null) path = over;
+      }
+    }
+    const text = readRegular(path, this.encoding);
+    if (text === null) throw new UciError('NOT_FOUND', `Entry not found: ${path}`);
+    const lp: LoadedPackage = { doc: this.parse(text, pkg, path), path, hasDelta, staged: [], pending: [] };
+    if (hasDelta) this.replayAll(lp.doc, lp.staged);
+    lp.doc.onChange = (d) => lp.pending.push(d);
+    this.loaded.set(name, lp);
+    return lp;
+  }
+
+  /** Forgets loaded packages (all, or one), so the next access reads the files again. */
+  unload(name?: string): void {
+    if (name === undefined) this.loaded.clear();
+    else this.loaded.delete(name);
+  }
+
+  load(pkg: string): UciPackage {
+    return this.loadPackage(pkg).doc.toPackage();
+  }
+
+  document(pkg: string): Document {
+    return this.loadPackage(pkg).doc;
+  }
+
+  get(pkg: string, section: string, option?: string): OptionValue | undefined {
+    return this.loadPackage(pkg).doc.get(section, option);
+  }
+
+  set(pkg: string, section: string, option: string | undefined, value: OptionValue): void {
+    this.edit(pkg, (doc) => doc.set(section, option, value));
+  }
+
+  add(pkg: string, type: string): string {
+    let name = '';
+    this.edit(pkg, (doc) => (name = doc.add(type)));
+    return name;
+  }
+
+  addList(pkg: string, section: string, option: string, value: string): void {
+    this.edit(pkg, (doc) => doc.addList(section, option, value));
+  }
+
+  delList(pkg: string, section: string, option: string, value: string): void {
+    this.edit(pkg, (doc) => doc.delList(section, option, value));
+  }
+
+  delete(pkg: string, section: string, option?: string): void {
+    this.edit(pkg, (doc) => doc.delete(section, option));
+  }
+
+  rename(pkg: string, section: string, option: string | undefined, name: string): void {
+    this.edit(pkg, (doc) => doc.rename(section, option, name));
+  }
+
+  reorder(pkg: string, section: string, index: number): void {
+    this.edit(pkg, (doc) => doc.reorder(section, index));
+  }
+
+  private edit(pkg: string, fn: (doc: Document) => void): void {
+    const lp = this.loadPackage(pkg);
+    try {
+      fn(lp.doc);
+    } finally {
+      this.save(lp);
+    }
+  }
+
+  /** Staged changes of one package, or of every package in the confdir. */
+  changes(pkg?: string): UciChange[] {
+    const names = pkg === undefined ? this.configs() : [pkg];
+    return names.flatMap((n) => {
+      const lp = this.loadPackage(n);
+      return lp.staged.map((d) => toChange(lp.doc.name, d));
+    });
+  }
+
+  /** Writes pending changes to the savedir (libuci's uci_save). */
+  save(lp: LoadedPackage): void {
+    if (!lp.hasDelta) {
+      if (lp.pending.length > 0) this.commitPackage(lp, false);
+      return;
+    }
+    if (lp.pending.length === 0) return;
+    const name = lp.doc.name;
+    const pending = lp.pending.splice(0);
+    if (this.savedir === null) {
+      this.memory.set(name, [...(this.memory.get(name) ?? []), ...pending]);
+    } else {
+      let st;
+      try {
+        st = statSync(this.savedir);
+      } catch {
+        try {
+          mkdirSync(this.savedir, { mode: modeOf(this.confdir) ?? 0o700 });
+        } catch {
+          // libuci ignores this too; opening the file below reports the problem
+        }
+      }
+      if (st && !st.isDirectory()) throw new UciError('IO');
+      const text = pending.map((d) => formatDelta(name, d)).join('');
+      try {
+        appendFileSync(join(this.savedir, name), Buffer.from(text, this.encoding), { mode: modeOf(join(this.confdir, name)) ?? 0o600 });
+      } catch {
+        throw new UciError('IO');
+      }
+    }
+    lp.staged.push(...pending);
+  }
+
+  /** Drops staged changes of a package, a section or an option (libuci's uci_revert). */
+  revert(pkg: string, section?: string, option?: string): void {
+    const lp = this.loadPackage(pkg);
+    if (!lp.hasDelta) throw new UciError('INVALID_ARGUMENT');
+    if (section !== undefined) section = resolveSection(lp.doc, section, true)?.name ?? section;
+    this.save(lp);
+    this.unload(pkg);
+    const name = lp.doc.name;
+    if (this.savedir === null) {
+      const text = (this.memory.get(name) ?? []).map((d) => formatDelta(name, d)).join('');
+      const kept = filterDelta(name, text, section, option);
+      if (kept !== null) this.memory.set(name, this.memoryFrom(name, kept));
+    } else {
+      const file = join(this.savedir, name);
+      const text = readRegular(file, this.encoding);
+      const kept = text === null ? null : filterDelta(name, text, section, option);
+      if (kept !== null) writeFileSync(file, Buffer.from(kept, this.encoding));
+    }
+    this.loadPackage(pkg);
+  }
+
+  /** The text commit would write for pkg now (without re-reading the file). */
+  commitText(pkg: string): string {
+    return this.render(this.loadPackage(pkg).doc);
+  }
+
+  /** Lock, re-read file and staged changes, write temp + fsync + rename, clear the staged changes. */
+  commit(pkg: string): void {
+    this.commitPackage(this.loadPackage(pkg), false);
+  }
+
+  /**
+   * libuci's uci_commit. With `overwrite` (import) the document is written as it is; otherwise
+   * the file is re-read under the lock and every staged change replayed, and nothing is written
+   * when none applies.
+   */
+  commitPackage(lp: LoadedPackage, overwrite: boolean): void {
+    const name = lp.doc.name;
+    const release = lockPackage(lp.path);
+    try {
+      let doc = lp.doc;
+      if (lp.hasDelta && !overwrite) {
+        this.save(lp);
+        const text = readRegular(lp.path, this.encoding) ?? '';
+        doc = this.parse(text, name, lp.path);
+        if (this.replayAll(doc, []) === 0) return;
+      }
+      replaceFile(lp.path, this.render(doc), this.encoding);
+      if (lp.hasDelta && !overwrite) this.clearStaged(name);
+    } finally {
+      release();
+      this.loaded.forEach((v, k) => v === lp && this.loaded.delete(k));
+    }
+  }
+
+  private render(doc: Document): string {
+    return doc.toText({ keepComments: this.opts.keepComments ?? true, anonymousNames: this.opts.anonymousNames });
+  }
+
+  private clearStaged(name: string): void {
+    if (this.savedir === null) {
+      this.memory.delete(name);
+      return;
+    }
+    const file = join(this.savedir, name);
+    if (modeOf(file) !== null) writeFileSync(file, '');
+  }
+
+  private memoryFrom(name: string, text: string): Delta[] {
+    const doc = new Document(name);
+    const staged: Delta[] = [];
+    replayDelta(doc, text, staged);
+    return staged;
+  }
+
+  private parse(text: string, name: string, path: string): Document {
+    this.parseCount++;
+    return parseDocument(text, {
+      name,
+      file: path,
+      strict: this.opts.strict ?? true,
+      onError: this.opts.onParseError,
+      latin1: this.opts.latin1 ?? false,
+      trivia: this.opts.keepComments ?? true,
+    });
+  }
+
+  /** Replays every savedir's changes for doc; returns how many applied. */
+  private replayAll(doc: Document, staged: Delta[]): number {
+    let applied = 0;
+    for (const dir of this.deltaPath) {
+      const text = readRegular(join(dir, doc.name), this.encoding);
+      if (text !== null) applied += replayDelta(doc, text, staged);
+    }
+    const mem = this.memory.get(doc.name);
+    if (mem) applied += replayDelta(doc, mem.map((d) => formatDelta(doc.name, d)).join(''), staged);
+    return applied;
+  }
+}

@@ -1,0 +1,243 @@
+// A package: its sections in order, name lookup with libuci's first-match rule in O(1), the
+// anonymous-name counter, and (when parsed from text) the source with its trivia.
+
+import type { OptionValue, UciPackage, UciSection } from './types.js';
+import type { DeltaLog } from './delta-types.js';
+import { UciError } from './errors.js';
+import { isValidName, isValidText, isValidType } from './names.js';
+import { OptionNode, SectionNode, type Segment, sameValue } from './nodes.js';
+import { resolveSection } from './path.js';
+import {
+  type Target, uciAddList, uciAddSection, uciDelete, uciDelList, uciRename, uciReorder, uciSet,
+} from './ops.js';
+import { renderText } from './writer.js';
+
+/** The text a Document was parsed from, cut into statement segments. */
+export interface SourceText {
+  text: string;
+  segments: Segment[];
+  /** Where the first section's statement line starts; everything before it is kept as is. */
+  headEnd: number;
+}
+
+export interface TextOptions {
+  /** Keep comments, blank lines and the layout of untouched items (default true). */
+  keepComments?: boolean;
+  /** Write the generated names of anonymous sections (libuci's `-n`). */
+  anonymousNames?: boolean;
+}
+
+/** djb2 over the type's bytes as signed chars, low 16 bits (libuci list.c djbhash). */
+function typeHash(type: string, latin1: boolean): number {
+  let h = 5381;
+  let ascii = true;
+  for (let i = 0; i < type.length && ascii; i++) if (type.charCodeAt(i) > 127) ascii = false;
+  const codes: ArrayLike<number> = ascii || latin1 ? Array.from(type, (ch) => ch.charCodeAt(0)) : Buffer.from(type, 'utf8');
+  for (let i = 0; i < codes.length; i++) {
+    const c = codes[i]!;
+    h = (Math.imul(h, 33) + (c >= 128 ? c - 256 : c)) | 0;
+  }
+  return h & 0xffff;
+}
+
+export class Document {
+  readonly name: string;
+  readonly file: string;
+  /** Strings hold one byte per character (the command's mode) rather than UTF-16 text. */
+  readonly latin1: boolean;
+  readonly sections: SectionNode[] = [];
+  /** libuci's per-package section counter (n_section), part of generated names. */
+  nSection = 0;
+  source: SourceText | null = null;
+  /** Receives every change made through the public edit methods (the Cursor stages them). */
+  onChange: DeltaLog | undefined;
+  private readonly first = new Map<string, SectionNode>();
+  private readonly counts = new Map<string, number>();
+
+  constructor(name: string, opts: { file?: string; latin1?: boolean } = {}) {
+    this.name = name;
+    this.file = opts.file ?? name;
+    this.latin1 = opts.latin1 ?? false;
+  }
+
+  // ---- model primitives (used by ops, parser, delta replay)
+
+  findSection(name: string): SectionNode | undefined {
+    return this.first.get(name);
+  }
+
+  appendSection(type: string, name: string | null): SectionNode {
+    this.nSection++;
+    const anonymous = name === null || name === '';
+    const s = new SectionNode(type, anonymous ? this.generatedName(type) : name!, anonymous);
+    this.sections.push(s);
+    this.indexAdd(s, true);
+    return s;
+  }
+
+  removeSection(s: SectionNode): void {
+    const i = this.sections.indexOf(s);
+    if (i < 0) return;
+    this.sections.splice(i, 1);
+    s.deleted = true;
+    this.indexRemove(s);
+  }
+
+  renameSection(s: SectionNode, name: string): void {
+    this.indexRemove(s);
+    s.name = name;
+    s.anonymous = false;
+    this.indexAdd(s, false);
+  }
+
+  /** libuci's uci_list_set_pos: true when the section's predecessor changed. */
+  moveSection(s: SectionNode, pos: number): boolean {
+    const from = this.sections.indexOf(s);
+    this.sections.splice(from, 1);
+    const to = pos <= 0 ? 0 : Math.min(pos, this.sections.length);
+    this.sections.splice(to, 0, s);
+    if ((this.counts.get(s.name) ?? 0) > 1) this.rescan(s.name);
+    return to !== from;
+  }
+
+  private generatedName(type: string): string {
+    const n = this.nSection.toString(16).padStart(2, '0');
+    return `cfg${n}${typeHash(type, this.latin1).toString(16).padStart(4, '0')}`;
+  }
+
+  private indexAdd(s: SectionNode, appended: boolean): void {
+    const n = (this.counts.get(s.name) ?? 0) + 1;
+    this.counts.set(s.name, n);
+    if (n === 1) this.first.set(s.name, s);
+    else if (!appended) this.rescan(s.name);
+  }
+
+  private indexRemove(s: SectionNode): void {
+    const n = (this.counts.get(s.name) ?? 1) - 1;
+    if (n === 0) {
+      this.counts.delete(s.name);
+      this.first.delete(s.name);
+    } else {
+      this.counts.set(s.name, n);
+      if (this.first.get(s.name) === s) this.rescan(s.name);
+    }
+  }
+
+  private rescan(name: string): void {
+    const s = this.sections.find((x) => x.name === name);
+    if (s) this.first.set(name, s);
+  }
+
+  /** Records the current state as the source's (after parsing). */
+  markBaseline(): void {
+    this.sections.forEach((s, i) => {
+      s.origType = s.type;
+      s.origName = s.name;
+      s.origAnon = s.anonymous;
+      s.origIndex = i;
+      for (const o of s.options) {
+        o.origName = o.name;
+        o.origValue = o.value;
+      }
+    });
+  }
+
+  // ---- plain data and text
+
+  toPackage(): UciPackage {
+    return {
+      name: this.name,
+      sections: this.sections.map((s, index): UciSection => {
+        const options = new Map<string, OptionValue>();
+        for (const o of s.options) if (!options.has(o.name)) options.set(o.name, typeof o.value === 'string' ? o.value : o.value.slice());
+        return { type: s.type, name: s.name, anonymous: s.anonymous, index, options };
+      }),
+    };
+  }
+
+  /** The file text: layout-preserving by default, libuci's exact commit text with keepComments false. */
+  toText(opts: TextOptions = {}): string {
+    return renderText(this, opts.keepComments ?? true, opts.anonymousNames ?? false);
+  }
+
+  // ---- the public, validating edit API (same semantics as libuci's)
+
+  /** Finds a section by name or `@type[n]`; with an option, the option. */
+  resolve(section: string, option?: string, value?: string): Target {
+    if (option !== undefined && !isValidName(option)) throw new UciError('PARSE', `Parse error: invalid option name '${option}'`);
+    if (value !== undefined && !isValidText(value)) throw new UciError('PARSE', `Parse error: invalid characters in value of '${section}'`);
+    const t: Target = { section, option, value, complete: false };
+    const s = resolveSection(this, section, true);
+    if (!s) return t;
+    t.s = s;
+    t.section = s.name;
+    if (option !== undefined) {
+      t.o = s.findOption(option);
+      if (!t.o) return t;
+    }
+    t.complete = true;
+    return t;
+  }
+
+  get(section: string, option?: string): OptionValue | undefined {
+    const t = this.resolve(section, option);
+    if (!t.complete) return undefined;
+    if (t.o) return typeof t.o.value === 'string' ? t.o.value : t.o.value.slice();
+    return t.s!.type;
+  }
+
+  /**
+   * Sets an option (a string, or a list given as an array), or with `option` undefined creates
+   * a named section of type `value` or retypes it. An empty string deletes, as in libuci.
+   */
+  set(section: string, option: string | undefined, value: OptionValue): void {
+    if (Array.isArray(value)) {
+      if (option === undefined) throw new UciError('INVALID_ARGUMENT', 'Invalid argument: a section type cannot be a list');
+      for (const v of value) this.resolve(section, option, v);
+      const t = this.resolve(section, option);
+      if (t.o && Array.isArray(t.o.value) && sameValue(t.o.value, value)) return;
+      if (!t.s) throw new UciError('INVALID_ARGUMENT', `Invalid argument: no section '${section}'`);
+      if (t.o) uciDelete(this, t, this.onChange);
+      for (const v of value) uciAddList(this.resolve(section, option, v), this.onChange);
+      return;
+    }
+    if (option === undefined && value !== '' && !isValidType(value)) {
+      throw new UciError('INVALID_ARGUMENT', `Invalid argument: invalid section type '${value}'`);
+    }
+    if (option === undefined && !isValidName(section)) {
+      throw new UciError('INVALID_ARGUMENT', `Invalid argument: invalid section name '${section}'`);
+    }
+    uciSet(this, this.resolve(section, option, value), this.onChange);
+  }
+
+  /** Adds an anonymous section and returns its generated name. */
+  add(type: string): string {
+    if (!isValidType(type)) throw new UciError('INVALID_ARGUMENT', `Invalid argument: invalid section type '${type}'`);
+    return uciAddSection(this, type, this.onChange).name;
+  }
+
+  addList(section: string, option: string, value: string): void {
+    uciAddList(this.resolve(section, option, value), this.onChange);
+  }
+
+  delList(section: string, option: string, value: string): void {
+    uciDelList(this.resolve(section, option, value), this.onChange);
+  }
+
+  delete(section: string, option?: string): void {
+    uciDelete(this, this.resolve(section, option), this.onChange);
+  }
+
+  rename(section: string, option: string | undefined, name: string): void {
+    if (!isValidName(name)) throw new UciError('INVALID_ARGUMENT', `Invalid argument: invalid name '${name}'`);
+    uciRename(this, this.resolve(section, option, name), this.onChange);
+  }
+
+  reorder(section: string, index: number): void {
+    const t = this.resolve(section);
+    if (!t.s) throw new UciError('NOT_FOUND', `Entry not found: ${this.name}.${section}`);
+    uciReorder(this, t.s, Math.trunc(index), this.onChange);
+  }
+}
+
+export { OptionNode, SectionNode };

@@ -1,0 +1,55 @@
+// libuci's canonical text (file.c uci_export_package): what `uci export` prints and what a
+// commit writes (the same without the `package` line).
+
+import type { Document } from './document.js';
+import type { OptionValue, UciPackage } from './types.js';
+
+/** libuci's uci_escape: every `'` becomes `'\''`, nothing else changes. */
+export function escape(s: string): string {
+  return s.indexOf("'") < 0 ? s : s.replaceAll("'", "'\\''");
+}
+
+export function sectionHeader(type: string, name: string, anonymous: boolean, names: boolean): string {
+  return anonymous && !names ? `config ${escape(type)}\n` : `config ${escape(type)} '${escape(name)}'\n`;
+}
+
+export function optionLines(name: string, value: OptionValue): string {
+  if (typeof value === 'string') return `\toption ${escape(name)} '${escape(value)}'\n`;
+  let out = '';
+  const n = escape(name);
+  for (const item of value) out += `\tlist ${n} '${escape(item)}'\n`;
+  return out;
+}
+
+interface ExportSection {
+  type: string;
+  name: string;
+  anonymous: boolean;
+  entries: Iterable<readonly [string, OptionValue]>;
+}
+
+function* sectionsOf(pkg: UciPackage | Document): Iterable<ExportSection> {
+  if ('toPackage' in pkg) {
+    for (const s of pkg.sections) {
+      yield { type: s.type, name: s.name, anonymous: s.anonymous, entries: s.options.map((o) => [o.name, o.value] as const) };
+    }
+  } else {
+    for (const s of pkg.sections) yield { type: s.type, name: s.name, anonymous: s.anonymous, entries: s.options };
+  }
+}
+
+/** The package body: each section as `\nconfig …` with its options, then one final newline. */
+export function canonicalBody(pkg: UciPackage | Document, anonymousNames = false): string {
+  const parts: string[] = [];
+  for (const s of sectionsOf(pkg)) {
+    parts.push('\n', sectionHeader(s.type, s.name, s.anonymous, anonymousNames));
+    for (const [name, value] of s.entries) parts.push(optionLines(name, value));
+  }
+  parts.push('\n');
+  return parts.join('');
+}
+
+/** Exactly what `uci export <pkg>` prints. */
+export function exportText(pkg: UciPackage | Document, opts: { anonymousNames?: boolean } = {}): string {
+  return `package ${escape(pkg.name)}\n` + canonicalBody(pkg, opts.anonymousNames ?? false);
+}

@@ -1,0 +1,118 @@
+// File system pieces of the Cursor: reading configs, the package lock, and atomic replacement.
+
+import {
+  closeSync, constants, fsyncSync, openSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeSync,
+  chmodSync, existsSync,
+} from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { UciError } from './errors.js';
+
+export type TextEncoding = 'utf8' | 'latin1';
+
+/** The file's text if it is a regular file (uci_open_stream for reading), else null. */
+export function readRegular(path: string, encoding: TextEncoding): string | null {
+  try {
+    if (!statSync(path).isFile()) return null;
+    return readFileSync(path, encoding);
+  } catch {
+    return null;
+  }
+}
+
+export function modeOf(path: string): number | null {
+  try {
+    return statSync(path).mode & 0o7777;
+  } catch {
+    return null;
+  }
+}
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Takes the commit lock of a package: a `.<name>.uci-lock` file created exclusively next to
+ * the config, holding our pid. A lock left by a process that no longer exists is broken.
+ * (Node has no flock(2), so this does not exclude a concurrent libuci.)
+ */
+export function lockPackage(configPath: string, timeoutMs = 10_000): () => void {
+  const lock = join(dirname(configPath), `.${basename(configPath)}.uci-lock`);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const fd = openSync(lock, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => {
+        try {
+          unlinkSync(lock);
+        } catch {
+          // already gone: nothing to release
+        }
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new UciError('IO', `I/O error: cannot lock ${configPath}`);
+    }
+    let owner = NaN;
+    try {
+      owner = Number(readFileSync(lock, 'utf8'));
+    } catch {
+      continue;
+    }
+    if (Number.isInteger(owner) && owner > 0 && !processAlive(owner)) {
+      try {
+        unlinkSync(lock);
+      } catch {
+        // someone else broke it first
+      }
+      continue;
+    }
+    if (Date.now() > deadline) throw new UciError('IO', `I/O error: ${configPath} is locked by process ${owner}`);
+    Atomics.wait(sleeper, 0, 0, 5);
+  }
+}
+
+/**
+ * Replaces `target` with `text`: a temp file in the same directory, written and fsynced, given
+ * the target's mode, renamed over the target (through symlinks), then the directory fsynced.
+ * On any failure the temp file is removed and the target is untouched.
+ */
+export function replaceFile(target: string, text: string, encoding: TextEncoding, newMode = 0o600): void {
+  const real = existsSync(target) ? realpathSync(target) : target;
+  const dir = dirname(real);
+  const tmp = join(dir, `.${basename(real)}.uci-${randomBytes(4).toString('hex')}`);
+  let fd = -1;
+  try {
+    fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+    writeSync(fd, Buffer.from(text, encoding));
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = -1;
+    chmodSync(tmp, modeOf(real) ?? newMode);
+    renameSync(tmp, real);
+  } catch (err) {
+    if (fd >= 0) closeSync(fd);
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // never created
+    }
+    throw new UciError('IO', `I/O error: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  try {
+    const dfd = openSync(dir, 'r');
+    fsyncSync(dfd);
+    closeSync(dfd);
+  } catch {
+    // directories cannot be fsynced on every file system; the rename is already done
+  }
+}

@@ -1,0 +1,257 @@
+// libuci's tokenizer (file.c uci_getln, parse_str, next_arg), reproduced on a JS string.
+//
+// libuci reads one physical line at a time into a growable buffer and decodes arguments in place.
+// We keep the logical line as an immutable string `buf` and model the in-place writes that can
+// affect later parsing: a NUL written at the current position ends the line (`cut`). Offsets are
+// code units; with latin1 text (what the command uses) they are libuci's byte offsets.
+
+export class LexError extends Error {
+  constructor(readonly reason: string, readonly byte: number, readonly line: number) {
+    super(reason);
+  }
+}
+
+const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
+
+export class Tokenizer {
+  /** Physical lines read so far that ended in a newline (libuci's `line`). */
+  line = 0;
+  /** The logical line buffer; positions past its end read as NUL. */
+  buf = '';
+  /** Characters read into the buffer by the last successful read (libuci's `buf_filled`). */
+  filled = 0;
+  pos = 0;
+  /** Reason and position of the last error on this tokenizer (libuci's pctx->reason/byte). */
+  lastReason: string | null = null;
+  lastByte = 0;
+  /** End of the last keyword found by `word()`. */
+  private wordEnd = 0;
+  private srcPos = 0;
+  private bufsz = 32;
+  private readonly hasNul: boolean;
+
+  constructor(private readonly src: string) {
+    this.hasNul = src.indexOf('\0') >= 0;
+  }
+
+  /** Offset in the source text of the next unread physical line. */
+  get offset(): number {
+    return this.srcPos;
+  }
+
+  get atEof(): boolean {
+    return this.srcPos >= this.src.length;
+  }
+
+  code(i: number): number {
+    return i < this.buf.length ? this.buf.charCodeAt(i) : 0;
+  }
+
+  fail(reason: string): never {
+    this.lastReason = reason;
+    this.lastByte = this.pos;
+    throw new LexError(reason, this.pos, this.line);
+  }
+
+  /** Starts a new logical line: `pos = 0; uci_getln(0)`. */
+  startLine(): void {
+    this.pos = 0;
+    this.getln(0);
+  }
+
+  /**
+   * uci_getln(offset): reads the next physical line into the buffer at `offset`, the way fgets
+   * does into a buffer of `bufsz` bytes (an embedded NUL cuts a chunk short, and the rest of that
+   * chunk is lost; the counter only moves when a chunk ends in a newline).
+   */
+  getln(offset: number): void {
+    if (offset >= this.bufsz - 1) this.bufsz *= 2;
+    let ofs = offset;
+    this.buf = this.buf.slice(0, offset);
+    const src = this.src;
+    for (;;) {
+      if (this.srcPos >= src.length) return;
+      const nl = src.indexOf('\n', this.srcPos);
+      const lineEnd = nl < 0 ? src.length : nl + 1;
+      const take = Math.min(lineEnd - this.srcPos, this.bufsz - ofs - 1);
+      let chunk = src.slice(this.srcPos, this.srcPos + take);
+      this.srcPos += take;
+      if (this.hasNul) {
+        const z = chunk.indexOf('\0');
+        if (z >= 0) chunk = chunk.slice(0, z);
+      }
+      if (chunk.length === 0) return;
+      this.buf = ofs === 0 ? chunk : this.buf + chunk;
+      ofs += chunk.length;
+      this.filled = ofs;
+      if (chunk.charCodeAt(chunk.length - 1) === 10) {
+        this.line++;
+        return;
+      }
+      this.bufsz *= 2;
+    }
+  }
+
+  /** A NUL written at `i`: the line ends there. */
+  private cut(i: number): void {
+    if (i < this.buf.length) this.buf = this.buf.slice(0, i);
+  }
+
+  skipWhitespace(): void {
+    while (isSpace(this.code(this.pos))) this.pos++;
+  }
+
+  /** strtok(buf + pos, " \t"): the next keyword, or null when the line is done. */
+  word(): string | null {
+    let i = this.pos;
+    let c = this.code(i);
+    while (c === 32 || c === 9) c = this.code(++i);
+    if (c === 0) return null;
+    let j = i;
+    while (c !== 0 && c !== 32 && c !== 9) c = this.code(++j);
+    this.wordEnd = j;
+    return this.buf.slice(i, j);
+  }
+
+  /** Steps over the keyword (uci_increase_pos); false when that would pass the buffer's end. */
+  skipWord(): boolean {
+    const next = this.wordEnd + 1;
+    if (next > this.filled) return false;
+    this.pos = next;
+    return true;
+  }
+
+  /** next_arg(): the next argument, decoded; '' when there is none. */
+  nextArg(required: boolean, validate?: (s: string) => boolean): string {
+    this.skipWhitespace();
+    let arg: string;
+    if (this.code(this.pos) === 59) {
+      this.pos++;
+      arg = '';
+    } else {
+      arg = this.parseStr();
+    }
+    if (arg === '') {
+      if (required) this.fail('insufficient arguments');
+      return arg;
+    }
+    if (validate && !validate(arg)) this.fail('invalid character in name field');
+    return arg;
+  }
+
+  /** assert_eol(): one more argument must be empty (only enforced in strict mode). */
+  assertEol(strict: boolean): void {
+    this.skipWhitespace();
+    const extra = this.nextArg(false);
+    if (extra !== '' && strict) this.fail('too many arguments');
+  }
+
+  /** What is left of the buffer after the current position (libuci's pctx_cur_str). */
+  rest(): string {
+    return this.buf.slice(this.pos);
+  }
+
+  private parseStr(): string {
+    const start = this.pos;
+    let out = '';
+    let run = this.pos;
+    let next = true;
+    let c: number;
+    scan: do {
+      c = this.code(this.pos);
+      switch (c) {
+        case 39: // '
+          out += this.buf.slice(run, this.pos) + this.singleQuoted();
+          run = this.pos;
+          break;
+        case 34: // "
+          out += this.buf.slice(run, this.pos) + this.doubleQuoted();
+          run = this.pos;
+          break;
+        case 35: // #
+          out += this.buf.slice(run, this.pos);
+          this.cut(this.pos);
+          run = this.pos;
+          break scan;
+        case 0:
+          break scan;
+        case 59: // ;
+          next = false;
+          break scan;
+        case 92: // \
+          out += this.buf.slice(run, this.pos);
+          if (!this.backslash()) {
+            run = this.pos;
+            continue;
+          }
+          run = this.pos;
+          this.pos++;
+          break;
+        default:
+          this.pos++;
+      }
+    } while ((c = this.code(this.pos)) !== 0 && !isSpace(c));
+    out += this.buf.slice(run, this.pos);
+    if (this.code(this.pos) !== 0 && next) this.pos++;
+    // the terminating NUL lands on the current position only if decoding shortened nothing
+    if (start + out.length === this.pos) this.cut(this.pos);
+    return out;
+  }
+
+  private backslash(): boolean {
+    this.pos++;
+    const c = this.code(this.pos);
+    if (c === 0 || c === 10 || (c === 13 && this.code(this.pos + 1) === 10 && this.code(this.pos + 2) === 0)) {
+      this.getln(this.pos);
+      return false;
+    }
+    return true;
+  }
+
+  private singleQuoted(): string {
+    this.pos++;
+    let out = '';
+    for (;;) {
+      const q = this.buf.indexOf("'", this.pos);
+      if (q >= 0) {
+        out += this.buf.slice(this.pos, q);
+        this.pos = q + 1;
+        return out;
+      }
+      out += this.buf.slice(this.pos);
+      this.pos = this.buf.length;
+      this.getln(this.pos);
+      if (this.code(this.pos) === 0) this.fail("EOF with unterminated '");
+    }
+  }
+
+  private doubleQuoted(): string {
+    this.pos++;
+    let out = '';
+    let run = this.pos;
+    for (;;) {
+      const c = this.code(this.pos);
+      if (c === 34) {
+        out += this.buf.slice(run, this.pos);
+        this.pos++;
+        return out;
+      }
+      if (c === 0) {
+        out += this.buf.slice(run, this.pos);
+        this.getln(this.pos);
+        if (this.code(this.pos) === 0) this.fail('EOF with unterminated "');
+        run = this.pos;
+        continue;
+      }
+      if (c === 92) {
+        out += this.buf.slice(run, this.pos);
+        if (!this.backslash()) {
+          run = this.pos;
+          continue;
+        }
+        run = this.pos;
+      }
+      this.pos++;
+    }
+  }
+}

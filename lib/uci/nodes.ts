@@ -1,0 +1,106 @@
+// The mutable model under a Document: sections and options, each remembering where it came
+// from in the source text (for layout-preserving writes) and what it looked like there.
+
+import type { OptionValue } from './types.js';
+
+/** One logical source line that holds statements, with the comment/blank lines above it. */
+export interface Segment {
+  /** Start of the leading trivia. */
+  start: number;
+  /** Start of the statement line itself. */
+  body: number;
+  end: number;
+  /** The items its statements defined, in order. */
+  refs: SegmentRef[];
+}
+
+/** A statement that defined nothing (`option x ''`): it stays with its section. */
+export class NoopRef {
+  constructor(public section: SectionNode) {}
+}
+
+export type SegmentRef = SectionNode | OptionNode | NoopRef;
+
+export class OptionNode {
+  segs: Segment[] | null = null;
+  origName = '';
+  origValue: OptionValue | null = null;
+  deleted = false;
+  constructor(
+    public section: SectionNode,
+    public name: string,
+    public value: OptionValue,
+  ) {}
+
+  /** True when the option no longer reads as it did in the source. */
+  get changed(): boolean {
+    return this.deleted || this.origValue === null || this.name !== this.origName || !sameValue(this.value, this.origValue);
+  }
+}
+
+// Sections with more options than this get a name index; smaller ones are scanned.
+const INDEX_FROM = 16;
+
+export class SectionNode {
+  options: OptionNode[] = [];
+  segs: Segment[] | null = null;
+  origType = '';
+  origName = '';
+  origAnon = false;
+  /** Position among the source's sections, -1 for a section that is not in the source. */
+  origIndex = -1;
+  deleted = false;
+  private index: Map<string, OptionNode> | null = null;
+
+  constructor(
+    public type: string,
+    public name: string,
+    public anonymous: boolean,
+  ) {}
+
+  get headerChanged(): boolean {
+    return this.type !== this.origType || this.anonymous !== this.origAnon || (!this.anonymous && this.name !== this.origName);
+  }
+
+  /** The first option of that name (libuci's uci_lookup_list). */
+  findOption(name: string): OptionNode | undefined {
+    if (this.index) return this.index.get(name);
+    const opts = this.options;
+    if (opts.length > INDEX_FROM) return this.buildIndex().get(name);
+    for (let i = 0; i < opts.length; i++) if (opts[i]!.name === name) return opts[i];
+    return undefined;
+  }
+
+  appendOption(name: string, value: OptionValue): OptionNode {
+    const o = new OptionNode(this, name, value);
+    this.options.push(o);
+    if (this.index && !this.index.has(name)) this.index.set(name, o);
+    return o;
+  }
+
+  removeOption(o: OptionNode): void {
+    const i = this.options.indexOf(o);
+    if (i >= 0) this.options.splice(i, 1);
+    o.deleted = true;
+    this.index = null;
+  }
+
+  renameOption(o: OptionNode, name: string): void {
+    o.name = name;
+    this.index = null;
+  }
+
+  private buildIndex(): Map<string, OptionNode> {
+    const m = new Map<string, OptionNode>();
+    for (const o of this.options) if (!m.has(o.name)) m.set(o.name, o);
+    this.index = m;
+    return m;
+  }
+}
+
+export function sameValue(a: OptionValue, b: OptionValue): boolean {
+  if (typeof a === 'string' || typeof b === 'string') return a === b;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

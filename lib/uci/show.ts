@@ -1,0 +1,75 @@
+// `uci show` and `uci get` formatting (cli.c uci_show_*), byte for byte.
+
+import type { OptionValue, UciPackage, UciSection } from './types.js';
+
+/** `'…'` with every `'` as `'\''` (cli.c uci_print_value). */
+export function quote(s: string): string {
+  return `'${s.replaceAll("'", "'\\''")}'`;
+}
+
+export interface ShowOptions {
+  /** Name anonymous sections `@type[n]` in package listings (default true; `-X` turns it off). */
+  extended?: boolean;
+  /** Separator of list items (`-d`, default one space). */
+  delimiter?: string;
+}
+
+/** A value as `show` prints it: quoted; list items joined by the delimiter. */
+export function showValue(value: OptionValue, delimiter = ' '): string {
+  if (typeof value === 'string') return quote(value);
+  return value.map(quote).join(delimiter);
+}
+
+/** A value as `get` prints it: raw; list items quoted only when they hold whitespace. */
+export function getValue(value: OptionValue, delimiter = ' '): string {
+  if (typeof value === 'string') return value;
+  return value.map((v) => (/[ \t\r\n]/.test(v) ? quote(v) : v)).join(delimiter);
+}
+
+export function showSectionLines(
+  pkg: string,
+  ref: string,
+  s: { type: string; options: Iterable<readonly [string, OptionValue]> },
+  delimiter = ' ',
+): string {
+  let out = `${pkg}.${ref}=${s.type}\n`;
+  for (const [name, value] of s.options) out += `${pkg}.${ref}.${name}=${showValue(value, delimiter)}\n`;
+  return out;
+}
+
+/**
+ * `uci show` output for a package, or for one section or option when `path` is
+ * `section[.option]` (names or `@type[n]`; those print the real section name, as libuci does).
+ * Returns '' when the path does not resolve.
+ */
+export function showText(pkg: UciPackage, path?: string, opts: ShowOptions = {}): string {
+  const delimiter = opts.delimiter ?? ' ';
+  if (path === undefined) {
+    const seen = new Map<string, number>();
+    const parts: string[] = [];
+    for (const s of pkg.sections) {
+      const n = seen.get(s.type) ?? 0;
+      seen.set(s.type, n + 1);
+      const ref = s.anonymous && opts.extended !== false ? `@${s.type}[${n}]` : s.name;
+      parts.push(showSectionLines(pkg.name, ref, s, delimiter));
+    }
+    return parts.join('');
+  }
+  const dot = path.indexOf('.');
+  const secRef = dot < 0 ? path : path.slice(0, dot);
+  const option = dot < 0 ? undefined : path.slice(dot + 1);
+  const s = findPlainSection(pkg, secRef);
+  if (!s) return '';
+  if (option === undefined) return showSectionLines(pkg.name, s.name, s, delimiter);
+  const value = s.options.get(option);
+  return value === undefined ? '' : `${pkg.name}.${s.name}.${option}=${showValue(value, delimiter)}\n`;
+}
+
+function findPlainSection(pkg: UciPackage, ref: string): UciSection | undefined {
+  const m = /^@([^[]*)\[(-?\d*)\]$/.exec(ref);
+  if (!m) return pkg.sections.find((s) => s.name === ref);
+  const of = pkg.sections.filter((s) => m[1] === '' || s.type === m[1]);
+  let i = m[2] === '' ? 0 : Number(m[2]);
+  if (i < 0) i += of.length;
+  return of[i];
+}

@@ -1,0 +1,114 @@
+// Layout-preserving text of a Document: every statement line whose items did not change is
+// written byte for byte with the comments and blank lines above it; changed items are written
+// in libuci's style where they stood, new options after the last line of their section, new
+// sections at the end (before trailing comments). Without a source, or when asked, it is
+// libuci's exact commit text.
+
+import type { Document } from './document.js';
+import { canonicalBody, optionLines, sectionHeader } from './export.js';
+import { NoopRef, OptionNode, SectionNode, type Segment, type SegmentRef } from './nodes.js';
+
+const live = (r: SegmentRef): boolean =>
+  r instanceof SectionNode ? !r.deleted : r instanceof OptionNode ? !r.deleted && !r.section.deleted : !r.section.deleted;
+
+const clean = (r: SegmentRef): boolean =>
+  live(r) && (r instanceof SectionNode ? !r.headerChanged : r instanceof OptionNode ? !r.changed : true);
+
+const ownerOf = (r: SegmentRef): SectionNode => (r instanceof SectionNode ? r : r.section);
+
+export function renderText(doc: Document, keepComments: boolean, names: boolean): string {
+  const src = doc.source;
+  if (!keepComments || !src) return canonicalBody(doc, names);
+  const { text, segments } = src;
+
+  // items that must be rewritten: changed ones, and every item sharing a line with one
+  const regen = new Set<SegmentRef>();
+  const broken = (seg: Segment): boolean => seg.refs.some((r) => regen.has(r) || !clean(r));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const seg of segments) {
+      if (!broken(seg)) continue;
+      for (const r of seg.refs) {
+        if (!(r instanceof NoopRef) && live(r) && !regen.has(r)) {
+          regen.add(r);
+          grew = true;
+        }
+      }
+    }
+  }
+  const original = doc.sections.filter((s) => s.segs !== null);
+  const inOrder = original.every((s, i) => i === 0 || original[i - 1]!.origIndex < s.origIndex);
+  const changed = !inOrder || regen.size > 0
+    || doc.sections.some((s) => s.segs === null || s.options.some((o) => o.segs === null))
+    || segments.some((seg) => seg.refs.some((r) => !live(r)));
+  if (!changed) return text;
+  if (segments.some((seg) => seg.refs.some((r) => ownerOf(r) !== ownerOf(seg.refs[0]!)))) {
+    // a line shared by two sections (`config a; config b`): no faithful way to split it
+    return canonicalBody(doc, names);
+  }
+
+  const out: string[] = [text.slice(0, src.headEnd)];
+  let last = src.headEnd;
+  const emit = (s: string): void => {
+    const prev = out[out.length - 1]!;
+    if (prev.length > 0 && prev.charCodeAt(prev.length - 1) !== 10) out.push('\n');
+    out.push(s);
+  };
+  const emitSegment = (seg: Segment, headerDone: Set<SectionNode>): void => {
+    if (!broken(seg)) {
+      out.push(text.slice(seg.start, seg.end));
+      return;
+    }
+    if (seg.refs.some(live)) out.push(text.slice(seg.start, seg.body));
+    for (const r of seg.refs) {
+      if (r instanceof SectionNode) {
+        if (live(r) && !headerDone.has(r)) emit(sectionHeader(r.type, r.name, r.anonymous, names));
+        headerDone.add(r);
+      } else if (r instanceof OptionNode && live(r) && r.segs![0] === seg) {
+        emit(optionLines(r.name, r.value));
+      }
+    }
+  };
+  const newOptions = (s: SectionNode): void => {
+    for (const o of s.options) if (o.segs === null) emit(optionLines(o.name, o.value));
+  };
+
+  const splitRetyped = original.some((s) => s.segs!.length > 1 && regen.has(s));
+  const headerDone = new Set<SectionNode>();
+  if (inOrder && !splitRetyped) {
+    const lastSeg = new Map<SectionNode, Segment>();
+    for (const seg of segments) lastSeg.set(ownerOf(seg.refs[0]!), seg);
+    for (const seg of segments) {
+      emitSegment(seg, headerDone);
+      const s = ownerOf(seg.refs[0]!);
+      if (lastSeg.get(s) === seg && live(s)) newOptions(s);
+      last = seg.end;
+    }
+    for (const s of doc.sections) if (s.segs === null) emitNewSection(s);
+  } else {
+    const bySection = new Map<SectionNode, Segment[]>();
+    for (const seg of segments) {
+      const s = ownerOf(seg.refs[0]!);
+      const list = bySection.get(s);
+      if (list) list.push(seg);
+      else bySection.set(s, [seg]);
+      last = seg.end;
+    }
+    for (const s of doc.sections) {
+      if (s.segs === null) {
+        emitNewSection(s);
+        continue;
+      }
+      for (const seg of bySection.get(s) ?? []) emitSegment(seg, headerDone);
+      newOptions(s);
+    }
+  }
+  const tail = text.slice(last);
+  if (tail.length > 0) emit(tail);
+  return out.join('');
+
+  function emitNewSection(s: SectionNode): void {
+    emit('\n' + sectionHeader(s.type, s.name, s.anonymous, names));
+    for (const o of s.options) emit(optionLines(o.name, o.value));
+  }
+}
