@@ -1,3 +1,5 @@
 export type { StatInfo, SystemSnapshot, SystemView } from './types.js';
 export { SnapshotView, mockKey } from './view.js';
 export { readMocksDir } from './mocks.js';
+export { LiveSystemView, LiveInputError, RecordingView, recordSnapshot, parseCommandLine } from './live.js';
+export type { LiveOptions } from './live.js';
