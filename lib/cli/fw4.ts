@@ -1,5 +1,182 @@
-// Placeholder until the fw4 command is implemented (see the open issues).
-export async function run(_args: string[]): Promise<number> {
-  process.stderr.write('uci-fw4 fw4: not implemented yet\n');
-  return 1;
+// `uci-fw4 fw4 print | check | offload`: render the firewall ruleset fw4 would load.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseDocument, UciParseError, type Document, type UciPackage } from '../uci/index.js';
+import { defaultHelpers } from '../fw4/default-helpers.js';
+import { formatFinding, locateDiagnostics, schemaFindings, type SourceLocator } from '../fw4/check.js';
+import { formatDiagnostic } from '../fw4/load/diagnostics.js';
+import { Fw4RuntimeError } from '../fw4/load/sections.js';
+import { readMocksDir } from '../fw4/snapshot/mocks.js';
+import { SnapshotView } from '../fw4/snapshot/view.js';
+import type { SystemSnapshot } from '../fw4/snapshot/types.js';
+import { translateFirewall, type Translation } from '../fw4/translate.js';
+
+const USAGE: Record<string, string> = {
+  print: `Usage: uci-fw4 fw4 print --config <confdir> --snapshot <file.json|mocks-dir> [--helpers <file>]
+
+Prints the nftables ruleset fw4 would render for the firewall config in <confdir> on the
+system the snapshot describes; fw4's warnings go to stderr, byte for byte as fw4 writes them.
+The conntrack helper table is --helpers, else <confdir>/helpers, else the table fw4 ships.
+Environment: QUIET silences warnings, TTY colours them (as fw4).
+`,
+  check: `Usage: uci-fw4 fw4 check --config <confdir> --snapshot <file.json|mocks-dir> [--helpers <file>]
+
+Validates the firewall config: syntax errors, values the option schemas reject and every
+warning fw4 would print, each as file:line: message. Exits 1 when there is any finding.
+`,
+  offload: `Usage: uci-fw4 fw4 offload --config <confdir> --snapshot <file.json|mocks-dir>
+
+Reports which flows can be offloaded (not implemented yet).
+`,
+};
+
+const TOP = `Usage: uci-fw4 fw4 <print|check|offload> [options]
+
+  print     render the ruleset (stdout) and fw4's warnings (stderr)
+  check     validate the config, file:line diagnostics, non-zero exit on findings
+  offload   flow offloading report (not implemented yet)
+
+Run \`uci-fw4 fw4 <command> --help\` for the options of a command.
+`;
+
+interface Options { config?: string; snapshot?: string; helpers?: string; help: boolean }
+
+function parseArgs(args: string[]): Options | string {
+  const o: Options = { help: false };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const value = () => {
+      const v = args[++i];
+      if (v === undefined) throw new Error(`option ${a} needs a value`);
+      return v;
+    };
+    try {
+      if (a === '--help' || a === '-h') o.help = true;
+      else if (a === '--config') o.config = value();
+      else if (a === '--snapshot') o.snapshot = value();
+      else if (a === '--helpers') o.helpers = value();
+      else return `unknown argument '${a}'`;
+    } catch (e) {
+      return (e as Error).message;
+    }
+  }
+  return o;
+}
+
+interface LoadedConfig { pkg: UciPackage; locator: SourceLocator }
+
+function lineLocator(file: string, text: string, doc: Document): SourceLocator {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  const lineAt = (offset: number) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  };
+  return {
+    file,
+    line(index, option) {
+      const section = doc.sections[index];
+      const node = option !== undefined ? section?.findOption(option) ?? section : section;
+      const seg = node?.segs?.[0];
+      return seg ? lineAt(seg.body) : undefined;
+    },
+  };
+}
+
+function loadConfig(name: string, file: string): LoadedConfig {
+  const text = readFileSync(file, 'utf8');
+  const doc = parseDocument(text, { name, file });
+  return { pkg: doc.toPackage(), locator: lineLocator(file, text, doc) };
+}
+
+function loadSnapshot(path: string): SnapshotView {
+  if (statSync(path).isDirectory()) return new SnapshotView(readMocksDir(path));
+  return new SnapshotView(JSON.parse(readFileSync(path, 'utf8')) as SystemSnapshot);
+}
+
+interface Loaded { firewall: LoadedConfig; helpers?: LoadedConfig; result: Translation }
+
+function translate(o: Options): Loaded {
+  const firewall = loadConfig('firewall', join(o.config!, 'firewall'));
+  const helpersFile = o.helpers ?? join(o.config!, 'helpers');
+  const helpers = o.helpers !== undefined || existsSync(helpersFile) ? loadConfig('helpers', helpersFile) : undefined;
+  const result = translateFirewall({
+    firewall: firewall.pkg,
+    helpers: helpers?.pkg ?? defaultHelpers(),
+    system: loadSnapshot(o.snapshot!),
+  });
+  return { firewall, ...(helpers ? { helpers } : {}), result };
+}
+
+export async function run(args: string[]): Promise<number> {
+  const [command, ...rest] = args;
+  if (command === undefined || command === '--help' || command === '-h') {
+    (command === undefined ? process.stderr : process.stdout).write(TOP);
+    return command === undefined ? 1 : 0;
+  }
+  if (!(command in USAGE)) {
+    process.stderr.write(`uci-fw4 fw4: unknown command '${command}'\n\n${TOP}`);
+    return 1;
+  }
+  const o = parseArgs(rest);
+  if (typeof o === 'string') {
+    process.stderr.write(`uci-fw4 fw4 ${command}: ${o}\n\n${USAGE[command]}`);
+    return 1;
+  }
+  if (o.help) {
+    process.stdout.write(USAGE[command]!);
+    return 0;
+  }
+  if (command === 'offload') {
+    process.stderr.write('uci-fw4 fw4 offload: not implemented yet\n');
+    return 1;
+  }
+  if (!o.config || !o.snapshot) {
+    process.stderr.write(`uci-fw4 fw4 ${command}: --config and --snapshot are required\n\n${USAGE[command]}`);
+    return 1;
+  }
+  let loaded: Loaded;
+  try {
+    loaded = translate(o);
+  } catch (e) {
+    if (e instanceof UciParseError) {
+      process.stderr.write(`${e.file}:${e.line}:${e.column}: ${e.message}\n`);
+      return 1;
+    }
+    if (e instanceof Fw4RuntimeError) {
+      process.stderr.write(`${e.message}\n`);
+      return e.exitCode;
+    }
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'ENOENT' || err.code === 'EACCES' || e instanceof SyntaxError) {
+      process.stderr.write(`uci-fw4 fw4 ${command}: ${err.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+  const { result } = loaded;
+  if (command === 'print') {
+    process.stdout.write(result.text);
+    if (!process.env.QUIET) {
+      const tty = !!process.env.TTY;
+      process.stderr.write(result.diagnostics.map((d) => formatDiagnostic(d, { tty })).join(''));
+    }
+    return 0;
+  }
+  const locators: Record<string, SourceLocator> = { firewall: loaded.firewall.locator };
+  if (loaded.helpers) locators.helpers = loaded.helpers.locator;
+  const findings = [
+    ...schemaFindings(loaded.firewall.pkg, loaded.firewall.locator),
+    ...locateDiagnostics(result.diagnostics, locators),
+  ];
+  process.stderr.write(findings.map(formatFinding).join(''));
+  if (findings.length) return 1;
+  process.stdout.write('fw4 check: no findings\n');
+  return 0;
 }

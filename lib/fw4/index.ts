@@ -9,3 +9,8 @@ export type { Ruleset, RuleSpec, Flowtable, DefaultsIR, LoopbackSplit, SetEntrie
 export type { Zone, ZoneMatch, Ipset, Include, Helper, Defaults } from './load/model.js';
 export { OPTION_SPECS, SECTION_SCHEMAS } from './schema.js';
 export type { OptionSpec, SectionType, Datatype } from './schema.js';
+export { scriptIncludes } from './includes.js';
+export type { ScriptInclude, ScriptIncludesResult } from './includes.js';
+export { schemaFindings, locateDiagnostics, formatFinding } from './check.js';
+export type { CheckFinding, SourceLocator } from './check.js';
+export { defaultHelpers } from './default-helpers.js';

@@ -1,35 +1,73 @@
-// Every fw4 corpus and benchmark case: the ruleset and the warnings must equal fw4's bytes.
+// Every fw4 corpus and benchmark case: the ruleset and the warnings must equal fw4's bytes,
+// through the library and through the CLI.
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { formatDiagnostic, readMocksDir, SnapshotView, translateFirewall } from '../../lib/fw4/index.js';
+import { formatDiagnostic, readMocksDir, scriptIncludes, SnapshotView, translateFirewall } from '../../lib/fw4/index.js';
 import { packageFromMockJson } from '../fw4/mock-uci.js';
 
-const shared = fileURLToPath(new URL('../../../shared/', import.meta.url));
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+const shared = join(repo, '../shared');
 const roots = [join(shared, 'fw4-corpus/cases'), join(shared, 'fw4-bench')];
 
-function cases(): string[] {
-  const out: string[] = [];
+function cases(action: string): [string, string][] {
+  const out: [string, string][] = [];
   for (const root of roots) {
     if (!existsSync(root)) continue;
-    for (const name of readdirSync(root).sort()) if (existsSync(join(root, name, 'action'))) out.push(join(root, name));
+    for (const name of readdirSync(root).sort()) {
+      const file = join(root, name, 'action');
+      if (existsSync(file) && readFileSync(file, 'utf8').trim() === action) out.push([name, join(root, name)]);
+    }
   }
   return out;
 }
 
-const printCases = cases().filter((dir) => readFileSync(join(dir, 'action'), 'utf8').trim() === 'print');
+const expected = (dir: string, file: string) => readFileSync(join(dir, file), 'utf8');
 
-describe.skipIf(!existsSync(roots[0]!))('fw4 corpus through the library (needs ../shared)', () => {
-  it.each(printCases.map((dir) => [dir.split('/').slice(-1)[0]!, dir]))('%s', (_name, dir) => {
-    const helpersFile = join(dir, 'mocks/uci/helpers.json');
-    const result = translateFirewall({
-      firewall: packageFromMockJson('firewall', join(dir, 'mocks/uci/firewall.json')),
-      ...(existsSync(helpersFile) ? { helpers: packageFromMockJson('helpers', helpersFile) } : {}),
-      system: new SnapshotView(readMocksDir(join(dir, 'mocks'))),
+describe.skipIf(!existsSync(roots[0]!))('fw4 corpus (needs ../shared)', () => {
+  describe('print through the library', () => {
+    it.each(cases('print'))('%s', (_name, dir) => {
+      const helpersFile = join(dir, 'mocks/uci/helpers.json');
+      const result = translateFirewall({
+        firewall: packageFromMockJson('firewall', join(dir, 'mocks/uci/firewall.json')),
+        ...(existsSync(helpersFile) ? { helpers: packageFromMockJson('helpers', helpersFile) } : {}),
+        system: new SnapshotView(readMocksDir(join(dir, 'mocks'))),
+      });
+      // toBe on strings shows a line diff on mismatch
+      expect(result.text).toBe(expected(dir, 'expected.nft'));
+      expect(result.diagnostics.map((d) => formatDiagnostic(d)).join('')).toBe(expected(dir, 'expected.stderr'));
     });
-    // toBe on strings shows a line diff on mismatch
-    expect(result.text).toBe(readFileSync(join(dir, 'expected.nft'), 'utf8'));
-    expect(result.diagnostics.map((d) => formatDiagnostic(d)).join('')).toBe(readFileSync(join(dir, 'expected.stderr'), 'utf8'));
+  });
+
+  describe.skipIf(!existsSync(join(repo, 'dist/lib/cli/main.js')))('print through the CLI (needs the build)', () => {
+    it.each(cases('print'))('%s', (_name, dir) => {
+      const run = spawnSync(process.execPath, [
+        'bin/uci-fw4.js', 'fw4', 'print', '--config', join(dir, 'config'), '--snapshot', join(dir, 'mocks'),
+      ], { cwd: repo, encoding: 'utf8', env: { ...process.env, QUIET: '', TTY: '' }, maxBuffer: 64 << 20 });
+      expect(run.stdout).toBe(expected(dir, 'expected.nft'));
+      expect(run.stderr).toBe(expected(dir, 'expected.stderr'));
+      expect(run.status).toBe(0);
+    });
+  });
+
+  describe('includes: the scripts fw4 runs from its state file', () => {
+    it.each(cases('includes'))('%s', (_name, dir) => {
+      const result = scriptIncludes(new SnapshotView(readMocksDir(join(dir, 'mocks'))));
+      const calls = expected(dir, 'expected.calls').split('\n').filter((l) => l.startsWith('[call] system '));
+      expect(result.ok).toBe(true);
+      if (!result.ok) return;
+      expect(result.scripts).toHaveLength(calls.length);
+      for (const [i, s] of result.scripts.entries()) {
+        // the trace shows argv truncated: compare the part it shows
+        const shown = /command <\[ "sh", "-c", "(.*)\.\.\." \]>/.exec(calls[i]!)![1]!.replaceAll('\\"', '"');
+        expect(s.argv.slice(0, 2)).toEqual(['sh', '-c']);
+        expect(s.argv[2]!.startsWith(shown)).toBe(true);
+      }
+      // fw4 prints nothing for this action
+      expect(expected(dir, 'expected.nft')).toBe('');
+      expect(expected(dir, 'expected.stderr')).toBe('');
+    });
   });
 });

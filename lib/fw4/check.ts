@@ -1,0 +1,90 @@
+// `fw4 check`: the loader's warnings and schema violations, each located at file:line.
+import AjvModule from 'ajv';
+import type { UciPackage } from '../uci/types.js';
+import type { Diagnostic } from './load/diagnostics.js';
+import { diagnosticText } from './load/diagnostics.js';
+import { OPTION_SPECS, SECTION_SCHEMAS, type Datatype, type SectionType } from './schema.js';
+import { parseValue } from './load/options.js';
+import { parseInvert, parseSubnetLiteral, splitWords } from './options/values.js';
+
+/** Where a finding is, when the config text is known. */
+export interface SourceLocator {
+  file: string;
+  /** 1-based line of a section's header, or of one of its options. */
+  line(sectionIndex: number, option?: string): number | undefined;
+}
+
+export interface CheckFinding {
+  file: string;
+  line?: number;
+  message: string;
+}
+
+const EMPTY_CONTEXT = { networks: new Map(), zones: [], helpers: [] };
+
+/** Syntax-only checks for the datatypes whose real parser needs the loaded zones or interfaces. */
+function formatCheck(datatype: Datatype): (value: string) => boolean {
+  switch (datatype) {
+    case 'zone_ref': return (v) => v === '*' || /^[a-zA-Z_.][a-zA-Z0-9/_.-]*$/.test(v);
+    case 'cthelper': return (v) => parseInvert(v) !== null;
+    case 'network': return (v) => {
+      const rv = parseInvert(v);
+      return !!rv && (parseSubnetLiteral(rv.val) !== null || /^[A-Za-z0-9_.@-]+$/.test(rv.val));
+    };
+    default: return (v) => parseValue(datatype, v, EMPTY_CONTEXT) !== null;
+  }
+}
+
+type AjvValidate = ((data: unknown) => boolean) & { errors?: { instancePath: string; message?: string }[] | null };
+let validators: Map<string, AjvValidate> | undefined;
+
+function schemaValidators(): Map<string, AjvValidate> {
+  if (validators) return validators;
+  const Ajv = (AjvModule as unknown as { default: typeof AjvModule }).default ?? AjvModule;
+  const ajv = new (Ajv as unknown as new (o: object) => {
+    addFormat(name: string, f: (v: string) => boolean): void;
+    compile(schema: object): AjvValidate;
+  })({ strict: false, allErrors: true });
+  const datatypes = new Set(Object.values(OPTION_SPECS).flatMap((specs) => specs.map((s) => s.datatype)));
+  for (const dt of datatypes) {
+    const one = formatCheck(dt);
+    ajv.addFormat(`fw4-${dt}`, one);
+    ajv.addFormat(`fw4-${dt}-list`, (v) => splitWords(v).every(one));
+  }
+  validators = new Map(Object.entries(SECTION_SCHEMAS).map(([type, schema]) => [type, ajv.compile(schema)]));
+  return validators;
+}
+
+/** Schema violations of each known section (values that can never be valid for fw4). */
+export function schemaFindings(pkg: UciPackage, where: SourceLocator): CheckFinding[] {
+  const out: CheckFinding[] = [];
+  const v = schemaValidators();
+  for (const s of pkg.sections) {
+    const validate = v.get(s.type);
+    if (!validate || !(s.type in OPTION_SPECS)) continue;
+    const data = Object.fromEntries(s.options);
+    if (validate(data)) continue;
+    for (const e of validate.errors ?? []) {
+      const option = e.instancePath.split('/')[1];
+      out.push({
+        file: where.file,
+        line: where.line(s.index, option),
+        message: `config ${s.type as SectionType}${option ? ` option '${option}'` : ''}: ${e.message ?? 'invalid'}`,
+      });
+    }
+  }
+  return out;
+}
+
+/** fw4's warnings with the file and line of the section or option they are about. */
+export function locateDiagnostics(diagnostics: readonly Diagnostic[], locators: Record<string, SourceLocator>): CheckFinding[] {
+  return diagnostics.map((d) => {
+    const where = d.section ? locators[d.section.package] : undefined;
+    const line = where && d.section && d.section.index >= 0 ? where.line(d.section.index, d.option) : undefined;
+    return { file: where?.file ?? '-', ...(line !== undefined ? { line } : {}), message: diagnosticText(d) };
+  });
+}
+
+export function formatFinding(f: CheckFinding): string {
+  return `${f.file}${f.line !== undefined ? `:${f.line}` : ''}: ${f.message}\n`;
+}
