@@ -5,8 +5,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { formatDiagnostic, readMocksDir, scriptIncludes, SnapshotView, translateFirewall } from '../../lib/fw4/index.js';
-import { packageFromMockJson } from '../fw4/mock-uci.js';
+import { defaultHelpers, formatDiagnostic, readMocksDir, scriptIncludes, SnapshotView, translateFirewall } from '../../lib/fw4/index.js';
+import { parseDocument } from '../../lib/uci/index.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const shared = join(repo, '../shared');
@@ -29,10 +29,11 @@ const expected = (dir: string, file: string) => readFileSync(join(dir, file), 'u
 describe.skipIf(!existsSync(roots[0]!))('fw4 corpus (needs ../shared)', () => {
   describe('print through the library', () => {
     it.each(cases('print'))('%s', (_name, dir) => {
-      const helpersFile = join(dir, 'mocks/uci/helpers.json');
+      const parse = (name: string) => parseDocument(expected(dir, `config/${name}`), { name }).toPackage();
       const result = translateFirewall({
-        firewall: packageFromMockJson('firewall', join(dir, 'mocks/uci/firewall.json')),
-        ...(existsSync(helpersFile) ? { helpers: packageFromMockJson('helpers', helpersFile) } : {}),
+        firewall: parse('firewall'),
+        // fw4 always has its helpers file; the bench cases use the shipped one
+        helpers: existsSync(join(dir, 'config/helpers')) ? parse('helpers') : defaultHelpers(),
         system: new SnapshotView(readMocksDir(join(dir, 'mocks'))),
       });
       // toBe on strings shows a line diff on mismatch
