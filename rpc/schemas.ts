@@ -31,7 +31,8 @@ const blobmsgType: Record<string, string> = {
   array: 'array',
 };
 
-const ajv = new Ajv({ allErrors: false, strict: true });
+// strictRequired off: `anyOf: [{required: [section]}, …]` names properties declared one level up
+const ajv = new Ajv({ allErrors: false, strict: true, strictRequired: false });
 
 export function loadObjectSchema(object: string, dir = join(packageRoot(), 'schemas', 'rpc')): Map<string, MethodSchema> {
   const file = join(dir, `${object}.json`);

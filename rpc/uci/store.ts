@@ -1,0 +1,167 @@
+// The uci object's view of the files: one Cursor per session over the shared confdir with the
+// session's own savedir (rpcd: /var/run/rpcd/uci-<sid>), parsed packages cached per session and
+// keyed by the config file's and the change file's identity, and the change file snapshots that
+// make a multi-step method all-or-nothing.
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, writeSync, constants } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { basename, dirname, join } from 'node:path';
+import { Cursor, type UciPackage } from '../../lib/uci/index.js';
+import type { JsonObject } from '../json.js';
+import { isValidSid } from '../session.js';
+
+interface CacheEntry {
+  key: string;
+  pkg: UciPackage;
+  /** The unfiltered `values` dump, built on first use. */
+  values?: JsonObject;
+}
+
+interface SessionState {
+  cursor: Cursor;
+  cache: Map<string, CacheEntry>;
+}
+
+function identity(path: string): string {
+  const st = statSync(path, { bigint: true, throwIfNoEntry: false });
+  return st ? `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}` : '-';
+}
+
+/** Writes bytes beside the target and renames them over it, as a commit does; null removes the file. */
+export function restoreFile(path: string, bytes: Buffer | null, mode: number | null): void {
+  if (bytes === null) {
+    rmSync(path, { force: true });
+    return;
+  }
+  const real = existsSync(path) ? realpathSync(path) : path;
+  const tmp = join(dirname(real), `.${basename(real)}.rpc-${randomBytes(4).toString('hex')}`);
+  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode ?? 0o600);
+  try {
+    writeSync(fd, bytes);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    renameSync(tmp, real);
+  } catch (err) {
+    unlinkSync(tmp);
+    throw err;
+  }
+}
+
+export function readBytes(path: string): Buffer | null {
+  try {
+    return readFileSync(path);
+  } catch {
+    return null;
+  }
+}
+
+export class UciStore {
+  private readonly sessions = new Map<string, SessionState>();
+
+  constructor(
+    readonly confdir: string,
+    private readonly savedirRoot: string,
+    private readonly stateDir?: string,
+  ) {}
+
+  savedir(sid: string): string {
+    // ids are ours (32 hex), but a path is built from it: check anyway
+    if (!isValidSid(sid)) throw new Error(`invalid session id in a path: ${sid}`);
+    return join(this.savedirRoot, `uci-${sid}`);
+  }
+
+  private state(sid: string): SessionState {
+    let s = this.sessions.get(sid);
+    if (!s) {
+      const savedir = this.savedir(sid);
+      mkdirSync(savedir, { recursive: true, mode: 0o700 });
+      s = { cursor: new Cursor({ confdir: this.confdir, savedir, keepComments: true }), cache: new Map() };
+      this.sessions.set(sid, s);
+    }
+    return s;
+  }
+
+  /** The session's Cursor, with `config` re-read from disk on its next use. */
+  cursor(sid: string, config?: string): Cursor {
+    const s = this.state(sid);
+    if (config !== undefined) {
+      s.cursor.unload(config);
+      s.cache.delete(config);
+    }
+    return s.cursor;
+  }
+
+  private entry(sid: string, config: string): CacheEntry {
+    const s = this.state(sid);
+    const key = `${identity(join(this.confdir, config))}|${identity(join(this.savedir(sid), config))}`;
+    const hit = s.cache.get(config);
+    if (hit && hit.key === key) return hit;
+    s.cursor.unload(config);
+    const entry = { key, pkg: s.cursor.load(config) };
+    s.cache.set(config, entry);
+    return entry;
+  }
+
+  /** The package with the session's staged changes, parsed again only when a file changed. */
+  load(sid: string, config: string): UciPackage {
+    return this.entry(sid, config).pkg;
+  }
+
+  /** The whole package's `values` dump, built once per cached package. */
+  values(sid: string, config: string, dump: (pkg: UciPackage) => JsonObject): JsonObject {
+    const e = this.entry(sid, config);
+    return (e.values ??= dump(e.pkg));
+  }
+
+  /** `uci state`: the package with the state directory's changes as well (never cached). */
+  loadState(sid: string, config: string): UciPackage {
+    const savedir = this.savedir(sid);
+    const extra = this.stateDir === undefined ? [] : [this.stateDir];
+    return new Cursor({ confdir: this.confdir, savedir, extraSavedirs: extra }).load(config);
+  }
+
+  changeFile(sid: string, config: string): string {
+    return join(this.savedir(sid), config);
+  }
+
+  /**
+   * Runs the edits of one method on one config; when it ends with a non-zero status or throws,
+   * the change file is put back byte for byte, as rpcd saves only a fully successful method.
+   */
+  transaction(sid: string, config: string, edit: (cursor: Cursor) => number): number {
+    const file = this.changeFile(sid, config);
+    const before = readBytes(file);
+    const cursor = this.cursor(sid, config);
+    let status: number;
+    try {
+      status = edit(cursor);
+    } catch (err) {
+      restoreFile(file, before, 0o600);
+      this.cursor(sid, config);
+      throw err;
+    }
+    if (status !== 0) restoreFile(file, before, 0o600);
+    this.cursor(sid, config);
+    return status;
+  }
+
+  /** Configs with staged changes: non-empty files of the session's savedir. */
+  stagedConfigs(sid: string): string[] {
+    const dir = this.savedir(sid);
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return [];
+    }
+    return names.filter((n) => !n.startsWith('.') && (statSync(join(dir, n), { throwIfNoEntry: false })?.size ?? 0) > 0).sort();
+  }
+
+  /** Drops a session's Cursor, cache and savedir (rpc_uci_purge_savedir_cb). */
+  forget(sid: string): void {
+    this.sessions.delete(sid);
+    if (isValidSid(sid)) rmSync(this.savedir(sid), { recursive: true, force: true });
+  }
+}
