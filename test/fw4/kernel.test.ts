@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { printCases, sharedAvailable, type PrintCase } from './kernel/cases.js';
+import { printCases, sharedAvailable, translateCase, type PrintCase } from './kernel/cases.js';
 import { classifyFailure, type FailureKind } from './kernel/classify.js';
 import { describeGaps, probeKernelGaps, stripUnsupported, type KernelGaps } from './kernel/environment.js';
 import { creatableDevices, netnsUnavailable, nftCheck, vethAvailable } from './kernel/netns.js';
 import { ENVIRONMENTAL } from './kernel/classify.js';
 import { long, ruleset } from './verify/fixtures.js';
-import { findKernelRefusals, fixKernelRefusals, type RefusalKind } from '../../lib/fw4/verify/index.js';
+import { findKernelRefusals, fixKernelRefusals, refusalContext, type RefusalKind } from '../../lib/fw4/verify/index.js';
 
 const shared = sharedAvailable();
 const unavailable = netnsUnavailable();
@@ -77,6 +77,22 @@ describe.skipIf(!shared)('kernel acceptance of rendered rulesets (needs ../share
     it("fw4's own output with --fix: only the environmental refusals remain", () => {
       const outcomes = loadAll(cases, gaps, veth, (c) => fixKernelRefusals(c.expected).text);
       report("fw4's expected.nft after --fix", outcomes, notes);
+      const environmental = Object.entries(FW4_REFUSED).filter(([, kinds]) => kinds.every((k) => ENVIRONMENTAL.has(k)));
+      expect(refusedMap(outcomes)).toEqual(Object.fromEntries(environmental));
+    });
+
+    it('our rendered output: exactly the cases refused as with fw4', () => {
+      const outcomes = loadAll(cases, gaps, veth, (c) => translateCase(c).text);
+      report('our fw4 print', outcomes, notes);
+      expect(refusedMap(outcomes)).toEqual(FW4_REFUSED);
+    });
+
+    it('our output with --fix (protocols and sections from the compiled ruleset): only the environmental refusals remain', () => {
+      const outcomes = loadAll(cases, gaps, veth, (c) => {
+        const t = translateCase(c);
+        return fixKernelRefusals(t.text, refusalContext(t.ruleset)).text;
+      });
+      report('our fw4 print --fix', outcomes, notes);
       const environmental = Object.entries(FW4_REFUSED).filter(([, kinds]) => kinds.every((k) => ENVIRONMENTAL.has(k)));
       expect(refusedMap(outcomes)).toEqual(Object.fromEntries(environmental));
     });

@@ -1,6 +1,7 @@
 // Rules fw4 renders that nft refuses to load, found on the rendered text (what nft reads).
 // Each check was found by loading rendered rulesets into a kernel (test/fw4/kernel.test.ts);
 // each refusal carries the fix `print --fix` applies.
+import type { SectionRef } from '../load/diagnostics.js';
 import { renderedRules, type RenderedRule } from './rules.js';
 
 export type RefusalKind =
@@ -21,8 +22,10 @@ export interface KernelRefusal {
   line: number;
   /** The chain holding the rule, or the set/object for a declaration line. */
   chain: string;
-  /** The UCI section the line comes from, e.g. `@redirect[2]`, `@zone[1] (wan)` or the rule's name. */
+  /** The UCI section the line comes from, as fw4 names it in warnings: `@redirect[1] (Name)`, `wan`. */
   section: string;
+  /** That section, when the context knows it (for file:line). */
+  origin?: SectionRef;
   /** The line as rendered, without indentation. */
   rule: string;
   /** What nft says when it refuses the line. */
@@ -33,14 +36,17 @@ export interface KernelRefusal {
   fix: string;
 }
 
-/** What the rendered text does not say: supplied by the caller from the loaded config. */
+/** What the rendered text does not say: supplied from the compiled ruleset (`refusalContext`). */
 export interface RefusalContext {
-  /** The section label for the name in a rule's comment (`Explicit name` → `@redirect[1] (Explicit name)`). */
-  sectionNamed?(name: string): string | undefined;
-  /** The section label of a zone, by zone name. */
-  zoneSection?(zone: string): string | undefined;
-  /** The transport protocols of the redirect so named, in config order (fw4 renders one rule per protocol). */
-  protocolsOf?(name: string): string[] | undefined;
+  /** The section behind a rule comment's name (`!fw4: NAME`). */
+  originOf?(name: string): SectionRef | undefined;
+  /** The section of a zone, by zone name. */
+  zoneOrigin?(zone: string): SectionRef | undefined;
+  /**
+   * The protocol of each rule rendered in `chain` with this comment name whose only port is
+   * the rewrite port, in rendering order.
+   */
+  protocolsOf?(chain: string, name: string): string[] | undefined;
 }
 
 export const COMMENT_MAX_BYTES = 128;
@@ -48,19 +54,17 @@ export const DEVICE_NAME_MAX_BYTES = 15;
 
 const PORT_MAPPING = /^(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9A-Fa-f:.]+\])?:\d+(?:-\d+)?$/;
 const TRANSPORT = new Set(['tcp', 'udp', 'sctp', 'dccp', 'udplite', 'th']);
-const REFLECTION = / \(reflection\)$/;
 
 export function findKernelRefusals(ruleset: string, context: RefusalContext = {}): KernelRefusal[] {
   const refusals: KernelRefusal[] = [];
   const rules = renderedRules(ruleset);
   const occurrences = new Map<string, number>();
-  const mappingRules = rules.filter((r) => portMappingIndex(r.tokens) >= 0);
   for (const rule of rules) {
-    const section = sectionOf(rule, context);
+    const source = sourceOf(rule, context);
     const conflict = familyConflict(rule.tokens);
     if (conflict) {
       refusals.push({
-        kind: 'family-conflict', line: rule.line, chain: rule.chain, section, rule: rule.text,
+        kind: 'family-conflict', line: rule.line, chain: rule.chain, ...source, rule: rule.text,
         nft: `conflicting protocols specified: ${conflict[0]} vs. ${conflict[1]}`,
         replacement: null, fix: 'left out: no packet is both IPv4 and IPv6, so the rule could never match',
       });
@@ -68,7 +72,7 @@ export function findKernelRefusals(ruleset: string, context: RefusalContext = {}
     }
     if (emptyTimeRange(rule.tokens)) {
       refusals.push({
-        kind: 'empty-time-range', line: rule.line, chain: rule.chain, section, rule: rule.text,
+        kind: 'empty-time-range', line: rule.line, chain: rule.chain, ...source, rule: rule.text,
         nft: 'Range has zero or negative size',
         replacement: null, fix: 'left out: start_date is after stop_date, so the rule could never match',
       });
@@ -79,10 +83,9 @@ export function findKernelRefusals(ruleset: string, context: RefusalContext = {}
       const key = `${rule.chain}\n${rule.comment ?? ''}`;
       const seen = occurrences.get(key) ?? 0;
       occurrences.set(key, seen + 1);
-      const total = mappingRules.filter((r) => r.chain === rule.chain && r.comment === rule.comment).length;
-      const protocol = protocolFor(rule, seen, total, context);
+      const protocol = protocolFor(rule, seen, context);
       refusals.push({
-        kind: 'port-mapping-without-protocol', line: rule.line, chain: rule.chain, section, rule: rule.text,
+        kind: 'port-mapping-without-protocol', line: rule.line, chain: rule.chain, ...source, rule: rule.text,
         nft: 'transport protocol mapping is only valid after transport protocol match',
         replacement: withProtocol(rule.text, protocol),
         fix: `adds the section's protocol match \`meta l4proto ${protocol}\` where fw4 places it`,
@@ -91,7 +94,7 @@ export function findKernelRefusals(ruleset: string, context: RefusalContext = {}
     const devices = fixDevices(rule.text);
     if (devices) {
       refusals.push({
-        kind: 'device-name-too-long', line: rule.line, chain: rule.chain, section, rule: rule.text,
+        kind: 'device-name-too-long', line: rule.line, chain: rule.chain, ...source, rule: rule.text,
         nft: `String exceeds maximum length of ${DEVICE_NAME_MAX_BYTES + 1}`,
         replacement: devices.replacement,
         fix: devices.replacement === null
@@ -104,13 +107,27 @@ export function findKernelRefusals(ruleset: string, context: RefusalContext = {}
   return refusals.sort((a, b) => a.line - b.line);
 }
 
-function sectionOf(rule: RenderedRule, context: RefusalContext): string {
+interface Source {
+  section: string;
+  origin?: SectionRef;
+}
+
+function sourceOf(rule: RenderedRule, context: RefusalContext): Source {
   if (rule.comment === 'Prevent NAT leakage') {
     const zone = rule.chain.replace(/^[a-z]+_to_/, '');
-    return context.zoneSection?.(zone) ?? `zone ${zone}`;
+    return located(context.zoneOrigin?.(zone), `zone ${zone}`);
   }
-  const name = (rule.comment ?? rule.chain).replace(REFLECTION, '');
-  return context.sectionNamed?.(name) ?? name;
+  return located(rule.comment === null ? undefined : context.originOf?.(rule.comment), rule.comment ?? rule.chain);
+}
+
+function located(origin: SectionRef | undefined, fallback: string): Source {
+  return origin ? { section: sectionLabel(origin), origin } : { section: fallback };
+}
+
+/** A section as fw4's warnings name it. */
+export function sectionLabel(ref: SectionRef): string {
+  const label = ref.label !== undefined ? ` (${ref.label})` : '';
+  return ref.package === 'ubus' ? `ubus ${ref.type}${label}` : `${ref.id ?? '(null)'}${label}`;
 }
 
 /** Index of the NAT statement that maps a port with no transport protocol match before it. */
@@ -124,13 +141,10 @@ function portMappingIndex(tokens: string[]): number {
   return -1;
 }
 
-// Rules of one section in one chain come out protocol by protocol (fw4 loops over `proto`
-// outermost), the same number for each protocol.
-function protocolFor(rule: RenderedRule, seen: number, total: number, context: RefusalContext): string {
-  const name = (rule.comment ?? '').replace(REFLECTION, '');
-  const protocols = (context.protocolsOf?.(name) ?? []).filter((p) => p === 'tcp' || p === 'udp');
-  if (protocols.length === 0 || total % protocols.length !== 0) return '{ tcp, udp }';
-  return protocols[Math.floor((seen * protocols.length) / total)] ?? '{ tcp, udp }';
+// Without the compiled ruleset the protocol is unknown: both of the ones a port implies.
+function protocolFor(rule: RenderedRule, seen: number, context: RefusalContext): string {
+  const protocols = context.protocolsOf?.(rule.chain, rule.comment ?? '');
+  return protocols?.[seen] ?? '{ tcp, udp }';
 }
 
 function withProtocol(text: string, protocol: string): string {
@@ -202,10 +216,10 @@ function longComments(ruleset: string, context: RefusalContext): KernelRefusal[]
     const m = /comment "([^"]*)"/.exec(raw);
     if (!m || Buffer.byteLength(m[1] ?? '') <= COMMENT_MAX_BYTES) return;
     const comment = m[1] ?? '';
-    const fwName = comment.startsWith('!fw4: ') ? comment.slice(6).replace(REFLECTION, '') : null;
+    const fwName = comment.startsWith('!fw4: ') ? comment.slice(6) : null;
     refusals.push({
       kind: 'comment-too-long', line: i + 1, chain: block,
-      section: (fwName && context.sectionNamed?.(fwName)) ?? fwName ?? block,
+      ...located(fwName === null ? undefined : context.originOf?.(fwName), fwName ?? block),
       rule: raw.trimStart(),
       nft: `comment too long, ${COMMENT_MAX_BYTES} characters maximum allowed`,
       replacement: raw.trimStart().replace(`comment "${comment}"`, `comment "${truncateUtf8(comment, COMMENT_MAX_BYTES)}"`),

@@ -4,6 +4,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SnapshotView, readMocksDir } from '../../../lib/fw4/snapshot/index.js';
+import { translateFirewall, type Translation } from '../../../lib/fw4/index.js';
+import { packageFromMockJson } from '../mock-uci.js';
 
 export const SHARED = fileURLToPath(new URL('../../../../shared', import.meta.url));
 const ROOTS = [join(SHARED, 'fw4-corpus/cases'), join(SHARED, 'fw4-bench')];
@@ -55,4 +57,14 @@ function snapshotDevices(mocks: string, ruleset: string): string[] {
     for (const dev of m[1]?.split(', ') ?? []) names.add(dev.replace(/^"|"$/g, ''));
   }
   return [...names];
+}
+
+/** Our translator's output for a case, from the same inputs fw4 had. */
+export function translateCase(c: PrintCase): Translation {
+  const helpers = join(c.dir, 'mocks/uci/helpers.json');
+  return translateFirewall({
+    firewall: packageFromMockJson('firewall', join(c.dir, 'mocks/uci/firewall.json')),
+    ...(existsSync(helpers) ? { helpers: packageFromMockJson('helpers', helpers) } : {}),
+    system: new SnapshotView(readMocksDir(join(c.dir, 'mocks'))),
+  });
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findKernelRefusals, fixKernelRefusals, renderedRules } from '../../../lib/fw4/verify/index.js';
 import { long, ruleset } from './fixtures.js';
+import type { SectionRef } from '../../../lib/fw4/index.js';
 
 describe('renderedRules', () => {
   it('lists rule lines with chain, line number and comment name, skipping declarations', () => {
@@ -28,9 +29,10 @@ describe('findKernelRefusals', () => {
         'meta nfproto ipv4 counter redirect to 8080 comment "!fw4: @redirect[3]"',
       ],
     });
+    const explicit: SectionRef = { package: 'firewall', type: 'redirect', id: '@redirect[1]', index: 7, label: 'Explicit redirect name' };
     const found = findKernelRefusals(text, {
-      sectionNamed: (name) => (name === 'Explicit redirect name' ? '@redirect[1] (Explicit redirect name)' : undefined),
-      protocolsOf: (name) => (name === 'Explicit redirect name' ? ['tcp'] : name === '@redirect[2]' ? ['udp'] : undefined),
+      originOf: (name) => (name === 'Explicit redirect name' ? explicit : undefined),
+      protocolsOf: (chain, name) => (chain !== 'dstnat_wan' ? undefined : name === 'Explicit redirect name' ? ['tcp'] : name === '@redirect[2]' ? ['udp'] : undefined),
     });
     expect(found.map((r) => [r.line, r.kind, r.section, r.replacement])).toEqual([
       [6, 'port-mapping-without-protocol', '@redirect[1] (Explicit redirect name)', 'meta nfproto ipv4 meta l4proto tcp counter log prefix "x: " dnat 10.0.0.3:23 comment "!fw4: Explicit redirect name"'],
@@ -38,11 +40,13 @@ describe('findKernelRefusals', () => {
       [10, 'port-mapping-without-protocol', '@redirect[3]', 'meta nfproto ipv4 meta l4proto { tcp, udp } counter redirect to 8080 comment "!fw4: @redirect[3]"'],
     ]);
     expect(found[0]?.nft).toBe('transport protocol mapping is only valid after transport protocol match');
+    expect(found[0]?.origin).toBe(explicit);
+    expect(found[1]?.origin).toBeUndefined();
   });
 
   it('gives each rule of a `tcp udp` redirect its own protocol, in fw4 order', () => {
     const rule = 'meta nfproto ipv4 counter dnat 10.0.0.2:22 comment "!fw4: both"';
-    const found = findKernelRefusals(ruleset({ dstnat_wan: [rule, rule] }), { protocolsOf: () => ['tcp', 'udp'] });
+    const found = findKernelRefusals(ruleset({ dstnat_wan: [rule, rule] }), { protocolsOf: (chain, name) => (chain === 'dstnat_wan' && name === 'both' ? ['tcp', 'udp'] : undefined) });
     expect(found.map((r) => r.replacement?.slice(0, 40))).toEqual([
       'meta nfproto ipv4 meta l4proto tcp count',
       'meta nfproto ipv4 meta l4proto udp count',
@@ -56,7 +60,7 @@ describe('findKernelRefusals', () => {
         'meta nfproto ipv4 oifname "eth1" ip6 daddr 2001:db8::/32 ct state invalid counter drop comment "!fw4: Prevent NAT leakage"',
       ],
     });
-    const found = findKernelRefusals(text, { zoneSection: (z) => `@zone[1] (${z})` });
+    const found = findKernelRefusals(text, { zoneOrigin: (z) => ({ package: 'firewall', type: 'zone', id: '@zone[1]', index: 3, label: z }) });
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ line: 7, kind: 'family-conflict', section: '@zone[1] (wan)', replacement: null, nft: 'conflicting protocols specified: ip vs. ip6' });
     expect(fixKernelRefusals(text).text).not.toContain('ip6 daddr');
