@@ -1,6 +1,9 @@
 // Pieces shared by rules, redirects and nat: logging, set lookups, protocol fix-ups, ports.
+import type { DiagnosticSink, SectionRef } from '../load/diagnostics.js';
 import type { Ipset } from '../load/model.js';
-import type { PortRange, Protocol, SetMatch } from '../options/types.js';
+import type { ParsedOptions } from '../load/options.js';
+import type { DateStamp, Limit, MacAddress, Mark, PortRange, Protocol, SetMatch, TimeOfDay, Weekdays } from '../options/types.js';
+import type { OptionSpec } from '../schema.js';
 import { parseBool } from '../options/values.js';
 import type { AddressGroup } from '../load/model.js';
 import { mapCidr } from './addresses.js';
@@ -79,4 +82,45 @@ export function matchFields(
 export function compact<T extends object>(o: T): T {
   for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
   return o;
+}
+
+/** Rules, redirects and nats are named after their section id unless `name` is set. */
+export function sectionDefault(sectionId: string): (spec: OptionSpec) => string | undefined {
+  return (spec) => (spec.defaultFrom === 'section-id' ? sectionId : undefined);
+}
+
+/** The set a rule or redirect matches; false (with fw4's warning) when the section must be dropped. */
+export function lookupSet(
+  match: SetMatch | undefined, protos: Protocol[], ipsets: readonly Ipset[], ref: SectionRef, sink: DiagnosticSink,
+): Ipset | undefined | false {
+  if (!match) return undefined;
+  const ipset = ipsets.find((s) => s.name === match.name);
+  if (!ipset) {
+    sink.warn(ref, `references unknown set '${match.name}'`);
+    return false;
+  }
+  if (ipset.types.includes('inet_service') && !ensureTcpUdp(protos)) {
+    sink.warn(ref, 'references named set with port match but no UDP/TCP protocol, ignoring section');
+    return false;
+  }
+  return ipset;
+}
+
+export function macs(list: MacAddress[] | undefined, invert: boolean): string[] | undefined {
+  const sel = (list ?? []).filter((m) => m.invert === invert);
+  return sel.length ? sel.map((m) => m.mac) : undefined;
+}
+
+/** limit, time window and mark matches, read the same way for every rule kind. */
+export function stateFields(o: ParsedOptions): Pick<RuleSpec, 'limit' | 'limitBurst' | 'startDate' | 'stopDate' | 'startTime' | 'stopTime' | 'weekdays' | 'mark'> {
+  return compact({
+    limit: o.get('limit') as Limit | undefined,
+    limitBurst: o.get('limit_burst') as number | undefined,
+    startDate: o.get('start_date') as DateStamp | undefined,
+    stopDate: o.get('stop_date') as DateStamp | undefined,
+    startTime: o.get('start_time') as TimeOfDay | undefined,
+    stopTime: o.get('stop_time') as TimeOfDay | undefined,
+    weekdays: o.get('weekdays') as Weekdays | undefined,
+    mark: o.get('mark') as Mark | undefined,
+  });
 }

@@ -2,7 +2,7 @@
 import { OPTION_SPECS } from '../schema.js';
 import type { DiagnosticSink } from '../load/diagnostics.js';
 import type { ZoneRef } from '../load/model.js';
-import { parseOptions, type ParseContext, type SectionInput } from '../load/options.js';
+import { parseEnabledSection, type ParseContext, type SectionInput } from '../load/options.js';
 import type { Family } from '../options/types.js';
 import { inferFamily } from './family.js';
 import type { RuleSpec } from './types.js';
@@ -11,15 +11,8 @@ const HUMAN: Record<number, string> = { 4: 'IPv4', 6: 'IPv6' };
 
 export function compileForwarding(input: SectionInput, ctx: ParseContext, sink: DiagnosticSink): RuleSpec[] {
   const ref = input.ref;
-  const o = parseOptions(input, OPTION_SPECS.forwarding, ctx, sink);
-  if (!o) {
-    sink.warn(ref, 'skipped due to invalid options');
-    return [];
-  }
-  if (!o.get('enabled')) {
-    sink.warn(ref, 'is disabled, ignoring section');
-    return [];
-  }
+  const o = parseEnabledSection(input, OPTION_SPECS.forwarding, ctx, sink);
+  if (!o) return [];
   const src = o.get('src') as ZoneRef;
   const dest = o.get('dest') as ZoneRef;
   const family = inferFamily(o.get('family') as Family | undefined, [[src.zone, 'source zone'], [dest.zone, 'destination zone']]);

@@ -2,24 +2,17 @@
 import { OPTION_SPECS } from '../schema.js';
 import type { DiagnosticSink } from '../load/diagnostics.js';
 import type { ZoneRef } from '../load/model.js';
-import { parseOptions, type ParseContext, type SectionInput } from '../load/options.js';
+import { parseEnabledSection, type ParseContext, type SectionInput } from '../load/options.js';
 import type { DateStamp, Family, Limit, Mark, NetworkMatch, PortRange, Protocol, TimeOfDay, Weekdays } from '../options/types.js';
 import { addressesOf, groupByMasking, splitByFamily } from './addresses.js';
-import { compact, ensureTcpUdp, logPrefix, matchFields } from './common.js';
+import { compact, ensureTcpUdp, logPrefix, matchFields, sectionDefault, stateFields } from './common.js';
 import { inferFamily } from './family.js';
 import type { RuleSpec } from './types.js';
 
 export function compileNat(input: SectionInput, sectionId: string, ctx: ParseContext, sink: DiagnosticSink): RuleSpec[] {
   const ref = input.ref;
-  const o = parseOptions(input, OPTION_SPECS.nat, ctx, sink, (spec) => (spec.defaultFrom === 'section-id' ? sectionId : undefined));
-  if (!o) {
-    sink.warn(ref, 'skipped due to invalid options');
-    return [];
-  }
-  if (!o.get('enabled')) {
-    sink.warn(ref, 'is disabled, ignoring section');
-    return [];
-  }
+  const o = parseEnabledSection(input, OPTION_SPECS.nat, ctx, sink, sectionDefault(sectionId));
+  if (!o) return [];
   let target = o.get('target') as string;
   if (!['accept', 'snat', 'masquerade'].includes(target)) {
     sink.warn(ref, 'has invalid target specified, defaulting to masquerade');
@@ -58,14 +51,7 @@ export function compileNat(input: SectionInput, sectionId: string, ctx: ParseCon
     counter: o.get('counter') !== false,
     device: o.get('device') as string | undefined,
     log: logPrefix(o.get('log') as string | undefined, name),
-    limit: o.get('limit') as Limit | undefined,
-    limitBurst: o.get('limit_burst') as number | undefined,
-    startDate: o.get('start_date') as DateStamp | undefined,
-    stopDate: o.get('stop_date') as DateStamp | undefined,
-    startTime: o.get('start_time') as TimeOfDay | undefined,
-    stopTime: o.get('stop_time') as TimeOfDay | undefined,
-    weekdays: o.get('weekdays') as Weekdays | undefined,
-    mark: o.get('mark') as Mark | undefined,
+    ...stateFields(o),
     srcZone: src?.zone?.name,
     chain: src?.zone ? `srcnat_${src.zone.name}` : 'srcnat',
   });

@@ -2,22 +2,17 @@
 import { OPTION_SPECS } from '../schema.js';
 import type { DiagnosticSink } from '../load/diagnostics.js';
 import type { Address, HelperRef, Ipset, ZoneRef } from '../load/model.js';
-import { parseOptions, type ParseContext, type SectionInput } from '../load/options.js';
+import { parseEnabledSection, type ParseContext, type SectionInput } from '../load/options.js';
 import { applyMask } from '../options/ip.js';
 import type {
   DateStamp, Family, Limit, MacAddress, Mark, NetworkMatch, PortRange, Protocol, SetMatch, TimeOfDay, Weekdays,
 } from '../options/types.js';
 import { addressesOf, groupByMasking, hostAddress, splitByFamily, type SplitAddresses } from './addresses.js';
-import { compact, ensureTcpUdp, logPrefix, matchFields, setMatchFields } from './common.js';
+import { compact, logPrefix, lookupSet, macs, matchFields, sectionDefault, setMatchFields, stateFields } from './common.js';
 import { inferFamily } from './family.js';
 import type { RuleSpec } from './types.js';
 
 type Group = Parameters<typeof matchFields>[0];
-
-function macs(list: MacAddress[] | undefined, invert: boolean): string[] | undefined {
-  const sel = (list ?? []).filter((m) => m.invert === invert);
-  return sel.length ? sel.map((m) => m.mac) : undefined;
-}
 
 function sameSubnet(a: Address, zoneAddr: Address): boolean {
   return applyMask(a.addr, zoneAddr.mask ?? '') === applyMask(zoneAddr.addr, zoneAddr.mask ?? '');
@@ -27,15 +22,8 @@ export function compileRedirect(
   input: SectionInput, sectionId: string, ctx: ParseContext, ipsets: readonly Ipset[], sink: DiagnosticSink,
 ): RuleSpec[] {
   const ref = input.ref;
-  const o = parseOptions(input, OPTION_SPECS.redirect, ctx, sink, (spec) => (spec.defaultFrom === 'section-id' ? sectionId : undefined));
-  if (!o) {
-    sink.warn(ref, 'skipped due to invalid options');
-    return [];
-  }
-  if (!o.get('enabled')) {
-    sink.warn(ref, 'is disabled, ignoring section');
-    return [];
-  }
+  const o = parseEnabledSection(input, OPTION_SPECS.redirect, ctx, sink, sectionDefault(sectionId));
+  if (!o) return [];
   let target = o.get('target') as string;
   if (target !== 'dnat' && target !== 'snat') {
     sink.warn(ref, 'has invalid target specified, defaulting to dnat');
@@ -44,18 +32,8 @@ export function compileRedirect(
   const name = o.get('name') as string;
   const protos = (o.get('proto') as Protocol[] | undefined) ?? [];
   const setMatch = o.get('ipset') as SetMatch | undefined;
-  let ipset: Ipset | undefined;
-  if (setMatch) {
-    ipset = ipsets.find((s) => s.name === setMatch.name);
-    if (!ipset) {
-      sink.warn(ref, `references unknown set '${setMatch.name}'`);
-      return [];
-    }
-    if (ipset.types.includes('inet_service') && !ensureTcpUdp(protos)) {
-      sink.warn(ref, 'references named set with port match but no UDP/TCP protocol, ignoring section');
-      return [];
-    }
-  }
+  const ipset = lookupSet(setMatch, protos, ipsets, ref, sink);
+  if (ipset === false) return [];
   const src = o.get('src') as ZoneRef | undefined;
   let dest = o.get('dest') as ZoneRef | undefined;
   const destIp = o.get('dest_ip') as NetworkMatch | undefined;
@@ -106,14 +84,7 @@ export function compileRedirect(
   }
 
   const shared = compact({
-    limit: o.get('limit') as Limit | undefined,
-    limitBurst: o.get('limit_burst') as number | undefined,
-    startDate: o.get('start_date') as DateStamp | undefined,
-    stopDate: o.get('stop_date') as DateStamp | undefined,
-    startTime: o.get('start_time') as TimeOfDay | undefined,
-    stopTime: o.get('stop_time') as TimeOfDay | undefined,
-    weekdays: o.get('weekdays') as Weekdays | undefined,
-    mark: o.get('mark') as Mark | undefined,
+    ...stateFields(o),
     helper: helper ? { name: helper.name, invert: helper.invert } : undefined,
   });
   const main = compact({

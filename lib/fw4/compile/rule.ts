@@ -2,34 +2,22 @@
 import { OPTION_SPECS } from '../schema.js';
 import type { DiagnosticSink } from '../load/diagnostics.js';
 import type { HelperRef, Ipset, ZoneRef } from '../load/model.js';
-import { parseOptions, type ParseContext, type SectionInput } from '../load/options.js';
+import { parseEnabledSection, type ParseContext, type SectionInput } from '../load/options.js';
 import type {
   DateStamp, DeviceMatch, Dscp, Family, IcmpType, Limit, MacAddress, Mark, NetworkMatch, PortRange,
   Protocol, SetMatch, TimeOfDay, Weekdays,
 } from '../options/types.js';
 import { addressesOf, groupByMasking, splitByFamily } from './addresses.js';
-import { compact, ensureTcpUdp, logPrefix, matchFields, setMatchFields } from './common.js';
+import { compact, logPrefix, lookupSet, macs, matchFields, sectionDefault, setMatchFields, stateFields } from './common.js';
 import { inferFamily } from './family.js';
 import type { RuleSpec } from './types.js';
-
-function macs(list: MacAddress[] | undefined, invert: boolean): string[] | undefined {
-  const sel = (list ?? []).filter((m) => m.invert === invert);
-  return sel.length ? sel.map((m) => m.mac) : undefined;
-}
 
 export function compileRule(
   input: SectionInput, sectionId: string, ctx: ParseContext, ipsets: readonly Ipset[], sink: DiagnosticSink,
 ): RuleSpec[] {
   const ref = input.ref;
-  const o = parseOptions(input, OPTION_SPECS.rule, ctx, sink, (spec) => (spec.defaultFrom === 'section-id' ? sectionId : undefined));
-  if (!o) {
-    sink.warn(ref, 'skipped due to invalid options');
-    return [];
-  }
-  if (!o.get('enabled')) {
-    sink.warn(ref, 'is disabled, ignoring section');
-    return [];
-  }
+  const o = parseEnabledSection(input, OPTION_SPECS.rule, ctx, sink, sectionDefault(sectionId));
+  if (!o) return [];
   const target = o.get('target') as string | undefined;
   const src = o.get('src') as ZoneRef | undefined;
   const dest = o.get('dest') as ZoneRef | undefined;
@@ -55,18 +43,8 @@ export function compileRule(
   const log = logPrefix(o.get('log') as string | undefined, name);
   const protos = (o.get('proto') as Protocol[] | undefined) ?? [];
   const setMatch = o.get('ipset') as SetMatch | undefined;
-  let ipset: Ipset | undefined;
-  if (setMatch) {
-    ipset = ipsets.find((s) => s.name === setMatch.name);
-    if (!ipset) {
-      sink.warn(ref, `references unknown set '${setMatch.name}'`);
-      return [];
-    }
-    if (ipset.types.includes('inet_service') && !ensureTcpUdp(protos)) {
-      sink.warn(ref, 'references named set with port match but no UDP/TCP protocol, ignoring section');
-      return [];
-    }
-  }
+  const ipset = lookupSet(setMatch, protos, ipsets, ref, sink);
+  if (ipset === false) return [];
   const helper = o.get('helper') as HelperRef | undefined;
   const dscp = o.get('dscp') as Dscp | undefined;
   const setMark = o.get('set_mark') as Mark | undefined;
@@ -87,14 +65,7 @@ export function compileRule(
     smacsPos: macs(o.get('src_mac') as MacAddress[] | undefined, false),
     smacsNeg: macs(o.get('src_mac') as MacAddress[] | undefined, true),
     helper: helper ? { name: helper.name, invert: helper.invert } : undefined,
-    limit: o.get('limit') as Limit | undefined,
-    limitBurst: o.get('limit_burst') as number | undefined,
-    startDate: o.get('start_date') as DateStamp | undefined,
-    stopDate: o.get('stop_date') as DateStamp | undefined,
-    startTime: o.get('start_time') as TimeOfDay | undefined,
-    stopTime: o.get('stop_time') as TimeOfDay | undefined,
-    weekdays: o.get('weekdays') as Weekdays | undefined,
-    mark: o.get('mark') as Mark | undefined,
+    ...stateFields(o),
     dscp,
     log,
     logLimit: o.get('log_limit') as Limit | undefined,

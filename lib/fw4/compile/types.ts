@@ -99,4 +99,6 @@ export interface Ruleset {
   rules: RuleSpec[];
   redirects: RuleSpec[];
   includes: Include[];
+  /** uci-fw4 extension: `offload` option values by section index (absent when no section sets one). */
+  offloadOptions?: ReadonlyMap<number, boolean>;
 }

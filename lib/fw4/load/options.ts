@@ -162,3 +162,26 @@ export function parseOptions(
   }
   return out;
 }
+
+/**
+ * Options of an enableable section (zone, forwarding, rule, redirect, nat, ipset): null, with
+ * fw4's warning, when it is invalid or disabled.
+ */
+export function parseEnabledSection(
+  input: SectionInput,
+  specs: readonly OptionSpec[],
+  ctx: ParseContext,
+  sink: DiagnosticSink,
+  dynamicDefault?: (spec: OptionSpec) => string | undefined,
+): ParsedOptions | null {
+  const o = parseOptions(input, specs, ctx, sink, dynamicDefault);
+  if (!o) {
+    sink.warn(input.ref, 'skipped due to invalid options');
+    return null;
+  }
+  if (!o.get('enabled')) {
+    sink.warn(input.ref, 'is disabled, ignoring section');
+    return null;
+  }
+  return o;
+}

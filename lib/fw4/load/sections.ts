@@ -7,7 +7,7 @@ import { parseMac, parsePort } from '../options/values.js';
 import type { SystemView } from '../snapshot/types.js';
 import type { DiagnosticSink } from './diagnostics.js';
 import type { Defaults, Helper, Include, Ipset } from './model.js';
-import { parseOptions, parseSubnet, type ParseContext, type SectionInput } from './options.js';
+import { parseEnabledSection, parseOptions, parseSubnet, type ParseContext, type SectionInput } from './options.js';
 
 /** fw4 aborts with a ucode runtime error (exit 254, nothing on stdout) on these inputs. */
 export class Fw4RuntimeError extends Error {
@@ -104,15 +104,8 @@ export function parseSetEntry(value: string, set: Ipset, ctx: ParseContext, sink
 
 export function loadIpset(input: SectionInput, ctx: ParseContext, kernel: number, sink: DiagnosticSink): Ipset | null {
   const ref = input.ref;
-  const o = parseOptions(input, OPTION_SPECS.ipset, ctx, sink);
-  if (!o) {
-    sink.warn(ref, 'skipped due to invalid options');
-    return null;
-  }
-  if (!o.get('enabled')) {
-    sink.warn(ref, 'is disabled, ignoring section');
-    return null;
-  }
+  const o = parseEnabledSection(input, OPTION_SPECS.ipset, ctx, sink);
+  if (!o) return null;
   const match = (o.get('match') as IpsetType[] | undefined) ?? [];
   if (!match.length) {
     sink.warn(ref, 'has no datatypes assigned');

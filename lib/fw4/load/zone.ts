@@ -6,7 +6,7 @@ import { cidr, groupByMasking, mapCidr, splitByFamily } from '../compile/address
 import { inferFamily } from '../compile/family.js';
 import type { DiagnosticSink } from './diagnostics.js';
 import type { HelperRef, Zone, ZoneMatch } from './model.js';
-import { parseOptions, type ParseContext, type SectionInput } from './options.js';
+import { parseEnabledSection, type ParseContext, type SectionInput } from './options.js';
 import type { RuleSpec } from '../compile/types.js';
 
 /** Devices of one match group: [positive, negated plain, negated wildcard]. */
@@ -60,18 +60,11 @@ export function loadZone(
   sink: DiagnosticSink,
 ): ZoneLoadResult | null {
   const ref = input.ref;
-  const o = parseOptions(input, OPTION_SPECS.zone, ctx, sink, (spec) =>
+  const o = parseEnabledSection(input, OPTION_SPECS.zone, ctx, sink, (spec) =>
     spec.defaultFrom === 'defaults.input' ? ctx.defaults?.input ?? 'drop'
       : spec.defaultFrom === 'defaults.output' ? ctx.defaults?.output ?? 'drop'
         : spec.defaultFrom === 'defaults.forward' ? ctx.defaults?.forward ?? 'drop' : undefined);
-  if (!o) {
-    sink.warn(ref, 'skipped due to invalid options');
-    return null;
-  }
-  if (!o.get('enabled')) {
-    sink.warn(ref, 'is disabled, ignoring section');
-    return null;
-  }
+  if (!o) return null;
   const helpers = o.get('helper') as HelperRef[] | undefined;
   for (const h of helpers ?? []) {
     // fw4 interpolates `zone.helper.name` of the list, which is always null

@@ -3,6 +3,7 @@ import type { Zone } from '../load/model.js';
 import type { Ruleset, RuleSpec } from '../compile/types.js';
 import { quote, set } from './format.js';
 import { renderRedirect, renderRule, type LogZone } from './rule.js';
+import { renderOffloadStatements } from '../offload/report/selective.js';
 import { renderDropInvalid, renderMasquerade, renderMssFix, renderZoneJump, renderZoneVerdict } from './zone.js';
 
 function byChain(rules: readonly RuleSpec[]): Map<string, RuleSpec[]> {
@@ -110,7 +111,9 @@ export function renderRuleset(rs: Ruleset): string {
   w('\t}\n\n');
 
   w(`\tchain forward {\n\t\ttype filter hook forward priority filter; policy ${policy(d.forward)};\n\n`);
-  if (rs.flowtable && rs.flowtable.devices.length) w('\t\tmeta l4proto { tcp, udp } flow offload @ft;\n');
+  // fw4's single offload statement, unless uci-fw4's selective `offload` option is in use
+  const offload = rs.flowtable && rs.flowtable.devices.length ? renderOffloadStatements(rs) : null;
+  if (offload) w(offload.forward);
   includes('chain-prepend', 'forward');
   w(`\t\t${VMAP(d.dropInvalid)} comment "!fw4: Handle forwarded flows"\n`);
   for (const r of rules.get('forward') ?? []) {
@@ -160,6 +163,7 @@ export function renderRuleset(rs: Ruleset): string {
   const code = (c: string) => (c !== 'tcp-reset' ? `icmpx type ${c}` : 'tcp reset');
   w(`\tchain handle_reject {\n\t\tmeta l4proto tcp reject with ${code(d.tcpRejectCode)} comment "!fw4: Reject TCP traffic"\n`);
   w(`\t\treject with ${code(d.anyRejectCode)} comment "!fw4: Reject any other traffic"\n\t}\n\n`);
+  if (offload) w(offload.chain);
   if (d.synflood) {
     const { rate, burst } = d.synflood;
     w(`\tchain syn_flood {\n\t\tlimit rate ${rate.rate}/${rate.unit}${burst ? ` burst ${burst} packets` : ''} return comment "!fw4: Accept SYN packets below rate-limit"\n`);

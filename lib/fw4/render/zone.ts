@@ -4,7 +4,7 @@ import { cidr } from '../compile/addresses.js';
 import { ipproto, nfproto, nfprotoHuman, quote, set } from './format.js';
 import type { Family } from '../options/types.js';
 
-function zoneMatch(rule: ZoneMatch, egress: boolean): string {
+export function zoneMatch(rule: ZoneMatch, egress: boolean): string {
   const dev = egress ? 'oifname' : 'iifname';
   const dir = egress ? 'daddr' : 'saddr';
   const ip = ipproto(rule.family);
