@@ -231,8 +231,14 @@ export class Cursor {
   /** Drops staged changes of a package, a section or an option (libuci's uci_revert). */
   revert(pkg: string, section?: string, option?: string): void {
     const lp = this.loadPackage(pkg);
-    if (!lp.hasDelta) throw new UciError('INVALID_ARGUMENT');
     if (section !== undefined) section = resolveSection(lp.doc, section, true)?.name ?? section;
+    this.revertPackage(pkg, section, option);
+  }
+
+  /** uci_revert with the section given by its real name. */
+  revertPackage(pkg: string, section?: string, option?: string): void {
+    const lp = this.loadPackage(pkg);
+    if (!lp.hasDelta) throw new UciError('INVALID_ARGUMENT');
     this.save(lp);
     this.unload(pkg);
     const name = lp.doc.name;

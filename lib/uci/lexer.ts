@@ -53,6 +53,24 @@ export class Tokenizer {
     throw new LexError(reason, this.pos, this.line);
   }
 
+  /** A fresh parse context on the same input (libuci frees and reallocates pctx). */
+  resetContext(): void {
+    this.line = 0;
+    this.bufsz = 32;
+    this.buf = '';
+    this.filled = 0;
+    this.pos = 0;
+    this.lastReason = null;
+    this.lastByte = 0;
+  }
+
+  /** The unread rest of the input, which is then consumed. */
+  takeRest(): string {
+    const rest = this.src.slice(this.srcPos);
+    this.srcPos = this.src.length;
+    return rest;
+  }
+
   /** Starts a new logical line: `pos = 0; uci_getln(0)`. */
   startLine(): void {
     this.pos = 0;

@@ -74,8 +74,10 @@ export function renderText(doc: Document, keepComments: boolean, names: boolean)
   };
 
   const splitRetyped = original.some((s) => s.segs!.length > 1 && regen.has(s));
+  // a new section moved before an original one (LuCI's save: add, then order) needs the ordered path
+  const newLast = doc.sections.every((s, i) => s.segs !== null || doc.sections.slice(i).every((x) => x.segs === null));
   const headerDone = new Set<SectionNode>();
-  if (inOrder && !splitRetyped) {
+  if (inOrder && newLast && !splitRetyped) {
     const lastSeg = new Map<SectionNode, Segment>();
     for (const seg of segments) lastSeg.set(ownerOf(seg.refs[0]!), seg);
     for (const seg of segments) {
