@@ -27,8 +27,19 @@ export interface FormatOptions {
   tty?: boolean;
 }
 
+const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/g;
+
+/** Control characters in names and values are shown escaped, so a warning stays one line. */
+function escapeControls(text: string): string {
+  return text.replace(CONTROL, (c) => (c === '\n' ? '\\n' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+}
+
 /** The message as fw4 words it, without prefix or newline. */
 export function diagnosticText(d: Diagnostic): string {
+  return escapeControls(sectionText(d));
+}
+
+function sectionText(d: Diagnostic): string {
   const s = d.section;
   if (!s) return d.message;
   const label = s.label !== undefined ? ` (${s.label})` : '';

@@ -86,8 +86,15 @@ const PARSERS: Record<Datatype, Parser> = {
   includeposition: v.parseIncludePosition,
 };
 
+/**
+ * Control characters would end a quoted nft string or statement; fw4 lets them through, so here
+ * they make the value invalid (a deliberate difference: such a value cannot be rendered safely).
+ */
+export const UNSAFE_TEXT = /[\x00-\x08\x0a-\x1f\x7f]/;
+
 /** Parses one value with a datatype's parser; null when fw4 would call it invalid. */
 export function parseValue(datatype: Datatype, value: string, ctx: ParseContext): unknown {
+  if (UNSAFE_TEXT.test(value)) return null;
   return PARSERS[datatype](value, ctx);
 }
 

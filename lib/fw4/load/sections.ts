@@ -7,7 +7,7 @@ import { parseMac, parsePort } from '../options/values.js';
 import type { SystemView } from '../snapshot/types.js';
 import type { DiagnosticSink } from './diagnostics.js';
 import type { Defaults, Helper, Include, Ipset } from './model.js';
-import { parseEnabledSection, parseOptions, parseSubnet, type ParseContext, type SectionInput } from './options.js';
+import { parseEnabledSection, parseOptions, parseSubnet, UNSAFE_TEXT, type ParseContext, type SectionInput } from './options.js';
 
 /** fw4 aborts with a ucode runtime error (exit 254, nothing on stdout) on these inputs. */
 export class Fw4RuntimeError extends Error {
@@ -18,6 +18,12 @@ export function loadHelper(input: SectionInput, fallbackName: string, ctx: Parse
   const o = parseOptions(input, OPTION_SPECS.helper, ctx, sink);
   const label = (input.values.get('name') as string | undefined) || fallbackName;
   if (!o) {
+    sink.plain(`Helper definition '${label}' skipped due to invalid options`);
+    return null;
+  }
+  // the name is printed bare in `ct helper NAME {`: anything but a plain name would change the ruleset
+  if (!/^[A-Za-z0-9_.-]+$/.test(o.get('name') as string)) {
+    sink.warn(input.ref, `option 'name' specifies invalid value '${o.get('name') as string}'`, 'name');
     sink.plain(`Helper definition '${label}' skipped due to invalid options`);
     return null;
   }
@@ -196,6 +202,11 @@ export function loadInclude(input: SectionInput, ctx: ParseContext, view: System
 /** Resolves an include's path; null (with fw4's warning) when it is unreachable. */
 export function resolveInclude(inc: Include, view: SystemView, sink: DiagnosticSink): Include | null {
   const path = view.readlink(inc.path) ?? inc.path;
+  // the path is printed inside `include "..."` without escaping
+  if (path.includes('"') || UNSAFE_TEXT.test(path)) {
+    sink.warn(inc.origin, `option 'path' specifies invalid value '${path}'`, 'path');
+    return null;
+  }
   if (!view.access(path)) {
     sink.warn(inc.origin, `specifies unreachable path '${path}', ignoring section`, 'path');
     return null;

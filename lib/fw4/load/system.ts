@@ -1,7 +1,8 @@
 // What fw4 reads from ubus and /proc before parsing: interfaces, their addresses and the
 // firewall objects other services register.
 import type { OptionValue } from '../../uci/types.js';
-import { maskFromBits } from '../options/ip.js';
+import { formatIp, maskFromBits, parseIp } from '../options/ip.js';
+import { UNSAFE_TEXT } from './options.js';
 import type { Address } from '../options/types.js';
 import type { SystemView } from '../snapshot/types.js';
 import type { NetworkInfo } from './model.js';
@@ -26,7 +27,10 @@ function addresses(list: unknown, family: 4 | 6, pick: (e: Json) => unknown): Ad
     const a = isObject(e) ? pick(e) : undefined;
     if (!isObject(a)) continue;
     const bits = Number(a.mask);
-    out.push({ family, addr: String(a.address), mask: maskFromBits(bits, family === 6), bits });
+    const bytes = parseIp(String(a.address));
+    // an address that does not parse would reach the ruleset as raw text
+    if (!bytes || bytes.length !== (family === 4 ? 4 : 16) || !Number.isInteger(bits)) continue;
+    out.push({ family, addr: formatIp(bytes), mask: maskFromBits(bits, family === 6), bits });
   }
   return out;
 }
@@ -66,11 +70,12 @@ export function readUbus(view: SystemView): UbusState {
       ...addresses(ifc['ipv6-address'], 6, (e) => e),
       ...addresses(ifc['ipv6-prefix-assignment'], 6, (e) => e['local-address']),
     ];
-    const device = (ifc.l3_device ?? ifc.device) as string | undefined;
+    const name = (x: unknown) => (typeof x === 'string' && !UNSAFE_TEXT.test(x) ? x : undefined);
+    const device = name(ifc.l3_device) ?? name(ifc.device);
     networks.set(String(ifc.interface), {
       up: ifc.up === true,
       ...(device !== undefined ? { device } : {}),
-      ...(typeof ifc.device === 'string' ? { physdev: ifc.device } : {}),
+      ...(name(ifc.device) !== undefined ? { physdev: name(ifc.device) } : {}),
       ...(typeof data.zone === 'string' ? { zone: data.zone } : {}),
       ...(ipaddrs.length ? { ipaddrs } : {}),
     });

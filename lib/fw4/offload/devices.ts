@@ -4,6 +4,7 @@ import type { Zone } from '../load/model.js';
 import type { DiagnosticSink } from '../load/diagnostics.js';
 import type { SystemView } from '../snapshot/types.js';
 import type { Flowtable } from '../compile/types.js';
+import { UNSAFE_TEXT } from '../load/options.js';
 
 type DeviceStatus = Record<string, { devtype?: string } | undefined>;
 
@@ -14,7 +15,10 @@ export function lowerDevices(view: SystemView, status: DeviceStatus, device: str
   const devtype = status[device]?.devtype;
   if (devtype !== 'vlan' && devtype !== 'bridge') return [device];
   const out: string[] = [];
-  for (const e of entries) if (e.startsWith('lower_')) out.push(...lowerDevices(view, status, e.slice(6)));
+  for (const e of entries) {
+    // a name that could not be printed inside one quoted string is no device fw4 can use
+    if (e.startsWith('lower_') && !UNSAFE_TEXT.test(e)) out.push(...lowerDevices(view, status, e.slice(6)));
+  }
   return out;
 }
 

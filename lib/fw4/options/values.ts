@@ -100,7 +100,8 @@ export function parseProtocol(value: string): Protocol | Protocol[] | null {
     case 'tcpudp': return [{ invert: p.invert, name: 'tcp' }, { invert: p.invert, name: 'udp' }];
     case '6': return { invert: p.invert, name: 'tcp' };
     case '17': return { invert: p.invert, name: 'udp' };
-    default: return { invert: p.invert, name: val };
+    // fw4 prints other names bare after `meta l4proto`; only protocol-name characters are safe there
+    default: return /^[a-z0-9][a-z0-9._+-]*$/.test(val) ? { invert: p.invert, name: val } : null;
   }
 }
 
