@@ -7,12 +7,13 @@ import { compileRedirect } from './compile/redirect.js';
 import { compileRule } from './compile/rule.js';
 import type { LoopbackSplit, Ruleset, RuleSpec, SetEntries } from './compile/types.js';
 import { DiagnosticSink, type Diagnostic, type SectionRef } from './load/diagnostics.js';
-import type { Include, Ipset, Zone } from './load/model.js';
+import type { Defaults, Include, Ipset, Zone } from './load/model.js';
 import type { ParseContext, SectionInput } from './load/options.js';
 import { loadDefaults, loadHelper, loadInclude, loadIpset, parseSetEntry } from './load/sections.js';
 import { readKernelVersion, readUbus } from './load/system.js';
 import { loadZone } from './load/zone.js';
 import { resolveFlowtable } from './offload/devices.js';
+import { offloadOptions } from './offload/report/option.js';
 import { ucNumber } from './options/number.js';
 import { renderRuleset } from './render/ruleset.js';
 import type { SystemView } from './snapshot/types.js';
@@ -27,6 +28,8 @@ export interface FirewallInput {
 
 export interface CompiledFirewall {
   ruleset: Ruleset;
+  /** The defaults section as loaded (what offloading was asked for, among others). */
+  defaults: Defaults;
   /** Warnings in the order fw4 prints them. */
   diagnostics: Diagnostic[];
 }
@@ -225,8 +228,9 @@ export function compileFirewall(input: FirewallInput): CompiledFirewall {
     rules,
     redirects,
     includes,
+    ...offloadOptions(firewall),
   };
-  return { ruleset, diagnostics: sink.list };
+  return { ruleset, diagnostics: sink.list, defaults };
 }
 
 export interface Translation extends CompiledFirewall {

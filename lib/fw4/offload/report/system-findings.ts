@@ -1,0 +1,99 @@
+// Findings about zones and the machine: devices missing from the flowtable, the hardware
+// fallback, isolated bridge ports, IPsec tunnel interfaces.
+import type { Zone } from '../../load/model.js';
+import { probeHardwareCapability } from './capability.js';
+import { zoneCandidates, type Analysis } from './context.js';
+import { KINDS } from './kinds.js';
+import { offloadOption } from './option.js';
+import { forwardsAny } from './paths.js';
+import { sectionOf } from './sections.js';
+import type { OffloadFinding } from './types.js';
+
+function zoneFinding(z: Zone, kind: OffloadFinding['kind'], message: string, suggestion?: string): OffloadFinding {
+  return { ...sectionOf(z.origin), name: z.name, kind, message, ...(suggestion ? { suggestion } : {}) };
+}
+
+function networkNames(z: Zone): string[] {
+  return z.network.filter((n) => !n.invert && n.device).map((n) => n.device!);
+}
+
+function missingWhy(a: Analysis, z: Zone): string {
+  if (!z.relatedPhysdevs.length) {
+    if (!networkNames(z).length) return 'it is defined by `device` or `subnet` options only, and fw4 takes flowtable devices from `network` interfaces alone';
+    return `its networks (${networkNames(z).join(', ')}) name no known interface with a device`;
+  }
+  if (a.mode === 'hardware') return `its devices (${z.relatedPhysdevs.join(', ')}) resolve to no lower device in /sys/class/net`;
+  return `its devices (${z.relatedPhysdevs.join(', ')}) do not exist in /sys/class/net`;
+}
+
+function devicesMissing(a: Analysis): OffloadFinding[] {
+  return a.zones
+    .filter((z) => !(a.zoneDevices.get(z.name) ?? []).length && offloadOption(a.ruleset, z.origin) !== false && forwardsAny(a, z))
+    .map((z) => zoneFinding(z, 'device-not-in-flowtable', KINDS['device-not-in-flowtable'].message({ zone: z.name, why: missingWhy(a, z) })));
+}
+
+/** The devices fw4 probed for hardware offloading, in its order. */
+export function hardwareCandidates(a: Analysis): string[] {
+  return [...new Set(a.zones.flatMap((z) => zoneCandidates(z, true, a.system, a.deviceStatus)))].sort();
+}
+
+/** Why hardware offloading fell back to software, or undefined when it did not. */
+export function fallbackReason(a: Analysis): string | undefined {
+  if (!a.fellBack) return undefined;
+  const devices = hardwareCandidates(a);
+  const capable = probeHardwareCapability(a.system, devices);
+  const refused = devices.filter((d) => !capable.get(d));
+  return KINDS['hw-fallback'].message({ devices, refused: devices.length ? refused : null });
+}
+
+function bridgeIsolation(a: Analysis): OffloadFinding[] {
+  const out: OffloadFinding[] = [];
+  for (const z of a.zones) {
+    const inTable = new Set(a.zoneDevices.get(z.name) ?? []);
+    for (const bridge of z.relatedPhysdevs.filter((d) => a.deviceStatus[d]?.devtype === 'bridge')) {
+      const ports = (a.system.openDir(`/sys/class/net/${bridge}`) ?? []).filter((e) => e.startsWith('lower_')).map((e) => e.slice(6));
+      for (const port of ports) {
+        if (!inTable.has(port) || a.system.readFile(`/sys/class/net/${port}/brport/isolated`)?.trim() !== '1') continue;
+        out.push(zoneFinding(z, 'bridge-isolation', KINDS['bridge-isolation'].message({ port, bridge }),
+          "add `option offload '0'` (uci-fw4) to this zone, or turn hardware offloading off, where isolation matters"));
+      }
+    }
+  }
+  return out;
+}
+
+interface DumpInterface { interface?: string; proto?: string; data?: { zone?: string } }
+
+const IPSEC_PROTOS = new Set(['xfrm', 'vti', 'vti6']);
+
+function ipsecInterfaces(a: Analysis): OffloadFinding[] {
+  const reply = a.system.ubus('network.interface', 'dump') as { interface?: DumpInterface[] } | null;
+  const ifaces = Array.isArray(reply?.interface) ? reply.interface : [];
+  const out: OffloadFinding[] = [];
+  for (const z of a.zones) {
+    const names = new Set(networkNames(z));
+    const tunnels = ifaces.filter((i) => i.interface && IPSEC_PROTOS.has(i.proto ?? '') && (names.has(i.interface) || i.data?.zone === z.name));
+    if (!tunnels.length) continue;
+    const what = `Zone ${z.name} holds the IPsec tunnel interface${tunnels.length > 1 ? 's' : ''} ${tunnels.map((i) => `${i.interface} (${i.proto})`).join(', ')}`;
+    out.push(zoneFinding(z, 'ipsec', KINDS.ipsec.message({ what })));
+  }
+  return out;
+}
+
+function zoneOptionIgnored(a: Analysis): OffloadFinding[] {
+  if (a.mode !== 'none') return [];
+  return a.zones
+    .filter((z) => offloadOption(a.ruleset, z.origin) !== undefined)
+    .map((z) => zoneFinding(z, 'offload-option-ignored', KINDS['offload-option-ignored'].message({ why: 'flow offloading is off, so nothing is offloaded anyway' })));
+}
+
+/** `fallback`: fallbackReason(a), computed once by the caller (it probes the system). */
+export function systemFindings(a: Analysis, fallback: string | undefined): OffloadFinding[] {
+  const out: OffloadFinding[] = [...zoneOptionIgnored(a)];
+  if (fallback) out.push({ section: '@defaults[0]', kind: 'hw-fallback', message: fallback });
+  if (a.mode === 'none') return out;
+  out.push(...devicesMissing(a));
+  if (a.mode === 'hardware') out.push(...bridgeIsolation(a));
+  out.push(...ipsecInterfaces(a));
+  return out;
+}
