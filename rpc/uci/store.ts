@@ -4,13 +4,14 @@
 // make a multi-step method all-or-nothing.
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, writeSync, constants } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, sep } from 'node:path';
 import { Cursor, type UciPackage } from '../../lib/uci/index.js';
 import type { JsonObject } from '../json.js';
 import { isValidSid } from '../session.js';
 
 interface CacheEntry {
-  key: string;
+  /** The config file's identity when parsed (inode, size, mtime, ctime), or null when absent. */
+  file: string | null;
   pkg: UciPackage;
   /** The unfiltered `values` dump, built on first use. */
   values?: JsonObject;
@@ -21,9 +22,13 @@ interface SessionState {
   cache: Map<string, CacheEntry>;
 }
 
-function identity(path: string): string {
-  const st = statSync(path, { bigint: true, throwIfNoEntry: false });
-  return st ? `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}` : '-';
+/**
+ * What tells a changed config file from the parsed one. The session's own change files need no
+ * such check: only this server writes its private savedirs, and every write drops the cache.
+ */
+function identity(path: string): string | null {
+  const st = statSync(path, { throwIfNoEntry: false });
+  return st ? `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}` : null;
 }
 
 /** Writes bytes beside the target and renames them over it, as a commit does; null removes the file. */
@@ -95,11 +100,11 @@ export class UciStore {
 
   private entry(sid: string, config: string): CacheEntry {
     const s = this.state(sid);
-    const key = `${identity(join(this.confdir, config))}|${identity(join(this.savedir(sid), config))}`;
+    const file = identity(this.confdir + sep + config);
     const hit = s.cache.get(config);
-    if (hit && hit.key === key) return hit;
+    if (hit && hit.file === file) return hit;
     s.cursor.unload(config);
-    const entry = { key, pkg: s.cursor.load(config) };
+    const entry: CacheEntry = { file, pkg: s.cursor.load(config) };
     s.cache.set(config, entry);
     return entry;
   }
