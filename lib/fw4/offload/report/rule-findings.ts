@@ -2,6 +2,7 @@
 // redirects, nat sections, zone helpers and nftables includes.
 import { portText } from '../../compile/common.js';
 import type { RuleSpec } from '../../compile/types.js';
+import { DSCP_CLASSES } from '../../options/tables.js';
 import { hex } from '../../render/format.js';
 import type { Analysis } from './context.js';
 import { KINDS } from './kinds.js';
@@ -38,10 +39,15 @@ function perPacket(group: RuleSpec[]): OffloadFinding | null {
   return finding(group[0]!, 'per-packet-statement', KINDS['per-packet-statement'].message({ statements, udpOnly: true }), SUGGEST_SLOW_PATH);
 }
 
+function dscpName(value: number): string {
+  const name = Object.entries(DSCP_CLASSES).find(([, v]) => v === value)?.[0];
+  return name ? `${name} (${value})` : String(value);
+}
+
 function mangle(group: RuleSpec[]): OffloadFinding | null {
   const r = group.find((x) => FORWARDED_MANGLE_CHAINS.has(x.chain) && (x.setXmark || x.setDscp));
   if (!r) return null;
-  const what = r.setDscp ? `The DSCP value ${hex(r.setDscp.dscp)} set by this rule` : `The mark ${hex(r.setXmark!.mark)} set by this rule`;
+  const what = r.setDscp ? `The DSCP value ${dscpName(r.setDscp.dscp)} set by this rule` : `The mark ${hex(r.setXmark!.mark)} set by this rule`;
   return finding(r, 'mangle-after-offload', KINDS['mangle-after-offload'].message({ what }), SUGGEST_SLOW_PATH);
 }
 
