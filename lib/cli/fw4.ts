@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument, UciParseError, type Document, type UciPackage } from '../uci/index.js';
 import { defaultHelpers } from '../fw4/default-helpers.js';
-import { formatFinding, locateDiagnostics, schemaFindings, type SourceLocator } from '../fw4/check.js';
+import type { SourceLocator } from '../fw4/check.js';
 import { formatDiagnostic } from '../fw4/load/diagnostics.js';
 import { Fw4RuntimeError } from '../fw4/load/sections.js';
 import { readMocksDir } from '../fw4/snapshot/mocks.js';
@@ -171,10 +171,9 @@ export async function run(args: string[]): Promise<number> {
   }
   const locators: Record<string, SourceLocator> = { firewall: loaded.firewall.locator };
   if (loaded.helpers) locators.helpers = loaded.helpers.locator;
-  const findings = [
-    ...schemaFindings(loaded.firewall.pkg, loaded.firewall.locator),
-    ...locateDiagnostics(result.diagnostics, locators),
-  ];
+  // ajv and the schema compilation are only needed here, not for print
+  const { checkFindings, formatFinding } = await import('../fw4/check.js');
+  const findings = checkFindings(loaded.firewall.pkg, result.diagnostics, locators);
   process.stderr.write(findings.map(formatFinding).join(''));
   if (findings.length) return 1;
   process.stdout.write('fw4 check: no findings\n');

@@ -55,25 +55,57 @@ function schemaValidators(): Map<string, AjvValidate> {
   return validators;
 }
 
-/** Schema violations of each known section (values that can never be valid for fw4). */
-export function schemaFindings(pkg: UciPackage, where: SourceLocator): CheckFinding[] {
-  const out: CheckFinding[] = [];
+/** One schema violation: a section and option whose value no fw4 parser accepts. */
+export interface SchemaViolation { sectionIndex: number; type: string; option?: string; message: string }
+
+/** Schema violations of each known section, one per option. */
+export function schemaViolations(pkg: UciPackage): SchemaViolation[] {
+  const out: SchemaViolation[] = [];
   const v = schemaValidators();
   for (const s of pkg.sections) {
     const validate = v.get(s.type);
-    if (!validate || !(s.type in OPTION_SPECS)) continue;
-    const data = Object.fromEntries(s.options);
-    if (validate(data)) continue;
+    if (!validate || validate(Object.fromEntries(s.options))) continue;
+    const seen = new Set<string>();
     for (const e of validate.errors ?? []) {
       const option = e.instancePath.split('/')[1];
+      const key = option ?? '';
+      // anyOf alternatives (string or list) each report; one line per option is enough
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const spec = option ? OPTION_SPECS[s.type as SectionType]?.find((o) => o.name === option) : undefined;
       out.push({
-        file: where.file,
-        line: where.line(s.index, option),
-        message: `config ${s.type as SectionType}${option ? ` option '${option}'` : ''}: ${e.message ?? 'invalid'}`,
+        sectionIndex: s.index,
+        type: s.type,
+        ...(option ? { option } : {}),
+        message: spec ? `option '${option}' is not a valid ${spec.datatype}${spec.list ? ' list' : ''}` : e.message ?? 'invalid',
       });
     }
   }
   return out;
+}
+
+/**
+ * What `fw4 check` reports: fw4's warnings, plus schema violations fw4 did not already warn
+ * about (e.g. in sections it skipped for another reason), ordered by file and line.
+ */
+export function checkFindings(
+  pkg: UciPackage, diagnostics: readonly Diagnostic[], locators: Record<string, SourceLocator>,
+): CheckFinding[] {
+  const where = locators[pkg.name];
+  const covered = new Set(diagnostics.filter((d) => d.section?.package === pkg.name).map((d) => `${d.section!.index}/${d.option ?? ''}`));
+  const schema: CheckFinding[] = [];
+  if (where) {
+    for (const v of schemaViolations(pkg)) {
+      if (covered.has(`${v.sectionIndex}/${v.option ?? ''}`)) continue;
+      const line = where.line(v.sectionIndex, v.option);
+      schema.push({ file: where.file, ...(line !== undefined ? { line } : {}), message: `config ${v.type}: ${v.message}` });
+    }
+  }
+  const all = [...locateDiagnostics(diagnostics, locators), ...schema];
+  return all
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => (a.f.file === b.f.file ? (a.f.line ?? 0) - (b.f.line ?? 0) || a.i - b.i : a.f.file < b.f.file ? -1 : 1))
+    .map(({ f }) => f);
 }
 
 /** fw4's warnings with the file and line of the section or option they are about. */

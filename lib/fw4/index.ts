@@ -11,6 +11,6 @@ export { OPTION_SPECS, SECTION_SCHEMAS } from './schema.js';
 export type { OptionSpec, SectionType, Datatype } from './schema.js';
 export { scriptIncludes } from './includes.js';
 export type { ScriptInclude, ScriptIncludesResult } from './includes.js';
-export { schemaFindings, locateDiagnostics, formatFinding } from './check.js';
-export type { CheckFinding, SourceLocator } from './check.js';
+export { checkFindings, schemaViolations, locateDiagnostics, formatFinding } from './check.js';
+export type { CheckFinding, SchemaViolation, SourceLocator } from './check.js';
 export { defaultHelpers } from './default-helpers.js';

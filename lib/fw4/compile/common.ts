@@ -78,11 +78,6 @@ export function matchFields(
   };
 }
 
-/** Removes keys whose value is undefined, so records stay small and comparable. */
-export function compact<T extends object>(o: T): T {
-  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
-  return o;
-}
 
 /** Rules, redirects and nats are named after their section id unless `name` is set. */
 export function sectionDefault(sectionId: string): (spec: OptionSpec) => string | undefined {
@@ -113,7 +108,7 @@ export function macs(list: MacAddress[] | undefined, invert: boolean): string[] 
 
 /** limit, time window and mark matches, read the same way for every rule kind. */
 export function stateFields(o: ParsedOptions): Pick<RuleSpec, 'limit' | 'limitBurst' | 'startDate' | 'stopDate' | 'startTime' | 'stopTime' | 'weekdays' | 'mark'> {
-  return compact({
+  return ({
     limit: o.get('limit') as Limit | undefined,
     limitBurst: o.get('limit_burst') as number | undefined,
     startDate: o.get('start_date') as DateStamp | undefined,
