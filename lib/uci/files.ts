@@ -5,7 +5,6 @@ import {
   chmodSync, existsSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { UciError } from './errors.js';
 
 export type TextEncoding = 'utf8' | 'latin1';
@@ -28,6 +27,7 @@ export function modeOf(path: string): number | null {
   }
 }
 
+let tmpCounter = 0;
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 function processAlive(pid: number): boolean {
@@ -89,7 +89,8 @@ export function lockPackage(configPath: string, timeoutMs = 10_000): () => void 
 export function replaceFile(target: string, text: string, encoding: TextEncoding, newMode = 0o600): void {
   const real = existsSync(target) ? realpathSync(target) : target;
   const dir = dirname(real);
-  const tmp = join(dir, `.${basename(real)}.uci-${randomBytes(4).toString('hex')}`);
+  const unique = `${process.pid.toString(36)}${(tmpCounter++).toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+  const tmp = join(dir, `.${basename(real)}.uci-${unique}`);
   let fd = -1;
   try {
     fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
