@@ -29,7 +29,7 @@ describe('commitFiles', () => {
     commitFiles(dir, Object.entries(NEW).map(([name, text]) => ({ name, text })));
     expect(contents(dir)).toEqual(NEW);
     expect(hasPendingCommit(dir)).toBe(false);
-    expect(readdirSync(join(dir, STATE_DIR, 'stage'))).toEqual([]);
+    expect(readdirSync(join(dir, STATE_DIR)).filter((f) => f.startsWith('stage-'))).toEqual([]);
     expect(readdirSync(dir).sort()).toEqual(['.uci-fw4', 'dhcp', 'firewall', 'network']);
   });
 
@@ -63,7 +63,7 @@ describe('commitFiles', () => {
         expect(after).toEqual(NEW);
       }
       expect(hasPendingCommit(dir)).toBe(false);
-      expect(readdirSync(join(dir, STATE_DIR, 'stage'))).toEqual([]);
+      expect(readdirSync(join(dir, STATE_DIR)).filter((f) => f.startsWith('stage-'))).toEqual([]);
       expect(recover(dir)).toBe('clean');
     });
   }
@@ -71,7 +71,7 @@ describe('commitFiles', () => {
   it('refuses to finish a journal whose staged file was altered, and leaves it for inspection', () => {
     const dir = confdir();
     spawnSync(process.execPath, [child, dir, '4']);
-    writeFileSync(join(dir, STATE_DIR, 'stage', '1'), 'tampered\n');
+    writeFileSync(join(dir, STATE_DIR, 'stage-1'), 'tampered\n');
     expect(() => recover(dir)).toThrow(/does not match the journal/);
     expect(existsSync(join(dir, STATE_DIR, 'journal'))).toBe(true);
   });

@@ -1,0 +1,161 @@
+// A transaction over one confdir: the Cursor API across packages, with every change staged in
+// memory (savedir null) until the runner commits all touched files at once (journal.ts).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Cursor, type Document, type OptionValue, type UciChange, type UciPackage } from '../uci/index.js';
+import { optionLines } from '../uci/export.js';
+import { resolveSection } from '../uci/path.js';
+import { formatChange } from './changes.js';
+import type { MigrationNote } from './types.js';
+
+/** A package whose text the transaction would change. */
+export interface PendingFile {
+  package: string;
+  before: string;
+  after: string;
+  changes: string[];
+}
+
+interface CommentOut { pkg: string; section: string; option: string; note: string }
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export class Transaction {
+  readonly confdir: string;
+  readonly #cursor: Cursor;
+  /** The file text of every package looked at, as read before any change (null: not UTF-8). */
+  readonly #before = new Map<string, string | null>();
+  readonly #notes: MigrationNote[] = [];
+  readonly #commentOuts: CommentOut[] = [];
+  #migration = '';
+
+  constructor(confdir: string) {
+    this.confdir = confdir;
+    this.#cursor = new Cursor({ confdir, savedir: null, keepComments: true });
+  }
+
+  #touch(pkg: string): string {
+    if (!this.#before.has(pkg)) {
+      let text: string | null = '';
+      try {
+        text = utf8.decode(readFileSync(join(this.confdir, pkg)));
+      } catch (e) {
+        // a missing package is reported by the Cursor with libuci's error
+        if (e instanceof TypeError) text = null;
+      }
+      this.#before.set(pkg, text);
+    }
+    return pkg;
+  }
+
+  /** Packages in the confdir (sorted), as `uci show` lists them. */
+  configs(): string[] { return this.#cursor.configs(); }
+  load(pkg: string): UciPackage { return this.#cursor.load(this.#touch(pkg)); }
+  /** The live document (edits made on it are part of the transaction). */
+  document(pkg: string): Document { return this.#cursor.document(this.#touch(pkg)); }
+  get(pkg: string, section: string, option?: string): OptionValue | undefined {
+    return this.#cursor.get(this.#touch(pkg), section, option);
+  }
+  set(pkg: string, section: string, option: string | undefined, value: OptionValue): void {
+    this.#cursor.set(this.#touch(pkg), section, option, value);
+  }
+  add(pkg: string, type: string): string { return this.#cursor.add(this.#touch(pkg), type); }
+  addList(pkg: string, section: string, option: string, value: string): void {
+    this.#cursor.addList(this.#touch(pkg), section, option, value);
+  }
+  delList(pkg: string, section: string, option: string, value: string): void {
+    this.#cursor.delList(this.#touch(pkg), section, option, value);
+  }
+  delete(pkg: string, section: string, option?: string): void {
+    this.#cursor.delete(this.#touch(pkg), section, option);
+  }
+  rename(pkg: string, section: string, option: string | undefined, name: string): void {
+    this.#cursor.rename(this.#touch(pkg), section, option, name);
+  }
+  reorder(pkg: string, section: string, index: number): void {
+    this.#cursor.reorder(this.#touch(pkg), section, index);
+  }
+  changes(pkg?: string): UciChange[] {
+    if (pkg === undefined) return this.#cursor.configs().flatMap((p) => this.changes(p));
+    return this.#cursor.changes(this.#touch(pkg));
+  }
+  revert(pkg: string, section?: string, option?: string): void {
+    this.#cursor.revert(this.#touch(pkg), section, option);
+  }
+
+  /**
+   * Comments the option out where it stands, with `# <note>` above it, when the transaction is
+   * committed (libuci has no such edit: until then the option reads as before). Listed in the
+   * change list as the option's deletion.
+   */
+  commentOut(pkg: string, section: string, option: string, note: string): void {
+    if (note.includes('\n')) throw new Error(`commentOut: the note must be one line: ${JSON.stringify(note)}`);
+    if (this.get(pkg, section, option) === undefined) throw new Error(`commentOut: ${pkg}.${section}.${option} does not exist`);
+    this.#commentOuts.push({ pkg, section, option, note });
+  }
+
+  /** 1-based line of a section's (or option's) statement in the file as read, if it came from there. */
+  lineOf(pkg: string, section: string, option?: string): number | undefined {
+    const doc = this.document(pkg);
+    const s = resolveSection(doc, section, true);
+    const node = option === undefined ? s : s?.findOption(option);
+    const seg = node?.segs?.[0];
+    if (!seg || !doc.source) return undefined;
+    let line = 1;
+    const text = doc.source.text;
+    for (let i = text.indexOf('\n'); i >= 0 && i < seg.body; i = text.indexOf('\n', i + 1)) line++;
+    return line;
+  }
+
+  /** Adds a line to the run's report (the migration's id is filled in). */
+  note(message: string, where: Omit<MigrationNote, 'migration' | 'message'> = {}): void {
+    this.#notes.push({ migration: this.#migration, ...where, message });
+  }
+
+  /** Runner use: the id of the migration whose `up` runs now (for notes). */
+  begin(id: string): void { this.#migration = id; }
+
+  get notes(): readonly MigrationNote[] { return this.#notes; }
+
+  /** Runner use, once, after the last migration: every package whose text would change. */
+  pending(): PendingFile[] {
+    const markers = this.#applyCommentOuts();
+    const out: PendingFile[] = [];
+    for (const [pkg, before] of [...this.#before].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const changes = this.#cursor.changes(pkg);
+      if (changes.length === 0) continue;
+      let after = this.#cursor.commitText(pkg);
+      for (const m of markers.filter((x) => x.pkg === pkg)) after = after.replace(m.rendered, () => m.replacement);
+      if (after === before) continue;
+      if (before === null) throw new Error(`${pkg}: the file is not valid UTF-8; not rewriting it`);
+      const lines = changes.map((c) => {
+        const m = markers.find((x) => c.op === 'rename' && x.pkg === pkg && c.value === x.marker);
+        return m ? `-${pkg}.${c.section}.${m.option}` : formatChange(c);
+      });
+      out.push({ package: pkg, before, after, changes: lines });
+    }
+    return out;
+  }
+
+  /**
+   * Renames each option to be commented out to a unique marker, whose line the writer renders
+   * in libuci's style where the option stood; that line is then swapped for the comment.
+   */
+  #applyCommentOuts(): Array<{ pkg: string; option: string; marker: string; rendered: string; replacement: string }> {
+    return this.#commentOuts.flatMap((c, i) => {
+      const value = this.#cursor.get(c.pkg, c.section, c.option);
+      if (value === undefined) return []; // a later migration removed it
+      let marker = `uci_fw4_commented_out_${i}`;
+      while (this.#cursor.get(c.pkg, c.section, marker) !== undefined) marker += '_';
+      this.#cursor.rename(c.pkg, c.section, c.option, marker);
+      // every physical line, also those inside a multi-line value, becomes a comment
+      const commented = optionLines(c.option, value).slice(0, -1).split('\n')
+        .map((l) => (l.startsWith('\t') ? `\t# ${l.slice(1)}` : `# ${l}`)).join('\n') + '\n';
+      return [{
+        pkg: c.pkg, option: c.option, marker,
+        rendered: optionLines(marker, value),
+        replacement: `\t# ${c.note}\n${commented}`,
+      }];
+    });
+  }
+}
