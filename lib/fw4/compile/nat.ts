@@ -5,7 +5,7 @@ import type { ZoneRef } from '../load/model.js';
 import { parseEnabledSection, type ParseContext, type SectionInput } from '../load/options.js';
 import type { DateStamp, Family, Limit, Mark, NetworkMatch, PortRange, Protocol, TimeOfDay, Weekdays } from '../options/types.js';
 import { addressesOf, groupByMasking, splitByFamily } from './addresses.js';
-import { ensureTcpUdp, logPrefix, matchFields, sectionDefault, stateFields } from './common.js';
+import { definedOnly, ensureTcpUdp, logPrefix, matchFields, sectionDefault, stateFields } from './common.js';
 import { inferFamily } from './family.js';
 import type { RuleSpec } from './types.js';
 
@@ -43,7 +43,7 @@ export function compileNat(input: SectionInput, sectionId: string, ctx: ParseCon
   }
   const name = o.get('name') as string;
   const src = o.get('src') as ZoneRef | undefined;
-  const base = ({
+  const base = definedOnly({
     origin: ref,
     kind: 'nat' as const,
     name,
@@ -82,7 +82,7 @@ export function compileNat(input: SectionInput, sectionId: string, ctx: ParseCon
     // an unspecified family means IPv4 unless only IPv6 addresses are given
     const family: Family = inferred ?? (has6 && !has4 ? 6 : 4);
     const add = (fam: Family, saddrs: Parameters<typeof matchFields>[0], daddrs: Parameters<typeof matchFields>[1], raddrs: typeof rip.v4) => {
-      out.push(({
+      out.push(definedOnly({
         ...base,
         family: fam,
         proto,

@@ -8,7 +8,7 @@ import type {
   DateStamp, Family, Limit, MacAddress, Mark, NetworkMatch, PortRange, Protocol, SetMatch, TimeOfDay, Weekdays,
 } from '../options/types.js';
 import { addressesOf, groupByMasking, hostAddress, splitByFamily, type SplitAddresses } from './addresses.js';
-import { logPrefix, lookupSet, macs, matchFields, sectionDefault, setMatchFields, stateFields } from './common.js';
+import { definedOnly, logPrefix, lookupSet, macs, matchFields, sectionDefault, setMatchFields, stateFields } from './common.js';
 import { inferFamily } from './family.js';
 import type { RuleSpec } from './types.js';
 
@@ -83,11 +83,11 @@ export function compileRedirect(
     dest.zone!.dflags.add(target);
   }
 
-  const shared = ({
+  const shared = definedOnly({
     ...stateFields(o),
     helper: helper ? { name: helper.name, invert: helper.invert } : undefined,
   });
-  const main = ({
+  const main = definedOnly({
     ...shared,
     name,
     counter: o.get('counter') !== false,
@@ -109,7 +109,7 @@ export function compileRedirect(
       sink.warn(ref, 'destination MAC address matching not supported');
       return;
     }
-    const r: RuleSpec = ({
+    const r: RuleSpec = definedOnly({
       origin: ref,
       kind: 'redirect' as const,
       ...fields,

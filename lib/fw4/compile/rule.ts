@@ -8,7 +8,7 @@ import type {
   Protocol, SetMatch, TimeOfDay, Weekdays,
 } from '../options/types.js';
 import { addressesOf, groupByMasking, splitByFamily } from './addresses.js';
-import { logPrefix, lookupSet, macs, matchFields, sectionDefault, setMatchFields, stateFields } from './common.js';
+import { definedOnly, logPrefix, lookupSet, macs, matchFields, sectionDefault, setMatchFields, stateFields } from './common.js';
 import { inferFamily } from './family.js';
 import type { RuleSpec } from './types.js';
 
@@ -55,7 +55,7 @@ export function compileRule(
   const destZone = dest?.zone;
   const out: RuleSpec[] = [];
 
-  const base = ({
+  const base = definedOnly({
     origin: ref,
     kind: 'rule' as const,
     name,
@@ -87,7 +87,7 @@ export function compileRule(
       sink.warn(ref, 'destination MAC address matching not supported');
       return;
     }
-    const r: RuleSpec = ({
+    const r: RuleSpec = definedOnly({
       ...base,
       family,
       proto,
