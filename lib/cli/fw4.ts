@@ -24,9 +24,12 @@ Environment: QUIET silences warnings, TTY colours them (as fw4).
 Validates the firewall config: syntax errors, values the option schemas reject and every
 warning fw4 would print, each as file:line: message. Exits 1 when there is any finding.
 `,
-  offload: `Usage: uci-fw4 fw4 offload --config <confdir> --snapshot <file.json|mocks-dir>
+  offload: `Usage: uci-fw4 fw4 offload --config <confdir> --snapshot <file.json|mocks-dir> [--helpers <file>] [--json]
 
-Reports which flows can be offloaded (not implemented yet).
+Reports what flow offloading does with the firewall config on the system the snapshot
+describes: the mode, the flowtable's devices, why hardware offloading fell back, a table of
+zone pairs x offload mode, then findings naming fw4's sections (@rule[3]) and what stops
+working or stays slow once flows are offloaded. --json prints the report object.
 `,
 };
 
@@ -34,15 +37,15 @@ const TOP = `Usage: uci-fw4 fw4 <print|check|offload> [options]
 
   print     render the ruleset (stdout) and fw4's warnings (stderr)
   check     validate the config, file:line diagnostics, non-zero exit on findings
-  offload   flow offloading report (not implemented yet)
+  offload   flow offloading report: zone pairs × offload mode, findings (--json)
 
 Run \`uci-fw4 fw4 <command> --help\` for the options of a command.
 `;
 
-interface Options { config?: string; snapshot?: string; helpers?: string; help: boolean }
+interface Options { config?: string; snapshot?: string; helpers?: string; help: boolean; json: boolean }
 
-function parseArgs(args: string[]): Options | string {
-  const o: Options = { help: false };
+function parseArgs(args: string[], command: string): Options | string {
+  const o: Options = { help: false, json: false };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const value = () => {
@@ -55,6 +58,7 @@ function parseArgs(args: string[]): Options | string {
       else if (a === '--config') o.config = value();
       else if (a === '--snapshot') o.snapshot = value();
       else if (a === '--helpers') o.helpers = value();
+      else if (a === '--json' && command === 'offload') o.json = true;
       else return `unknown argument '${a}'`;
     } catch (e) {
       return (e as Error).message;
@@ -100,18 +104,15 @@ function loadSnapshot(path: string): SnapshotView {
   return new SnapshotView(JSON.parse(readFileSync(path, 'utf8')) as SystemSnapshot);
 }
 
-interface Loaded { firewall: LoadedConfig; helpers?: LoadedConfig; result: Translation }
+interface Loaded { firewall: LoadedConfig; helpers?: LoadedConfig; result: Translation; system: SnapshotView }
 
 function translate(o: Options): Loaded {
   const firewall = loadConfig('firewall', join(o.config!, 'firewall'));
   const helpersFile = o.helpers ?? join(o.config!, 'helpers');
   const helpers = o.helpers !== undefined || existsSync(helpersFile) ? loadConfig('helpers', helpersFile) : undefined;
-  const result = translateFirewall({
-    firewall: firewall.pkg,
-    helpers: helpers?.pkg ?? defaultHelpers(),
-    system: loadSnapshot(o.snapshot!),
-  });
-  return { firewall, ...(helpers ? { helpers } : {}), result };
+  const system = loadSnapshot(o.snapshot!);
+  const result = translateFirewall({ firewall: firewall.pkg, helpers: helpers?.pkg ?? defaultHelpers(), system });
+  return { firewall, ...(helpers ? { helpers } : {}), result, system };
 }
 
 export async function run(args: string[]): Promise<number> {
@@ -124,7 +125,7 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`uci-fw4 fw4: unknown command '${command}'\n\n${TOP}`);
     return 1;
   }
-  const o = parseArgs(rest);
+  const o = parseArgs(rest, command);
   if (typeof o === 'string') {
     process.stderr.write(`uci-fw4 fw4 ${command}: ${o}\n\n${USAGE[command]}`);
     return 1;
@@ -132,10 +133,6 @@ export async function run(args: string[]): Promise<number> {
   if (o.help) {
     process.stdout.write(USAGE[command]!);
     return 0;
-  }
-  if (command === 'offload') {
-    process.stderr.write('uci-fw4 fw4 offload: not implemented yet\n');
-    return 1;
   }
   if (!o.config || !o.snapshot) {
     process.stderr.write(`uci-fw4 fw4 ${command}: --config and --snapshot are required\n\n${USAGE[command]}`);
@@ -161,6 +158,7 @@ export async function run(args: string[]): Promise<number> {
     throw e;
   }
   const { result } = loaded;
+  if (command === 'offload') return (await import('./fw4-offload.js')).runOffload(result, loaded.system, o.json);
   if (command === 'print') {
     process.stdout.write(result.text);
     if (!process.env.QUIET) {
