@@ -8,7 +8,7 @@ import { fail, ok, type CallContext, type MethodResult } from '../dispatch.js';
 import { Status } from '../errors.js';
 import { isJsonObject, type Json, type JsonObject } from '../json.js';
 import { ApplyManager } from '../uci/apply.js';
-import { UciStore } from '../uci/store.js';
+import { storeFor } from '../uci/store.js';
 import {
   changeRecord,
   dumpPackage,
@@ -85,9 +85,8 @@ function mergeDelete(cursor: Cursor, config: string, s: UciSection, option: Json
 
 export const uciObject: ObjectFactory = (app: AppContext) => {
   const { settings, sessions } = app;
-  const store = new UciStore(settings.confdir, app.savedirRoot, settings.stateDir);
+  const store = storeFor(app);
   const applies = new ApplyManager(store, sessions, app.log);
-  sessions.onDestroy((s) => store.forget(s.id));
 
   /** ACL check in scope "uci", then the name check that keeps config names off the file system. */
   function access(ctx: CallContext, config: string, perm: 'read' | 'write'): number {

@@ -6,6 +6,7 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, rea
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join, sep } from 'node:path';
 import { Cursor, type UciPackage } from '../../lib/uci/index.js';
+import type { AppContext } from '../app.js';
 import type { JsonObject } from '../json.js';
 import { isValidSid } from '../session.js';
 
@@ -169,4 +170,17 @@ export class UciStore {
     this.sessions.delete(sid);
     if (isValidSid(sid)) rmSync(this.savedir(sid), { recursive: true, force: true });
   }
+}
+
+const stores = new WeakMap<AppContext, UciStore>();
+
+/** The app's one store, shared by the objects that read configs as a session sees them. */
+export function storeFor(app: AppContext): UciStore {
+  let store = stores.get(app);
+  if (!store) {
+    const created = new UciStore(app.settings.confdir, app.savedirRoot, app.settings.stateDir);
+    app.sessions.onDestroy((s) => created.forget(s.id));
+    stores.set(app, (store = created));
+  }
+  return store;
 }

@@ -1,0 +1,91 @@
+// Our extension object `firewall`: the ruleset fw4 would load and fw4's findings, for the
+// firewall config as the calling session sees it (file plus its staged changes), against the
+// system snapshot of the settings. Read-ACL'd like uci: scope "uci", config "firewall", "read".
+import { readFileSync } from 'node:fs';
+import { checkFindings, defaultHelpers, formatDiagnostic, Fw4RuntimeError, SnapshotView, translateFirewall, type SourceLocator, type SystemSnapshot, type Translation } from '../../lib/fw4/index.js';
+import { parseDocument, UciError, type Document, type UciPackage } from '../../lib/uci/index.js';
+import type { AppContext, ObjectFactory } from '../app.js';
+import { fail, ok, type CallContext, type MethodResult } from '../dispatch.js';
+import { Status } from '../errors.js';
+import type { JsonObject } from '../json.js';
+import { storeFor } from '../uci/store.js';
+
+/** Lines of the text a commit would write, so findings point where the user will look. */
+function locator(file: string, doc: Document): SourceLocator {
+  const text = doc.source?.text ?? '';
+  const lineOf = (offset: number) => {
+    let line = 1;
+    for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+    return line;
+  };
+  return {
+    file,
+    line(index, option) {
+      const section = doc.sections[index];
+      const seg = (option !== undefined ? section?.findOption(option)?.segs?.[0] : undefined) ?? section?.segs?.[0];
+      return seg ? lineOf(seg.body) : undefined;
+    },
+  };
+}
+
+interface View {
+  firewall: UciPackage;
+  doc: Document;
+  translation: Translation;
+}
+
+export const firewallObject: ObjectFactory = (app: AppContext) => {
+  const store = storeFor(app);
+  const snapshotFile = app.settings.snapshot;
+
+  /** The session's firewall (and helpers) rendered, or the status that stops it. */
+  function view(ctx: CallContext): View | MethodResult {
+    if (!ctx.session.allowed('uci', 'firewall', 'read')) return fail(Status.PERMISSION_DENIED);
+    let snapshot: SystemSnapshot;
+    try {
+      snapshot = JSON.parse(readFileSync(snapshotFile ?? '', 'utf8')) as SystemSnapshot;
+    } catch (err) {
+      app.log(`firewall: cannot read the snapshot ${snapshotFile ?? '(none set)'}: ${(err as Error).message}`);
+      return fail(Status.NOT_FOUND);
+    }
+    const sid = ctx.session.id;
+    try {
+      const text = store.cursor(sid, 'firewall').commitText('firewall');
+      const doc = parseDocument(text, { name: 'firewall', file: 'firewall' });
+      const firewall = doc.toPackage();
+      let helpers: UciPackage;
+      try {
+        helpers = store.load(sid, 'helpers');
+      } catch (err) {
+        if (!(err instanceof UciError && err.code === 'NOT_FOUND')) throw err;
+        helpers = defaultHelpers();
+      }
+      return { firewall, doc, translation: translateFirewall({ firewall, helpers, system: new SnapshotView(snapshot) }) };
+    } catch (err) {
+      if (err instanceof UciError && err.code === 'NOT_FOUND') return fail(Status.NOT_FOUND);
+      if (err instanceof UciError || err instanceof Fw4RuntimeError) return { status: Status.UNKNOWN_ERROR, data: { error: err.message } };
+      throw err;
+    }
+  }
+
+  const isView = (v: View | MethodResult): v is View => 'translation' in v;
+
+  return {
+    name: 'firewall',
+    methods: {
+      print: (_args, ctx) => {
+        const v = view(ctx);
+        if (!isView(v)) return v;
+        // stdout and stderr of `fw4 print`, byte for byte
+        return ok({ ruleset: v.translation.text, warnings: v.translation.diagnostics.map((d) => formatDiagnostic(d)).join('') });
+      },
+      check: (_args, ctx) => {
+        const v = view(ctx);
+        if (!isView(v)) return v;
+        const findings = checkFindings(v.firewall, v.translation.diagnostics, { firewall: locator('firewall', v.doc) });
+        const out: JsonObject[] = findings.map((f) => ({ file: f.file, ...(f.line !== undefined ? { line: f.line } : {}), message: f.message }));
+        return ok({ findings: out });
+      },
+    },
+  };
+};
