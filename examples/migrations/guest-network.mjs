@@ -17,9 +17,9 @@ export default [
       const zone = tx.add('firewall', 'zone');
       tx.set('firewall', zone, 'name', 'guest');
       tx.addList('firewall', zone, 'network', 'guest');
-      tx.set('firewall', zone, 'input', 'REJECT');
-      tx.set('firewall', zone, 'output', 'ACCEPT');
-      tx.set('firewall', zone, 'forward', 'REJECT');
+      tx.set('firewall', zone, 'input', 'reject');
+      tx.set('firewall', zone, 'output', 'accept');
+      tx.set('firewall', zone, 'forward', 'reject');
 
       const fwd = tx.add('firewall', 'forwarding');
       tx.set('firewall', fwd, 'src', 'guest');

@@ -7,7 +7,7 @@
 //   lock      pid of the runner working on the confdir (absent when idle)
 //   journal   present only while a commit is being finished (see journal.ts)
 //   stage/    new file contents written before the journal
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmdirSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const STATE_DIR = '.uci-fw4';
@@ -58,13 +58,18 @@ function isAlive(pid: number): boolean {
 export function lockConfdir(confdir: string): () => void {
   const dir = join(confdir, STATE_DIR);
   const path = join(dir, LOCK_FILE);
-  mkdirSync(dir, { recursive: true });
+  // a run that ends up writing nothing leaves no trace in the confdir
+  const created = mkdirSync(dir, { recursive: true }) !== undefined;
+  const release = (): void => {
+    rmSync(path, { force: true });
+    if (created && readdirSync(dir).length === 0) rmdirSync(dir);
+  };
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(path, 'wx', 0o600);
       writeSync(fd, `${process.pid}\n`);
       closeSync(fd);
-      return () => rmSync(path, { force: true });
+      return release;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const holder = Number.parseInt(readFileSync(path, 'utf8'), 10);

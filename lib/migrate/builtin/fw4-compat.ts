@@ -39,7 +39,15 @@ function migrateSection(tx: Transaction, type: SectionType, name: string, ref: s
     const s = spec(option);
     const p: Place = { section: name, ref, option, value };
     if (!s) continue;
-    if ((s.datatype === 'policy' || s.datatype === 'target') && typeof value === 'string') {
+    if (type === 'defaults' && option === 'syn_flood') {
+      // fw3's name; fw4 copies it into synflood_protect only when that is unset (fw4.uc parse_defaults)
+      if (!accepted(s, value)) at(p, `left in place: fw4 rejects its value either way`);
+      else if (options.has('synflood_protect')) commentOut(p, `fw3 option 'syn_flood' is superseded by option 'synflood_protect'`);
+      else {
+        at(p, `renamed to 'synflood_protect' (fw3's name)`);
+        tx.rename(PKG, name, option, 'synflood_protect');
+      }
+    } else if ((s.datatype === 'policy' || s.datatype === 'target') && typeof value === 'string') {
       const word = parseEnum(value, s.datatype === 'policy' ? POLICIES : TARGETS);
       if (word !== null && word !== value) {
         at(p, `'${value}' → '${word}'`);
@@ -57,18 +65,6 @@ function migrateSection(tx: Transaction, type: SectionType, name: string, ref: s
     } else if (s.unsupported) {
       if (accepted(s, value)) commentOut(p, `option '${option}' is not supported by fw4`);
       else at(p, `left in place: not supported by fw4, and fw4 rejects its value, so the section is skipped either way`);
-    }
-  }
-
-  // fw3's name; fw4 copies it into synflood_protect only when that is unset (fw4.uc parse_defaults).
-  const synFlood = options.get('syn_flood');
-  if (type === 'defaults' && synFlood !== undefined) {
-    const p: Place = { section: name, ref, option: 'syn_flood', value: synFlood };
-    if (!accepted(spec('syn_flood')!, synFlood)) at(p, `left in place: fw4 rejects its value either way`);
-    else if (options.has('synflood_protect')) commentOut(p, `fw3 option 'syn_flood' is superseded by option 'synflood_protect'`);
-    else {
-      at(p, `renamed to 'synflood_protect' (fw3's name)`);
-      tx.rename(PKG, name, 'syn_flood', 'synflood_protect');
     }
   }
 }
