@@ -14,3 +14,9 @@ export type { ScriptInclude, ScriptIncludesResult } from './includes.js';
 export { checkFindings, schemaViolations, locateDiagnostics, formatFinding } from './check.js';
 export type { CheckFinding, SchemaViolation, SourceLocator } from './check.js';
 export { defaultHelpers } from './default-helpers.js';
+export { hwOffloadProbe, lowerDevices, resolveFlowtable } from './offload/devices.js';
+export {
+  offloadReport, offloadReportFor, renderOffloadReport, hardwareCapabilityEntries, probeHardwareCapability,
+  FINDING_KINDS as OFFLOAD_FINDING_KINDS,
+} from './offload/report.js';
+export type { OffloadReport, OffloadFinding, OffloadPath, OffloadDevice, OffloadMode, OffloadRequest, FindingKind } from './offload/report.js';
