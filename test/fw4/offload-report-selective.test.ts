@@ -94,6 +94,28 @@ describe('selective offloading: rendering', () => {
     expect(r.paths.find((p) => p.src === 'guest' && p.dest === 'wan')!.offload).toBe('software');
   });
 
+  it("option offload '0' on a DSCP rule keeps its flows on the slow path, where the DSCP keeps applying", () => {
+    const cfg = `${BASE}
+config rule
+	option name 'Bulk-DSCP'
+	option src 'lan'
+	option dest 'wan'
+	option proto 'tcp'
+	option dest_port '6881-6889'
+	option target 'DSCP'
+	option set_dscp 'CS1'
+	option offload '0'
+`;
+    // fw4 renders DSCP rules per family, and so the exclusion
+    expect(render(cfg).text).toContain('\t\tmeta nfproto ipv4 iifname "eth0" oifname "eth1" tcp dport 6881-6889 return comment "!fw4: Bulk-DSCP"\n'
+      + '\t\tmeta nfproto ipv6 iifname "eth0" oifname "eth1" tcp dport 6881-6889 return comment "!fw4: Bulk-DSCP"\n'
+      + '\t\tflow offload @ft comment "!fw4: Offload all other flows"\n');
+    const r = report(cfg);
+    expect(r.paths.find((p) => p.src === 'lan' && p.dest === 'wan')!.reasons).toEqual(["except flows matching @rule[0] (Bulk-DSCP) (option offload '0')"]);
+    // the finding stays: it describes the rule; the path shows the exception
+    expect(r.findings.map((f) => f.kind)).toEqual(['per-packet-statement', 'mangle-after-offload']);
+  });
+
   it('an invalid value rejects the section the way fw4 rejects invalid options', () => {
     const { diagnostics } = render(BASE + GUEST("\n\toption offload 'maybe'"), NETS);
     expect(diagnostics.map((d) => `${d.section?.id} ${d.message}`)).toEqual([

@@ -20,6 +20,13 @@ function list(items: readonly string[]): string {
   return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
+/** What the user sees when a per-packet statement stops seeing packets. */
+const EFFECTS: Readonly<Record<string, string>> = {
+  counter: 'its counter stops growing',
+  log: 'the log goes quiet',
+  limit: 'the limit no longer limits',
+};
+
 export const KINDS = {
   'device-not-in-flowtable': {
     when: 'Offloading is on and a zone that forwards traffic contributes no device to the flowtable: it is '
@@ -70,12 +77,14 @@ export const KINDS = {
       + '`log`, `limit` or `counter` on a mark/DSCP rule in a mangle chain that sees forwarded traffic; or `log`/`limit` '
       + 'on an accepting forward rule for UDP (a UDP flow is offloaded from its second packet, before any reply). '
       + 'Not raised for TCP forward rules: those only ever see packets before the connection is established, offloaded or not.',
-    message: (p: { statements: string[]; udpOnly: boolean }) =>
-      p.udpOnly
+    message: (p: { statements: string[]; udpOnly: boolean }) => {
+      const effects = list(p.statements.map((s) => EFFECTS[s] ?? s));
+      return p.udpOnly
         ? `Its ${list(p.statements)} sees only the first packets of each UDP flow: once the flow is offloaded (from its second packet) `
-          + 'the remaining packets bypass the rule, so the log goes quiet and the limit no longer limits.'
+          + `the remaining packets bypass the rule, so ${effects}.`
         : `Its ${list(p.statements)} acts only on the first packets of each connection: once the flow is offloaded the rest `
-          + 'bypass this chain, so counters stop growing, limits no longer limit and logs go quiet.',
+          + `bypass this chain, so ${effects}.`;
+    },
   },
   'mangle-after-offload': {
     when: 'Offloading is on and a rule sets a mark or DSCP in a mangle chain that sees forwarded traffic '

@@ -84,7 +84,7 @@ function optionIgnored(a: Analysis, group: RuleSpec[]): OffloadFinding | null {
   if (offloadOption(a.ruleset, group[0]!.origin) === undefined) return null;
   let why: string | null = null;
   if (a.mode === 'none') why = 'flow offloading is off, so nothing is offloaded anyway';
-  else if (group[0]!.kind === 'rule' && !group.some(selectsFlows)) why = 'only rules that accept forwarded TCP or UDP traffic select flows';
+  else if (group[0]!.kind === 'rule' && !group.some(selectsFlows)) why = 'only rules that accept, mark or set DSCP on forwarded TCP or UDP traffic select flows';
   return why ? finding(group[0]!, 'offload-option-ignored', KINDS['offload-option-ignored'].message({ why })) : null;
 }
 

@@ -14,7 +14,7 @@ import { nfproto, quote } from '../../render/format.js';
 import { renderRule } from '../../render/rule.js';
 import { zoneMatch } from '../../render/zone.js';
 import { offloadOption } from './option.js';
-import { isForwardChain } from './sections.js';
+import { FORWARDED_MANGLE_CHAINS, isForwardChain } from './sections.js';
 
 /** fw4's own statement, kept when no section uses the extension. */
 const FW4_OFFLOAD = '\t\tmeta l4proto { tcp, udp } flow offload @ft;\n';
@@ -49,15 +49,15 @@ export function selectionOf(rs: Ruleset): Selection {
   return { zones, forwardings, rules, optIn };
 }
 
-/** Whether a rule's option can change offloading: it accepts forwarded TCP or UDP. */
+/** Whether a rule's option can change offloading: it accepts, marks or sets DSCP on forwarded TCP or UDP. */
 export function selectsFlows(r: RuleSpec): boolean {
-  const forwarded = isForwardChain(r.chain) && (r.target === 'accept' || r.jumpChain?.startsWith('accept_to_') === true);
-  return forwarded && (r.proto.any === true || r.proto.name === 'tcp' || r.proto.name === 'udp');
+  const accepted = isForwardChain(r.chain) && (r.target === 'accept' || r.jumpChain?.startsWith('accept_to_') === true);
+  return (accepted || FORWARDED_MANGLE_CHAINS.has(r.chain)) && (r.proto.any === true || r.proto.name === 'tcp' || r.proto.name === 'udp');
 }
 
 /** Whether a forwarding or forward rule applies to traffic from zone `src` to zone `dest`. */
 export function covers(r: RuleSpec, src: string, dest: string): boolean {
-  const srcOk = r.srcZone === src || (r.srcZone === undefined && r.chain === 'forward');
+  const srcOk = r.srcZone === src || (r.srcZone === undefined && (r.chain === 'forward' || FORWARDED_MANGLE_CHAINS.has(r.chain)));
   return srcOk && (r.destZone === undefined || r.destZone === dest);
 }
 
@@ -89,19 +89,21 @@ function pairLines(src: Zone | undefined, dest: Zone | undefined, verdict: strin
 }
 
 function ruleLines(r: RuleSpec, zones: ReadonlyMap<string, Zone>, verdict: string): string[] {
-  const src = r.srcZone !== undefined ? zones.get(r.srcZone) : undefined;
-  const dest = r.destZone !== undefined ? zones.get(r.destZone) : undefined;
+  // a mangle rule carries its zones' devices itself, as fw4 renders it
+  const own = FORWARDED_MANGLE_CHAINS.has(r.chain);
+  const src = r.srcZone !== undefined && !own ? zones.get(r.srcZone) : undefined;
+  const dest = r.destZone !== undefined && !own ? zones.get(r.destZone) : undefined;
   const lines: string[] = [];
   for (const s of matchesOf(src)) {
     for (const d of matchesOf(dest)) {
       const family = combine(r.family, s.family, d.family);
       if (family === null) continue;
       // the rule's own matches, with fw4's rule template; its statements stay in its own chain
-      const own = renderRule({
+      const matches = renderRule({
         ...r, family, counter: false, log: undefined, logLimit: undefined, limit: undefined, limitBurst: undefined,
         jumpChain: undefined, target: verdict,
       }, null);
-      lines.push(`${zoneMatch(s, false)}${zoneMatch(d, true)}${own}`);
+      lines.push(`${zoneMatch(s, false)}${zoneMatch(d, true)}${matches}`);
     }
   }
   return lines;
