@@ -109,3 +109,54 @@ describe.skipIf(!existsSync(corpus))('fw4-compat on every fw4 corpus config (nee
     expect(changedCases).toBeGreaterThan(0);
   });
 });
+
+describe('fw4-compat on a hand-kept fw3 config', () => {
+  const fw3 = readFileSync(fileURLToPath(new URL('./fixtures/fw3-firewall', import.meta.url)), 'utf8');
+  const note = (why: string, line: string): string => `\t# uci-fw4 fw4-compat: ${why}\n\t# ${line}\n`;
+  const unsupported = (option: string, value: string): string => note(`option '${option}' is not supported by fw4`, `option ${option} '${value}'`);
+  // What each rule of the migration does to this file, line by line.
+  const expected = fw3
+    .replace('\toption syn_flood\t1\n', "\toption synflood_protect '1'\n")
+    .replace(/\toption (input|output|forward|target)\t+([A-Z]+)\n/g, (_m, o: string, v: string) => `\toption ${o} '${v.toLowerCase()}'\n`)
+    .replace('\toption disable_ipv6\t1\n', unsupported('disable_ipv6', '1'))
+    .replace("\toption extra_src\t'-m comment --comment lan'\n", unsupported('extra_src', '-m comment --comment lan'))
+    .replace('\toption _name\t\tAllow-SSH\n', "\toption name 'Allow-SSH'\n")
+    .replace("\toption monthdays\t'1 15'\n", unsupported('monthdays', '1 15'))
+    .replace("\toption _name\t\t'old label'\n", note("option '_name' is deprecated by fw4 and superseded by option 'name'", "option _name 'old label'"))
+    .replace('\toption _name\t\tLogged\n', note("option '_name' is deprecated by fw4; not renamed to 'name', which would change the log prefix", "option _name 'Logged'"))
+    .replace('\toption _name\t\tWeb\n', "\toption name 'Web'\n")
+    .replace("\toption extra\t\t'--random'\n", unsupported('extra', '--random'))
+    .replace('\toption storage\t\thash\n', unsupported('storage', 'hash'))
+    .replace('\toption hashsize\t\t1024\n', unsupported('hashsize', '1024'));
+
+  it('renames, lower-cases and comments out as documented, reporting each change with its line', async () => {
+    const dir = confdirWith(fw3);
+    const [r] = await runMigrations([dir], [fw4Compat]);
+    expect(readFileSync(join(dir, 'firewall'), 'utf8')).toBe(expected);
+    expect(r!.files[0]!.changes.filter((c) => /^-firewall\.cfg\w+\.monthdays$/.test(c))).toHaveLength(1);
+    const byLine = new Map(r!.notes.map((n) => [n.line, `${n.section} ${n.option}: ${n.message}`]));
+    expect(byLine.get(3)).toBe("@defaults[0] syn_flood: renamed to 'synflood_protect' (fw3's name)");
+    expect(byLine.get(20)).toBe("@zone[1] input: 'DROP' → 'drop'");
+    expect(byLine.get(36)).toBe("@rule[1] _name: commented out: option '_name' is deprecated by fw4 and superseded by option 'name'");
+    expect(byLine.get(71)).toBe('@ipset[0] netmask: left in place: not supported by fw4, and fw4 rejects its value, so the section is skipped either way');
+    expect(r!.notes).toHaveLength(26);
+  });
+
+  it('fw4 loads the result without deprecated / not-supported warnings and renders the same ruleset apart from comments', async () => {
+    const system = new SnapshotView({});
+    const old = translate(fw3, undefined, system);
+    const migrated = translate(expected, undefined, system);
+    if (typeof old === 'string' || typeof migrated === 'string') throw new Error(`fw4 failed: ${String(old)} ${String(migrated)}`);
+    expect(old.diagnostics.filter((d) => NOT_WANTED.test(d.message))).toHaveLength(9);
+    expect(migrated.diagnostics.filter((d) => NOT_WANTED.test(d.message))).toEqual([]);
+    expect(withoutComments(migrated)).toBe(withoutComments(old));
+    expect(otherWarnings(migrated)).toEqual(otherWarnings(old));
+    // the renamed _name shows up in the rule's comment
+    expect(migrated.text).toContain('comment "!fw4: Allow-SSH"');
+  });
+
+  it('a second run finds nothing to change', async () => {
+    const [r] = await runMigrations([confdirWith(expected)], [fw4Compat], { dryRun: true });
+    expect(r).toMatchObject({ status: 'unchanged', files: [], notes: [expect.objectContaining({ option: 'netmask' })] });
+  });
+});
