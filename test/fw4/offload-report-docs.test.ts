@@ -1,0 +1,54 @@
+// docs/offload.md cannot drift: its worked example's report is what the code prints for its
+// config, and its ```ts run block runs (as test/readme.test.ts runs README's once merged).
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { hardwareCapabilityEntries, offloadReportFor, renderOffloadReport, SnapshotView } from '../../lib/fw4/index.js';
+import { parseDocument } from '../../lib/uci/index.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const doc = readFileSync(`${root}docs/offload.md`, 'utf8');
+
+/** The fenced blocks of the document, with their info string. */
+function blocks(markdown: string): { info: string; body: string }[] {
+  const out: { info: string; body: string }[] = [];
+  const re = /^```(.*)\n([\s\S]*?)^```$/gm;
+  for (let m = re.exec(markdown); m; m = re.exec(markdown)) out.push({ info: m[1]!.trim(), body: m[2]! });
+  return out;
+}
+
+describe('docs/offload.md', () => {
+  const all = blocks(doc);
+
+  it("the worked example's report is what uci-fw4 prints for its config", () => {
+    const config = all.find((b) => b.info === '' && b.body.startsWith('config defaults'));
+    const shown = all.find((b) => b.info === 'text');
+    expect(config && shown).toBeTruthy();
+    const report = offloadReportFor({
+      firewall: parseDocument(config!.body, { name: 'firewall', file: 'firewall' }).toPackage(),
+      system: new SnapshotView({
+        ubus: { 'network.interface~dump': { interface: [
+          { interface: 'lan', device: 'eth0', l3_device: 'eth0' },
+          { interface: 'wan', device: 'eth1', l3_device: 'eth1' },
+        ] } },
+        dirs: { '/sys/class/net/eth0': [], '/sys/class/net/eth1': [] },
+        system: hardwareCapabilityEntries({ eth0: true, eth1: true }),
+      }),
+    });
+    expect(renderOffloadReport(report)).toBe(shown!.body);
+  });
+
+  it('its ts run block runs', async () => {
+    const code = all.filter((b) => b.info === 'ts run');
+    expect(code).toHaveLength(1);
+    const scratch = `${root}test/.readme-examples`;
+    mkdirSync(scratch, { recursive: true });
+    const file = `${scratch}/offload-doc.ts`;
+    writeFileSync(file, code[0]!.body.replaceAll("from 'uci-fw4'", "from '../../lib/index.js'"));
+    try {
+      await import(file);
+    } finally {
+      rmSync(file, { force: true });
+    }
+  });
+});
