@@ -1,7 +1,11 @@
 // `uci-fw4 fw4 print | check | offload`: render the firewall ruleset fw4 would load.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseDocument, UciParseError, type Document, type UciPackage } from '../uci/index.js';
+// the parser alone: the Cursor, export and show modules are not needed to render
+import { parseDocument } from '../uci/parser.js';
+import { UciParseError } from '../uci/errors.js';
+import type { Document } from '../uci/document.js';
+import type { UciPackage } from '../uci/types.js';
 import { defaultHelpers } from '../fw4/default-helpers.js';
 import type { SourceLocator } from '../fw4/check.js';
 import { formatDiagnostic } from '../fw4/load/diagnostics.js';
