@@ -2,7 +2,7 @@
 // (params checks, object lookup, ACL check in scope "ubus") and ubus's method invocation
 // (argument validation, status and data).
 import { Status, StatusError, type RpcErrorKind } from './errors.js';
-import { isJsonObject, type Json, type JsonObject } from './json.js';
+import { isJsonObject, RawJson, toJsonText, type Json, type JsonObject } from './json.js';
 import { loadObjectSchema, withoutNulls, type MethodSchema, type Signature } from './schemas.js';
 import type { Session, SessionStore } from './session.js';
 
@@ -15,7 +15,13 @@ export interface CallContext {
 
 export interface MethodResult {
   status: number;
-  data?: JsonObject;
+  /** Reply data; RawJson for an object already serialized (never an empty one). */
+  data?: JsonObject | RawJson;
+}
+
+/** ubus sends data only when the reply has at least one field. */
+export function hasData(r: MethodResult): r is MethodResult & { data: JsonObject | RawJson } {
+  return r.data !== undefined && (r.data instanceof RawJson || Object.keys(r.data).length > 0);
 }
 
 export type MethodHandler = (args: JsonObject, ctx: CallContext) => MethodResult | Promise<MethodResult>;
@@ -30,8 +36,8 @@ interface Registered {
   schemas: Map<string, MethodSchema>;
 }
 
-/** The outcome of one envelope: a JSON-RPC error or a result to put in `result`. */
-export type Outcome = { error: RpcErrorKind } | { result: Json };
+/** The outcome of one envelope: a JSON-RPC error, or the JSON text to put in `result`. */
+export type Outcome = { error: RpcErrorKind } | { resultText: string };
 
 /** What the request log records of a call. */
 export interface CallInfo {
@@ -40,7 +46,7 @@ export interface CallInfo {
   status?: number;
 }
 
-export const ok = (data?: JsonObject): MethodResult => ({ status: Status.OK, data });
+export const ok = (data?: JsonObject | RawJson): MethodResult => ({ status: Status.OK, data });
 export const fail = (status: number): MethodResult => ({ status });
 
 export class Bus {
@@ -136,7 +142,7 @@ export class Bus {
     if (Object.hasOwn(args, 'ubus_rpc_session')) return { error: 'PARAMS' };
     const r = await this.invoke(object, method, args, { session: auth.session, remote });
     info.status = r.status;
-    return { result: r.data && Object.keys(r.data).length ? [r.status, r.data] : [r.status] };
+    return { resultText: hasData(r) ? `[${r.status},${toJsonText(r.data)}]` : `[${r.status}]` };
   }
 }
 

@@ -34,6 +34,12 @@ export function successText(id: Json, result: Json): string {
   return JSON.stringify(new SuccessObject(id as string, result));
 }
 
+/** A success whose result is JSON text already: the envelope ends with it, as `"result":null}` would. */
+export function successRawText(id: Json, resultText: string): string {
+  const envelope = successText(id, null);
+  return `${envelope.slice(0, -'null}'.length)}${resultText}}`;
+}
+
 // uhttpd writes "code" before "message"; jsonrpc-lite's JsonRpcError holds them the other way round
 function errorReplacer(_key: string, value: unknown): unknown {
   return value instanceof JsonRpcError ? { code: value.code, message: value.message } : value;

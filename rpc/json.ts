@@ -7,3 +7,12 @@ export interface JsonObject {
 export function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** JSON text serialized once and sent many times (a cached `uci get` reply). */
+export class RawJson {
+  constructor(readonly text: string) {}
+}
+
+export function toJsonText(value: Json | RawJson): string {
+  return value instanceof RawJson ? value.text : JSON.stringify(value);
+}

@@ -4,9 +4,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { RpcError, Status, statusMessage } from './errors.js';
-import type { Bus, CallInfo } from './dispatch.js';
-import { errorText, readRequest, requestId, rpcErrorText, successText } from './envelope.js';
-import { isJsonObject, type Json } from './json.js';
+import { hasData, type Bus, type CallInfo } from './dispatch.js';
+import { errorText, readRequest, requestId, rpcErrorText, successRawText, successText } from './envelope.js';
+import { isJsonObject, toJsonText, type Json } from './json.js';
 import { ANONYMOUS_SID } from './session.js';
 
 /** UH_UBUS_MAX_POST_SIZE */
@@ -178,7 +178,7 @@ export class RpcHttpHandler {
       return rpcErrorText(id, outcome.error);
     }
     this.log(remote, 'call', info, info.status ?? Status.OK, started);
-    return successText(id, outcome.result);
+    return successRawText(id, outcome.resultText);
   }
 
   /** POST /ubus/call/<object>: the request's method is the ubus method, its params the arguments. */
@@ -201,7 +201,7 @@ export class RpcHttpHandler {
     const r = await bus.invoke(object, request.method, args, { session: allowed.session, remote });
     this.log(remote, 'call', info, r.status, started);
     if (r.status !== Status.OK) return errorText(id, r.status, statusMessage(r.status));
-    return successText(id, r.data && Object.keys(r.data).length ? r.data : null);
+    return hasData(r) ? successRawText(id, toJsonText(r.data)) : successText(id, null);
   }
 }
 

@@ -128,7 +128,7 @@ export const uciObject: ObjectFactory = (app: AppContext) => {
       const match = obj(args.match);
       if (!state && type === undefined && match === undefined) {
         try {
-          return ok({ values: store.values(ctx.session.id, config, (p) => dumpPackage(p)) });
+          return ok(store.valuesReply(ctx.session.id, config, (p) => dumpPackage(p)));
         } catch (err) {
           return fail(statusOf(err, false));
         }

@@ -7,15 +7,15 @@ import { randomBytes } from 'node:crypto';
 import { basename, dirname, join, sep } from 'node:path';
 import { Cursor, type UciPackage } from '../../lib/uci/index.js';
 import type { AppContext } from '../app.js';
-import type { JsonObject } from '../json.js';
+import { RawJson, type JsonObject } from '../json.js';
 import { isValidSid } from '../session.js';
 
 interface CacheEntry {
   /** The config file's identity when parsed (inode, size, mtime, ctime), or null when absent. */
   file: string | null;
   pkg: UciPackage;
-  /** The unfiltered `values` dump, built on first use. */
-  values?: JsonObject;
+  /** `{"values": …}` of the whole package, serialized on first use. */
+  reply?: RawJson;
 }
 
 interface SessionState {
@@ -115,10 +115,10 @@ export class UciStore {
     return this.entry(sid, config).pkg;
   }
 
-  /** The whole package's `values` dump, built once per cached package. */
-  values(sid: string, config: string, dump: (pkg: UciPackage) => JsonObject): JsonObject {
+  /** The reply to `get` of the whole package, serialized once per cached package. */
+  valuesReply(sid: string, config: string, dump: (pkg: UciPackage) => JsonObject): RawJson {
     const e = this.entry(sid, config);
-    return (e.values ??= dump(e.pkg));
+    return (e.reply ??= new RawJson(JSON.stringify({ values: dump(e.pkg) })));
   }
 
   /** `uci state`: the package with the state directory's changes as well (never cached). */
