@@ -147,7 +147,8 @@ export async function run(args: string[]): Promise<number> {
     loaded = translate(o);
   } catch (e) {
     if (e instanceof UciParseError) {
-      process.stderr.write(`${e.file}:${e.line}:${e.column}: ${e.message}\n`);
+      const where = `${e.file}:${e.line}:${e.column}: `;
+      process.stderr.write(`${e.message.startsWith(e.file) ? e.message : where + e.message}\n`);
       return 1;
     }
     if (e instanceof Fw4RuntimeError) {
