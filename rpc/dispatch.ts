@@ -1,7 +1,7 @@
 // From a parsed JSON-RPC request to its result: uhttpd's `call` and `list` handling
 // (params checks, object lookup, ACL check in scope "ubus") and ubus's method invocation
 // (argument validation, status and data).
-import { Status, StatusError, type RpcErrorKind } from './errors.js';
+import { Status, type RpcErrorKind } from './errors.js';
 import { isJsonObject, RawJson, toJsonText, type Json, type JsonObject } from './json.js';
 import { loadObjectSchema, withoutNulls, type MethodSchema, type Signature } from './schemas.js';
 import type { Session, SessionStore } from './session.js';
@@ -65,10 +65,6 @@ export class Bus {
     this.objects.set(object.name, { handlers: object.methods, schemas });
   }
 
-  has(name: string): boolean {
-    return this.objects.has(name);
-  }
-
   private names(): string[] {
     return [...this.objects.keys()].sort();
   }
@@ -119,12 +115,7 @@ export class Bus {
     if (!handler || !Object.hasOwn(target.handlers, method)) return fail(Status.METHOD_NOT_FOUND);
     const full = withoutNulls({ ...args, ubus_rpc_session: ctx.session.id });
     if (!target.schemas.get(method)!.validate(full)) return fail(Status.INVALID_ARGUMENT);
-    try {
-      return await handler(full, ctx);
-    } catch (err) {
-      if (err instanceof StatusError) return fail(err.status);
-      throw err;
-    }
+    return handler(full, ctx);
   }
 
   /** The legacy envelope's `call`: params [sid, object, method, args] → [status] or [status, data]. */

@@ -57,11 +57,3 @@ const statusText: readonly string[] = [
 export function statusMessage(status: number): string {
   return statusText[status] ?? 'Unknown error';
 }
-
-/** Thrown by a method to end it with a ubus status (and no data). */
-export class StatusError extends Error {
-  constructor(readonly status: StatusCode, message?: string) {
-    super(message ?? statusMessage(status));
-    this.name = 'StatusError';
-  }
-}

@@ -146,12 +146,6 @@ export class SessionStore {
     return session;
   }
 
-  /** The session without renewing it (rollback checks whether its initiator still lives). */
-  peek(id: string): Session | undefined {
-    const session = this.sessions.get(id);
-    return session && session.expiresAt > this.now() ? session : undefined;
-  }
-
   destroy(session: Session): void {
     if (session === this.anonymous || !this.sessions.delete(session.id)) return;
     for (const listener of this.destroyListeners) listener(session);
@@ -161,9 +155,5 @@ export class SessionStore {
   sweep(): void {
     const now = this.now();
     for (const session of this.sessions.values()) if (session.expiresAt <= now) this.destroy(session);
-  }
-
-  all(): Session[] {
-    return [...this.sessions.values()];
   }
 }
