@@ -20,6 +20,18 @@ config forwarding
 	option dest 'wan'
 `;
 
+const DSCP_EXCLUDED = `
+config rule
+	option name 'Bulk-DSCP'
+	option src 'lan'
+	option dest 'wan'
+	option proto 'tcp'
+	option dest_port '6881-6889'
+	option target 'DSCP'
+	option set_dscp 'CS1'
+	option offload '0'
+`;
+
 /** The seed's example: a forward chain offloading established `tcp dport { 80, 443 }` flows, policy drop. */
 export const SEED_EXAMPLE = `
 config defaults
@@ -95,17 +107,7 @@ describe('selective offloading: rendering', () => {
   });
 
   it("option offload '0' on a DSCP rule keeps its flows on the slow path, where the DSCP keeps applying", () => {
-    const cfg = `${BASE}
-config rule
-	option name 'Bulk-DSCP'
-	option src 'lan'
-	option dest 'wan'
-	option proto 'tcp'
-	option dest_port '6881-6889'
-	option target 'DSCP'
-	option set_dscp 'CS1'
-	option offload '0'
-`;
+    const cfg = BASE + DSCP_EXCLUDED;
     // fw4 renders DSCP rules per family, and so the exclusion
     expect(render(cfg).text).toContain('\t\tmeta nfproto ipv4 iifname "eth0" oifname "eth1" tcp dport 6881-6889 return comment "!fw4: Bulk-DSCP"\n'
       + '\t\tmeta nfproto ipv6 iifname "eth0" oifname "eth1" tcp dport 6881-6889 return comment "!fw4: Bulk-DSCP"\n'
@@ -164,8 +166,10 @@ describe("the seed's example as UCI", () => {
     expect(verdict.accepted).toBe(true);
     // on this kernel exactly the flowtable block and the opt-in line go
     if (gaps.flowtables) expect(stripped.removed).toBe(2);
-    // the exclusions of a zone with offload '0' load as well
-    const guest = stripUnsupported(render(BASE + GUEST("\n\toption offload '0'"), NETS).text, gaps).text;
-    expect(nftCheck(guest, vethAvailable() ? creatableDevices(['eth0', 'eth1', 'eth2']) : []).errors).toBe('');
+    // the exclusions of a zone and of a DSCP rule with offload '0' load as well
+    const others = [render(BASE + GUEST("\n\toption offload '0'"), NETS).text, render(BASE + DSCP_EXCLUDED).text];
+    for (const other of others) {
+      expect(nftCheck(stripUnsupported(other, gaps).text, vethAvailable() ? creatableDevices(['eth0', 'eth1', 'eth2']) : []).errors).toBe('');
+    }
   });
 });

@@ -30,12 +30,14 @@ export function pathTraffic(a: Analysis, src: Zone, dest: Zone): PathTraffic {
   const accepted = rules.filter((r) => r.kind === 'rule' && isForwardChain(r.chain) && r.target === 'accept' && accepts(r) && covers(r, src.name, dest.name));
   const dnat = a.ruleset.redirects.filter((r) => r.kind === 'redirect' && r.chain === `dstnat_${src.name}` && r.destZone === dest.name);
   const some = [...accepted, ...dnat];
-  const names = [...new Set(some.map(describeSection))];
-  if (some.length && !some.some((r) => r.proto.any === true || isTcpUdp(r))) {
+  const names = (list: RuleSpec[]) => [...new Set(list.map(describeSection))].join(', ');
+  const offloadable = some.filter((r) => r.proto.any === true || isTcpUdp(r));
+  if (some.length && !offloadable.length) {
     const protocols = [...new Set(some.map(protocolLabel))].join(', ');
-    return { traffic: 'untcp', why: `only ${protocols} is forwarded (${names.join(', ')}), and fw4 offloads TCP and UDP only` };
+    return { traffic: 'untcp', why: `only ${protocols} is forwarded (${names(some)}), and fw4 offloads TCP and UDP only` };
   }
-  if (some.length) return { traffic: 'some', why: `only what ${names.join(', ')} accept${names.length === 1 ? 's' : ''}` };
+  const sections = new Set(offloadable.map((r) => r.origin));
+  if (some.length) return { traffic: 'some', why: `only what ${names(offloadable)} accept${sections.size === 1 ? 's' : ''}` };
   return { traffic: 'none', why: `nothing is forwarded from ${src.name} to ${dest.name}` };
 }
 
