@@ -1,7 +1,9 @@
 // The offload report on hand-made configs: each finding kind is raised exactly when its
 // condition holds, and the base config (offloading on, nothing in its way) yields none.
 import { describe, expect, it } from 'vitest';
-import { FINDING_KINDS, hardwareCapabilityEntries, KINDS, renderOffloadReport, type OffloadReport } from '../../lib/fw4/offload/report.js';
+import { FINDING_KINDS, hardwareCapabilityEntries, KINDS, probeHardwareCapability, renderOffloadReport, type OffloadReport } from '../../lib/fw4/offload/report.js';
+import { LiveSystemView, RecordingView, SnapshotView } from '../../lib/fw4/index.js';
+import { hwOffloadProbe } from '../../lib/fw4/offload/devices.js';
 import { BASE, BASE_HW, FTP_HELPER, LAN_WAN, report, type SnapshotSpec } from './offload-report.fixtures.js';
 
 const kinds = (r: OffloadReport) => r.findings.map((f) => `${f.section}${f.name !== undefined ? ` (${f.name})` : ''} ${f.kind}`);
@@ -368,5 +370,17 @@ Findings (1):
   The DSCP value CS1 (8) set by this rule is applied only to the first packets of each connection: once the flow is offloaded, later packets keep their original value, so QoS, traffic shaping or policy routing that relies on it stops seeing them.
   Suggestion: add \`option offload '0'\` (uci-fw4) to this section to keep its flows on the slow path.
 `);
+  });
+});
+
+describe('hardware capability: probed live, recorded, replayed', () => {
+  it("the live provider runs fw4's probe per device; a recorded snapshot answers the same", () => {
+    // `nft -c` only checks; the loopback device never takes a hardware flowtable
+    const recorder = new RecordingView(new LiveSystemView());
+    const live = probeHardwareCapability(recorder, ['lo']);
+    expect(live).toEqual(new Map([['lo', false]]));
+    const snap = recorder.snapshot();
+    expect(Object.keys(snap.system ?? {})).toEqual([hwOffloadProbe(['lo'])]);
+    expect(probeHardwareCapability(new SnapshotView(snap), ['lo'])).toEqual(live);
   });
 });
