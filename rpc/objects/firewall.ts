@@ -2,7 +2,18 @@
 // firewall config as the calling session sees it (file plus its staged changes), against the
 // system snapshot of the settings. Read-ACL'd like uci: scope "uci", config "firewall", "read".
 import { readFileSync } from 'node:fs';
-import { checkFindings, defaultHelpers, formatDiagnostic, Fw4RuntimeError, SnapshotView, translateFirewall, type SourceLocator, type SystemSnapshot, type Translation } from '../../lib/fw4/index.js';
+import {
+  checkFindings,
+  defaultHelpers,
+  formatDiagnostic,
+  Fw4RuntimeError,
+  offloadReport,
+  SnapshotView,
+  translateFirewall,
+  type SourceLocator,
+  type SystemSnapshot,
+  type Translation,
+} from '../../lib/fw4/index.js';
 import { parseDocument, UciError, type Document, type UciPackage } from '../../lib/uci/index.js';
 import type { AppContext, ObjectFactory } from '../app.js';
 import { fail, ok, type CallContext, type MethodResult } from '../dispatch.js';
@@ -31,6 +42,7 @@ function locator(file: string, doc: Document): SourceLocator {
 interface View {
   firewall: UciPackage;
   doc: Document;
+  system: SnapshotView;
   translation: Translation;
 }
 
@@ -60,7 +72,8 @@ export const firewallObject: ObjectFactory = (app: AppContext) => {
         if (!(err instanceof UciError && err.code === 'NOT_FOUND')) throw err;
         helpers = defaultHelpers();
       }
-      return { firewall, doc, translation: translateFirewall({ firewall, helpers, system: new SnapshotView(snapshot) }) };
+      const system = new SnapshotView(snapshot);
+      return { firewall, doc, system, translation: translateFirewall({ firewall, helpers, system }) };
     } catch (err) {
       if (err instanceof UciError && err.code === 'NOT_FOUND') return fail(Status.NOT_FOUND);
       if (err instanceof UciError || err instanceof Fw4RuntimeError) return { status: Status.UNKNOWN_ERROR, data: { error: err.message } };
@@ -85,6 +98,12 @@ export const firewallObject: ObjectFactory = (app: AppContext) => {
         const findings = checkFindings(v.firewall, v.translation.diagnostics, { firewall: locator('firewall', v.doc) });
         const out: JsonObject[] = findings.map((f) => ({ file: f.file, ...(f.line !== undefined ? { line: f.line } : {}), message: f.message }));
         return ok({ findings: out });
+      },
+      offload: (_args, ctx) => {
+        const v = view(ctx);
+        if (!isView(v)) return v;
+        // the report is plain data: what `fw4 offload --json` prints
+        return ok(JSON.parse(JSON.stringify(offloadReport(v.translation, v.system))) as JsonObject);
       },
     },
   };

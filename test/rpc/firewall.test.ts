@@ -12,8 +12,9 @@ let b: string;
 const fw = (sid: string, method: string) => call(h.url, sid, 'firewall', method, {});
 
 /** The `uci-fw4 fw4` command on the same confdir and snapshot: what the object must answer. */
-function cli(command: string) {
-  return spawnSync(process.execPath, [join(root, 'bin/uci-fw4.js'), 'fw4', command, '--config', h.confdir, '--snapshot', join(h.dir, 'snapshot.json')], { encoding: 'utf8' });
+function cli(command: string, ...extra: string[]) {
+  const args = [join(root, 'bin/uci-fw4.js'), 'fw4', command, '--config', h.confdir, '--snapshot', join(h.dir, 'snapshot.json'), ...extra];
+  return spawnSync(process.execPath, args, { encoding: 'utf8' });
 }
 
 beforeAll(async () => {
@@ -24,7 +25,7 @@ beforeAll(async () => {
       { name: 'root', password: 'secret', read: '*', write: '*' },
       { name: 'netonly', password: 'pw', read: 'fw-no-uci' },
     ],
-    acl: { 'fw.json': { 'fw-no-uci': { read: { ubus: { firewall: ['print', 'check'] }, uci: ['network'] } } } },
+    acl: { 'fw.json': { 'fw-no-uci': { read: { ubus: { firewall: ['print', 'check', 'offload'] }, uci: ['network'] } } } },
   });
   a = await login(h.url);
   b = await login(h.url);
@@ -70,9 +71,12 @@ describe('firewall', () => {
     const net = await login(h.url, 'netonly', 'pw');
     expect(await fw(net, 'print')).toEqual([6]);
     expect(await fw(net, 'check')).toEqual([6]);
+    expect(await fw(net, 'offload')).toEqual([6]);
   });
 
-  it('has no offload method until lib/fw4 exports the report: status 3', async () => {
-    expect(await fw(a, 'offload')).toEqual([3]);
+  it('offload: the report of `fw4 offload --json`', async () => {
+    const expected = cli('offload', '--json');
+    expect(expected.status).toBe(0);
+    expect(await fw(a, 'offload')).toEqual([0, JSON.parse(expected.stdout)]);
   });
 });
