@@ -16,17 +16,19 @@ import type { SystemSnapshot } from '../fw4/snapshot/types.js';
 import { translateFirewall, type Translation } from '../fw4/translate.js';
 
 const USAGE: Record<string, string> = {
-  print: `Usage: uci-fw4 fw4 print --config <confdir> --snapshot <file.json|mocks-dir> [--helpers <file>]
+  print: `Usage: uci-fw4 fw4 print --config <confdir> --snapshot <file.json|mocks-dir> [--helpers <file>] [--fix]
 
 Prints the nftables ruleset fw4 would render for the firewall config in <confdir> on the
 system the snapshot describes; fw4's warnings go to stderr, byte for byte as fw4 writes them.
 The conntrack helper table is --helpers, else <confdir>/helpers, else the table fw4 ships.
 Environment: QUIET silences warnings, TTY colours them (as fw4).
+--fix repairs the rules nft would refuse (see fw4 check), so that the kernel loads the ruleset.
 `,
   check: `Usage: uci-fw4 fw4 check --config <confdir> --snapshot <file.json|mocks-dir> [--helpers <file>]
 
 Validates the firewall config: syntax errors, values the option schemas reject and every
-warning fw4 would print, each as file:line: message. Exits 1 when there is any finding.
+warning fw4 would print, and each rendered rule nft would refuse to load, each as
+file:line: message. Exits 1 when there is any finding.
 `,
   offload: `Usage: uci-fw4 fw4 offload --config <confdir> --snapshot <file.json|mocks-dir> [--helpers <file>] [--json]
 
@@ -46,7 +48,7 @@ const TOP = `Usage: uci-fw4 fw4 <print|check|offload> [options]
 Run \`uci-fw4 fw4 <command> --help\` for the options of a command.
 `;
 
-interface Options { config?: string; snapshot?: string; helpers?: string; help: boolean; json: boolean }
+interface Options { config?: string; snapshot?: string; helpers?: string; help: boolean; json: boolean; fix?: boolean }
 
 function parseArgs(args: string[], command: string): Options | string {
   const o: Options = { help: false, json: false };
@@ -63,6 +65,7 @@ function parseArgs(args: string[], command: string): Options | string {
       else if (a === '--snapshot') o.snapshot = value();
       else if (a === '--helpers') o.helpers = value();
       else if (a === '--json' && command === 'offload') o.json = true;
+      else if (a === '--fix' && command === 'print') o.fix = true;
       else return `unknown argument '${a}'`;
     } catch (e) {
       return (e as Error).message;
@@ -71,7 +74,7 @@ function parseArgs(args: string[], command: string): Options | string {
   return o;
 }
 
-interface LoadedConfig { pkg: UciPackage; locator: SourceLocator }
+interface LoadedConfig { pkg: UciPackage; locator?: SourceLocator }
 
 function lineLocator(file: string, text: string, doc: Document): SourceLocator {
   const starts = [0];
@@ -97,10 +100,11 @@ function lineLocator(file: string, text: string, doc: Document): SourceLocator {
   };
 }
 
-function loadConfig(name: string, file: string): LoadedConfig {
+/** `lines`: keep the source positions (check); print skips them, which parses several times faster. */
+function loadConfig(name: string, file: string, lines: boolean): LoadedConfig {
   const text = readFileSync(file, 'utf8');
-  const doc = parseDocument(text, { name, file });
-  return { pkg: doc.toPackage(), locator: lineLocator(file, text, doc) };
+  const doc = parseDocument(text, { name, file, trivia: lines });
+  return { pkg: doc.toPackage(), ...(lines ? { locator: lineLocator(file, text, doc) } : {}) };
 }
 
 function loadSnapshot(path: string): SnapshotView {
@@ -110,10 +114,10 @@ function loadSnapshot(path: string): SnapshotView {
 
 interface Loaded { firewall: LoadedConfig; helpers?: LoadedConfig; result: Translation; system: SnapshotView }
 
-function translate(o: Options): Loaded {
-  const firewall = loadConfig('firewall', join(o.config!, 'firewall'));
+function translate(o: Options, lines: boolean): Loaded {
+  const firewall = loadConfig('firewall', join(o.config!, 'firewall'), lines);
   const helpersFile = o.helpers ?? join(o.config!, 'helpers');
-  const helpers = o.helpers !== undefined || existsSync(helpersFile) ? loadConfig('helpers', helpersFile) : undefined;
+  const helpers = o.helpers !== undefined || existsSync(helpersFile) ? loadConfig('helpers', helpersFile, lines) : undefined;
   const system = loadSnapshot(o.snapshot!);
   const result = translateFirewall({ firewall: firewall.pkg, helpers: helpers?.pkg ?? defaultHelpers(), system });
   return { firewall, ...(helpers ? { helpers } : {}), result, system };
@@ -144,7 +148,7 @@ export async function run(args: string[]): Promise<number> {
   }
   let loaded: Loaded;
   try {
-    loaded = translate(o);
+    loaded = translate(o, command === 'check');
   } catch (e) {
     if (e instanceof UciParseError) {
       const where = `${e.file}:${e.line}:${e.column}: `;
@@ -165,18 +169,26 @@ export async function run(args: string[]): Promise<number> {
   const { result } = loaded;
   if (command === 'offload') return (await import('./fw4-offload.js')).runOffload(result, loaded.system, o.json);
   if (command === 'print') {
-    process.stdout.write(result.text);
+    if (o.fix) {
+      const { fixKernelRefusals, refusalContext } = await import('../fw4/verify/index.js');
+      process.stdout.write(fixKernelRefusals(result.text, refusalContext(result.ruleset)).text);
+    } else process.stdout.write(result.text);
     if (!process.env.QUIET) {
       const tty = !!process.env.TTY;
       process.stderr.write(result.diagnostics.map((d) => formatDiagnostic(d, { tty })).join(''));
     }
     return 0;
   }
-  const locators: Record<string, SourceLocator> = { firewall: loaded.firewall.locator };
-  if (loaded.helpers) locators.helpers = loaded.helpers.locator;
+  const locators: Record<string, SourceLocator> = {};
+  if (loaded.firewall.locator) locators.firewall = loaded.firewall.locator;
+  if (loaded.helpers?.locator) locators.helpers = loaded.helpers.locator;
   // ajv and the schema compilation are only needed here, not for print
   const { checkFindings, formatFinding } = await import('../fw4/check.js');
-  const findings = checkFindings(loaded.firewall.pkg, result.diagnostics, locators);
+  const { kernelRefusalFindings } = await import('../fw4/verify/index.js');
+  const findings = [
+    ...checkFindings(loaded.firewall.pkg, result.diagnostics, locators),
+    ...kernelRefusalFindings(result.text, result.ruleset, locators),
+  ];
   process.stderr.write(findings.map(formatFinding).join(''));
   if (findings.length) return 1;
   process.stdout.write('fw4 check: no findings\n');
