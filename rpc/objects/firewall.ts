@@ -18,7 +18,7 @@ import { parseDocument, UciError, type Document, type UciPackage } from '../../l
 import type { AppContext, ObjectFactory } from '../app.js';
 import { fail, ok, type CallContext, type MethodResult } from '../dispatch.js';
 import { Status } from '../errors.js';
-import type { JsonObject } from '../json.js';
+import { RawJson, type JsonObject } from '../json.js';
 import { storeFor } from '../uci/store.js';
 
 /** Lines of the text a commit would write, so findings point where the user will look. */
@@ -103,7 +103,7 @@ export const firewallObject: ObjectFactory = (app: AppContext) => {
         const v = view(ctx);
         if (!isView(v)) return v;
         // the report is plain data: what `fw4 offload --json` prints
-        return ok(JSON.parse(JSON.stringify(offloadReport(v.translation, v.system))) as JsonObject);
+        return ok(new RawJson(JSON.stringify(offloadReport(v.translation, v.system))));
       },
     },
   };
