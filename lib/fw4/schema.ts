@@ -30,6 +30,8 @@ export interface OptionSpec {
   unsupported: boolean;
   deprecated: boolean;
   required: boolean;
+  /** uci-fw4's own option, not fw4's (fw4 would call it unknown). */
+  extension: boolean;
   default?: string;
   defaultFrom?: DynamicDefault;
 }
@@ -43,6 +45,7 @@ interface PropertySchema {
   'x-fw4-no-invert'?: boolean;
   'x-fw4-unsupported'?: boolean;
   'x-fw4-default-from'?: string;
+  'x-uci-fw4-extension'?: boolean;
   deprecated?: boolean;
   default?: string;
 }
@@ -69,6 +72,7 @@ function toSpecs(schema: SectionSchema): OptionSpec[] {
     unsupported: p['x-fw4-unsupported'] === true,
     deprecated: p.deprecated === true,
     required: required.has(name),
+    extension: p['x-uci-fw4-extension'] === true,
     ...(p.default !== undefined ? { default: p.default } : {}),
     ...(p['x-fw4-default-from'] !== undefined ? { defaultFrom: p['x-fw4-default-from'] as DynamicDefault } : {}),
   }));
