@@ -32,8 +32,8 @@ describe.skipIf(!existsSync(join(repo, 'dist/lib/cli/main.js')))('uci-fw4 fw4 of
 Flowtable devices: eth0 (lan), eth1 (wan)
 
 FROM  TO   OFFLOAD   WHY
-lan   lan  software
-lan   wan  software
+lan   lan  software  @zone[0] (lan): connections with a conntrack helper stay on the slow path
+lan   wan  software  @zone[0] (lan): connections with a conntrack helper stay on the slow path
 wan   lan  none      nothing is forwarded from wan to lan
 wan   wan  none      nothing is forwarded from wan to wan
 

@@ -28,8 +28,8 @@ describe('docs/offload.md', () => {
       firewall: parseDocument(config!.body, { name: 'firewall', file: 'firewall' }).toPackage(),
       system: new SnapshotView({
         ubus: { 'network.interface~dump': { interface: [
-          { interface: 'lan', device: 'eth0', l3_device: 'eth0' },
-          { interface: 'wan', device: 'eth1', l3_device: 'eth1' },
+          { interface: 'lan', device: 'eth0', l3_device: 'eth0', 'ipv4-address': [{ address: '192.168.1.1', mask: 24 }] },
+          { interface: 'wan', device: 'eth1', l3_device: 'eth1', 'ipv4-address': [{ address: '203.0.113.2', mask: 24 }] },
         ] } },
         dirs: { '/sys/class/net/eth0': [], '/sys/class/net/eth1': [] },
         system: hardwareCapabilityEntries({ eth0: true, eth1: true }),

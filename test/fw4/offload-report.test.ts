@@ -361,7 +361,7 @@ Flowtable devices: eth0 (lan), eth1 (wan)
 
 FROM  TO   OFFLOAD   WHY
 lan   lan  software
-lan   wan  software
+lan   wan  software  @rule[0] (Mark-Bulk): its mark/DSCP applies to the first packets only
 wan   lan  none      nothing is forwarded from wan to lan
 wan   wan  none      nothing is forwarded from wan to wan
 

@@ -7,7 +7,7 @@ import { probeHardwareCapability } from './report/capability.js';
 import { analyse, type Analysis } from './report/context.js';
 import { FINDING_KINDS } from './report/kinds.js';
 import { offloadOption } from './report/option.js';
-import { zonePaths } from './report/paths.js';
+import { annotatePaths, zonePaths } from './report/paths.js';
 import { ruleFindings } from './report/rule-findings.js';
 import { sectionOf } from './report/sections.js';
 import { fallbackReason, systemFindings } from './report/system-findings.js';
@@ -48,13 +48,16 @@ function ordered(findings: OffloadFinding[]): OffloadFinding[] {
 export function offloadReport(compiled: CompiledFirewall, system: SystemView): OffloadReport {
   const a = analyse({ ...compiled, system });
   const fallback = fallbackReason(a);
+  const paths = zonePaths(a);
+  const findings = ordered([...systemFindings(a, fallback), ...ruleFindings(a)]);
+  annotatePaths(a, paths, findings);
   return {
     mode: a.mode,
     requested: requested(a),
     devices: devices(a),
     ...(fallback ? { fallback } : {}),
-    paths: zonePaths(a),
-    findings: ordered([...systemFindings(a, fallback), ...ruleFindings(a)]),
+    paths,
+    findings,
   };
 }
 

@@ -129,3 +129,19 @@ export const KINDS = {
 
 /** Every kind, in the order findings are reported. */
 export const FINDING_KINDS = Object.keys(KINDS) as FindingKind[];
+
+/** A finding's short form in the `reasons` of the zone pairs it applies to (null: not shown there). */
+export const PATH_NOTES: Readonly<Record<FindingKind, string | null>> = {
+  'device-not-in-flowtable': null,
+  'hw-fallback': null,
+  'not-tcp-udp': 'its non-TCP/UDP traffic is never offloaded',
+  'conntrack-helper': 'connections with a conntrack helper stay on the slow path',
+  'nat-port-mapping': 'its port-mapped NAT is not offloaded to hardware',
+  'per-packet-statement': 'its per-packet statements stop once flows are offloaded',
+  'mangle-after-offload': 'its mark/DSCP applies to the first packets only',
+  'bridge-isolation': 'isolation of its bridge port is not guaranteed in hardware',
+  ipsec: 'traffic decrypted from IPsec is never offloaded',
+  notrack: 'untracked flows are never offloaded',
+  'include-on-offloaded-path': null,
+  'offload-option-ignored': null,
+};

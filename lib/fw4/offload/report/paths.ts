@@ -2,9 +2,12 @@
 import type { RuleSpec } from '../../compile/types.js';
 import type { Zone } from '../../load/model.js';
 import type { Analysis } from './context.js';
-import { accepts, isForwardChain, isTcpUdp, protocolLabel, sectionOf } from './sections.js';
+import { accepts, FORWARDED_MANGLE_CHAINS, isForwardChain, isTcpUdp, protocolLabel, sectionOf } from './sections.js';
 import { covers, selectionOf, type Selection } from './selective.js';
-import type { OffloadPath } from './types.js';
+import type { SectionRef } from '../../load/diagnostics.js';
+import { PATH_NOTES } from './kinds.js';
+import { offloadOption } from './option.js';
+import type { OffloadFinding, OffloadPath } from './types.js';
 
 export interface PathTraffic {
   /**
@@ -104,4 +107,41 @@ export function zonePaths(a: Analysis): OffloadPath[] {
     }
   }
   return paths;
+}
+
+interface Scope { src?: string; dest?: string }
+
+/** The zone pairs a section's compiled rules apply to (undefined: any zone); none for router traffic. */
+function scopeOf(r: RuleSpec): Scope | null {
+  const zoneOf = (prefix: string) => (r.chain.startsWith(prefix) ? r.chain.slice(prefix.length) : undefined);
+  if (isForwardChain(r.chain) || FORWARDED_MANGLE_CHAINS.has(r.chain)) return { src: r.srcZone, dest: r.destZone };
+  const dnat = zoneOf('dstnat_');
+  // a reflection DNAT names no destination zone; its SNAT half scopes it
+  if (dnat) return r.destZone ? { src: dnat, dest: r.destZone } : null;
+  if (r.chain === 'srcnat' || r.chain.startsWith('srcnat_')) return { dest: zoneOf('srcnat_') };
+  const from = zoneOf('helper_') ?? zoneOf('notrack_');
+  return from ? { src: from } : null;
+}
+
+/** Adds each finding's short note to the offloaded zone pairs its section applies to. */
+export function annotatePaths(a: Analysis, paths: OffloadPath[], findings: readonly OffloadFinding[]): void {
+  const scopes = new Map<string, Scope[]>();
+  const add = (origin: SectionRef, scope: Scope | null) => {
+    // a section kept on the slow path (offload '0') is no caveat of the offloaded flows
+    if (!scope || offloadOption(a.ruleset, origin) === false) return;
+    const section = sectionOf(origin).section;
+    scopes.set(section, [...(scopes.get(section) ?? []), scope]);
+  };
+  for (const r of [...a.ruleset.rules, ...a.ruleset.redirects]) if (r.origin) add(r.origin, scopeOf(r));
+  for (const z of a.zones) add(z.origin, { src: z.name });
+  for (const f of findings) {
+    const note = PATH_NOTES[f.kind];
+    if (!note) continue;
+    for (const p of paths) {
+      if (p.offload === 'none') continue;
+      const applies = (scopes.get(f.section) ?? []).some((s) => (s.src ?? p.src) === p.src && (s.dest ?? p.dest) === p.dest);
+      const text = `${f.section}${f.name !== undefined ? ` (${f.name})` : ''}: ${note}`;
+      if (applies && !p.reasons.includes(text)) p.reasons.push(text);
+    }
+  }
 }
