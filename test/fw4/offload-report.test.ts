@@ -200,6 +200,16 @@ config nat
 `;
     expect(kinds(report(BASE_HW + nat, hw))).toEqual(['@nat[0] (SNAT-Ports) nat-port-mapping']);
   });
+  it('its note lands on the zone pairs the redirect applies to, not on others', () => {
+    const r = report(BASE_HW + redirect('2222', '22'), hw);
+    const note = '@redirect[0] (SSH-In): its port-mapped NAT is not offloaded to hardware';
+    expect(r.paths.map((p) => `${p.src}>${p.dest} ${p.offload}: ${p.reasons.join('; ')}`)).toEqual([
+      'lan>lan hardware: ',
+      'lan>wan hardware: ',
+      `wan>lan hardware: only what @redirect[0] (SSH-In) accepts; ${note}`,
+      'wan>wan none: nothing is forwarded from wan to wan',
+    ]);
+  });
   it('not without a port change, nor under software offloading', () => {
     expect(report(BASE_HW + redirect('22', '22'), hw).findings).toEqual([]);
     expect(report(BASE + redirect('2222', '22')).findings).toEqual([]);
