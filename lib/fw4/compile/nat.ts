@@ -3,7 +3,7 @@ import { OPTION_SPECS } from '../schema.js';
 import type { DiagnosticSink } from '../load/diagnostics.js';
 import type { ZoneRef } from '../load/model.js';
 import { parseEnabledSection, type ParseContext, type SectionInput } from '../load/options.js';
-import type { DateStamp, Family, Limit, Mark, NetworkMatch, PortRange, Protocol, TimeOfDay, Weekdays } from '../options/types.js';
+import type { Family, NetworkMatch, PortRange, Protocol } from '../options/types.js';
 import { addressesOf, groupByMasking, splitByFamily } from './addresses.js';
 import { definedOnly, ensureTcpUdp, logPrefix, matchFields, sectionDefault, stateFields } from './common.js';
 import { inferFamily } from './family.js';

@@ -4,9 +4,7 @@ import type { DiagnosticSink } from '../load/diagnostics.js';
 import type { Address, HelperRef, Ipset, ZoneRef } from '../load/model.js';
 import { parseEnabledSection, type ParseContext, type SectionInput } from '../load/options.js';
 import { applyMask } from '../options/ip.js';
-import type {
-  DateStamp, Family, Limit, MacAddress, Mark, NetworkMatch, PortRange, Protocol, SetMatch, TimeOfDay, Weekdays,
-} from '../options/types.js';
+import type { Family, Limit, MacAddress, NetworkMatch, PortRange, Protocol, SetMatch } from '../options/types.js';
 import { addressesOf, groupByMasking, hostAddress, splitByFamily, type SplitAddresses } from './addresses.js';
 import { definedOnly, logPrefix, lookupSet, macs, matchFields, sectionDefault, setMatchFields, stateFields } from './common.js';
 import { inferFamily } from './family.js';

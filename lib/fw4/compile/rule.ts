@@ -3,10 +3,7 @@ import { OPTION_SPECS } from '../schema.js';
 import type { DiagnosticSink } from '../load/diagnostics.js';
 import type { HelperRef, Ipset, ZoneRef } from '../load/model.js';
 import { parseEnabledSection, type ParseContext, type SectionInput } from '../load/options.js';
-import type {
-  DateStamp, DeviceMatch, Dscp, Family, IcmpType, Limit, MacAddress, Mark, NetworkMatch, PortRange,
-  Protocol, SetMatch, TimeOfDay, Weekdays,
-} from '../options/types.js';
+import type { DeviceMatch, Dscp, Family, IcmpType, Limit, MacAddress, Mark, NetworkMatch, PortRange, Protocol, SetMatch } from '../options/types.js';
 import { addressesOf, groupByMasking, splitByFamily } from './addresses.js';
 import { definedOnly, logPrefix, lookupSet, macs, matchFields, sectionDefault, setMatchFields, stateFields } from './common.js';
 import { inferFamily } from './family.js';
