@@ -33,7 +33,7 @@ const reject = (): never => {
 /** uci_parse_delta_tuple: the line under the tokenizer as a command and a path. */
 function parseTuple(tk: Tokenizer): { cmd: DeltaCommand; path: UciPath } {
   let arg = tk.nextArg(false);
-  if (tk.code(tk.pos) !== 0) reject();
+  if (tk.hasRest()) reject();
   const cmd = BY_PREFIX[arg.charAt(0)] ?? 'change';
   if (cmd !== 'change') arg = arg.slice(1);
   const path = parsePath(arg);

@@ -30,11 +30,9 @@ export interface TextOptions {
 /** djb2 over the type's bytes as signed chars, low 16 bits (libuci list.c djbhash). */
 function typeHash(type: string, latin1: boolean): number {
   let h = 5381;
-  let ascii = true;
-  for (let i = 0; i < type.length && ascii; i++) if (type.charCodeAt(i) > 127) ascii = false;
-  const codes: ArrayLike<number> = ascii || latin1 ? Array.from(type, (ch) => ch.charCodeAt(0)) : Buffer.from(type, 'utf8');
-  for (let i = 0; i < codes.length; i++) {
-    const c = codes[i]!;
+  for (let i = 0; i < type.length; i++) {
+    const c = type.charCodeAt(i);
+    if (c > 127 && !latin1) return typeHash(Buffer.from(type, 'utf8').toString('latin1'), true);
     h = (Math.imul(h, 33) + (c >= 128 ? c - 256 : c)) | 0;
   }
   return h & 0xffff;
@@ -52,7 +50,8 @@ export class Document {
   /** Receives every change made through the public edit methods (the Cursor stages them). */
   onChange: DeltaLog | undefined;
   private readonly first = new Map<string, SectionNode>();
-  private readonly counts = new Map<string, number>();
+  /** How many sections share a name, for names held by more than one. */
+  private readonly dupes = new Map<string, number>();
 
   constructor(name: string, opts: { file?: string; latin1?: boolean } = {}) {
     this.name = name;
@@ -96,7 +95,7 @@ export class Document {
     this.sections.splice(from, 1);
     const to = pos <= 0 ? 0 : Math.min(pos, this.sections.length);
     this.sections.splice(to, 0, s);
-    if ((this.counts.get(s.name) ?? 0) > 1) this.rescan(s.name);
+    if (this.dupes.has(s.name)) this.rescan(s.name);
     return to !== from;
   }
 
@@ -106,21 +105,23 @@ export class Document {
   }
 
   private indexAdd(s: SectionNode, appended: boolean): void {
-    const n = (this.counts.get(s.name) ?? 0) + 1;
-    this.counts.set(s.name, n);
-    if (n === 1) this.first.set(s.name, s);
-    else if (!appended) this.rescan(s.name);
+    if (!this.first.has(s.name)) {
+      this.first.set(s.name, s);
+      return;
+    }
+    this.dupes.set(s.name, (this.dupes.get(s.name) ?? 1) + 1);
+    if (!appended) this.rescan(s.name);
   }
 
   private indexRemove(s: SectionNode): void {
-    const n = (this.counts.get(s.name) ?? 1) - 1;
-    if (n === 0) {
-      this.counts.delete(s.name);
+    const n = this.dupes.get(s.name);
+    if (n === undefined) {
       this.first.delete(s.name);
-    } else {
-      this.counts.set(s.name, n);
-      if (this.first.get(s.name) === s) this.rescan(s.name);
+      return;
     }
+    if (n === 2) this.dupes.delete(s.name);
+    else this.dupes.set(s.name, n - 1);
+    if (this.first.get(s.name) === s) this.rescan(s.name);
   }
 
   private rescan(name: string): void {

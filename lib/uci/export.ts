@@ -21,32 +21,22 @@ export function optionLines(name: string, value: OptionValue): string {
   return out;
 }
 
-interface ExportSection {
-  type: string;
-  name: string;
-  anonymous: boolean;
-  entries: Iterable<readonly [string, OptionValue]>;
-}
-
-function* sectionsOf(pkg: UciPackage | Document): Iterable<ExportSection> {
-  if ('toPackage' in pkg) {
-    for (const s of pkg.sections) {
-      yield { type: s.type, name: s.name, anonymous: s.anonymous, entries: s.options.map((o) => [o.name, o.value] as const) };
-    }
-  } else {
-    for (const s of pkg.sections) yield { type: s.type, name: s.name, anonymous: s.anonymous, entries: s.options };
-  }
-}
-
 /** The package body: each section as `\nconfig …` with its options, then one final newline. */
 export function canonicalBody(pkg: UciPackage | Document, anonymousNames = false): string {
-  const parts: string[] = [];
-  for (const s of sectionsOf(pkg)) {
-    parts.push('\n', sectionHeader(s.type, s.name, s.anonymous, anonymousNames));
-    for (const [name, value] of s.entries) parts.push(optionLines(name, value));
+  let out = '';
+  if ('toPackage' in pkg) {
+    for (const s of pkg.sections) {
+      out += '\n' + sectionHeader(s.type, s.name, s.anonymous, anonymousNames);
+      const opts = s.options;
+      for (let i = 0; i < opts.length; i++) out += optionLines(opts[i]!.name, opts[i]!.value);
+    }
+  } else {
+    for (const s of pkg.sections) {
+      out += '\n' + sectionHeader(s.type, s.name, s.anonymous, anonymousNames);
+      for (const [name, value] of s.options) out += optionLines(name, value);
+    }
   }
-  parts.push('\n');
-  return parts.join('');
+  return out + '\n';
 }
 
 /** Exactly what `uci export <pkg>` prints. */

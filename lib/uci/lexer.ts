@@ -13,18 +13,23 @@ export class LexError extends Error {
 
 const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
 
+export const enum Keyword { None, Comment, Package, Config, Option, List, Invalid }
+
 export class Tokenizer {
   /** Physical lines read so far that ended in a newline (libuci's `line`). */
   line = 0;
-  /** The logical line buffer; positions past its end read as NUL. */
-  buf = '';
   /** Characters read into the buffer by the last successful read (libuci's `buf_filled`). */
   filled = 0;
   pos = 0;
   /** Reason and position of the last error on this tokenizer (libuci's pctx->reason/byte). */
   lastReason: string | null = null;
   lastByte = 0;
-  /** End of the last keyword found by `word()`. */
+  // The logical line is buf[base .. base + len): usually a window on the source itself, a
+  // string of its own once a continuation or an embedded NUL has changed it.
+  private buf = '';
+  private base = 0;
+  private len = 0;
+  /** End of the last keyword found by `keyword()`. */
   private wordEnd = 0;
   private srcPos = 0;
   private bufsz = 32;
@@ -44,7 +49,12 @@ export class Tokenizer {
   }
 
   code(i: number): number {
-    return i < this.buf.length ? this.buf.charCodeAt(i) : 0;
+    return i < this.len ? this.buf.charCodeAt(this.base + i) : 0;
+  }
+
+  /** The logical line's text between two positions. */
+  text(from: number, to: number): string {
+    return this.buf.slice(this.base + from, this.base + Math.min(to, this.len));
   }
 
   fail(reason: string): never {
@@ -58,6 +68,8 @@ export class Tokenizer {
     this.line = 0;
     this.bufsz = 32;
     this.buf = '';
+    this.base = 0;
+    this.len = 0;
     this.filled = 0;
     this.pos = 0;
     this.lastReason = null;
@@ -74,7 +86,38 @@ export class Tokenizer {
   /** Starts a new logical line: `pos = 0; uci_getln(0)`. */
   startLine(): void {
     this.pos = 0;
-    this.getln(0);
+    if (this.hasNul) this.getln(0);
+    else this.nextLine();
+  }
+
+  /** uci_getln(0) for text without NUL: the buffer becomes a window on the next line. */
+  private nextLine(): void {
+    if (this.bufsz <= 1) this.bufsz *= 2;
+    const src = this.src;
+    if (this.srcPos >= src.length) {
+      this.len = 0;
+      return;
+    }
+    const nl = src.indexOf('\n', this.srcPos);
+    const end = nl < 0 ? src.length : nl + 1;
+    const length = end - this.srcPos;
+    // keep the buffer size libuci's fgets loop would reach; it decides how NUL bytes cut later lines
+    let ofs = 0;
+    let rem = length;
+    for (;;) {
+      const max = this.bufsz - ofs - 1;
+      if (rem <= max) break;
+      ofs += max;
+      rem -= max;
+      this.bufsz *= 2;
+    }
+    if (nl < 0) this.bufsz *= 2;
+    else this.line++;
+    this.buf = src;
+    this.base = this.srcPos;
+    this.len = length;
+    this.filled = length;
+    this.srcPos = end;
   }
 
   /**
@@ -85,50 +128,67 @@ export class Tokenizer {
   getln(offset: number): void {
     if (offset >= this.bufsz - 1) this.bufsz *= 2;
     let ofs = offset;
-    this.buf = this.buf.slice(0, offset);
+    let text = this.text(0, offset);
     const src = this.src;
-    for (;;) {
-      if (this.srcPos >= src.length) return;
-      const nl = src.indexOf('\n', this.srcPos);
-      const lineEnd = nl < 0 ? src.length : nl + 1;
-      const take = Math.min(lineEnd - this.srcPos, this.bufsz - ofs - 1);
-      let chunk = src.slice(this.srcPos, this.srcPos + take);
-      this.srcPos += take;
-      if (this.hasNul) {
-        const z = chunk.indexOf('\0');
-        if (z >= 0) chunk = chunk.slice(0, z);
+    try {
+      for (;;) {
+        if (this.srcPos >= src.length) return;
+        const nl = src.indexOf('\n', this.srcPos);
+        const lineEnd = nl < 0 ? src.length : nl + 1;
+        const take = Math.min(lineEnd - this.srcPos, this.bufsz - ofs - 1);
+        let chunk = src.slice(this.srcPos, this.srcPos + take);
+        this.srcPos += take;
+        if (this.hasNul) {
+          const z = chunk.indexOf('\0');
+          if (z >= 0) chunk = chunk.slice(0, z);
+        }
+        if (chunk.length === 0) return;
+        text += chunk;
+        ofs += chunk.length;
+        this.filled = ofs;
+        if (chunk.charCodeAt(chunk.length - 1) === 10) {
+          this.line++;
+          return;
+        }
+        this.bufsz *= 2;
       }
-      if (chunk.length === 0) return;
-      this.buf = ofs === 0 ? chunk : this.buf + chunk;
-      ofs += chunk.length;
-      this.filled = ofs;
-      if (chunk.charCodeAt(chunk.length - 1) === 10) {
-        this.line++;
-        return;
-      }
-      this.bufsz *= 2;
+    } finally {
+      this.buf = text;
+      this.base = 0;
+      this.len = text.length;
     }
   }
 
   /** A NUL written at `i`: the line ends there. */
   private cut(i: number): void {
-    if (i < this.buf.length) this.buf = this.buf.slice(0, i);
+    if (i < this.len) this.len = i;
   }
 
   skipWhitespace(): void {
     while (isSpace(this.code(this.pos))) this.pos++;
   }
 
-  /** strtok(buf + pos, " \t"): the next keyword, or null when the line is done. */
-  word(): string | null {
+  /** strtok(buf + pos, " \t") and the dispatch on the word (file.c uci_parse_line). */
+  keyword(): Keyword {
     let i = this.pos;
     let c = this.code(i);
     while (c === 32 || c === 9) c = this.code(++i);
-    if (c === 0) return null;
+    if (c === 0) return Keyword.None;
     let j = i;
     while (c !== 0 && c !== 32 && c !== 9) c = this.code(++j);
     this.wordEnd = j;
-    return this.buf.slice(i, j);
+    const first = this.code(i);
+    if (first === 35) return Keyword.Comment;
+    const n = j - i;
+    const is = (full: string, kw: Keyword): Keyword =>
+      n === 1 || (n === full.length && this.buf.startsWith(full, this.base + i)) ? kw : Keyword.Invalid;
+    switch (first) {
+      case 112: return is('package', Keyword.Package); // p
+      case 99: return is('config', Keyword.Config); // c
+      case 111: return is('option', Keyword.Option); // o
+      case 108: return is('list', Keyword.List); // l
+      default: return Keyword.Invalid;
+    }
   }
 
   /** Steps over the keyword (uci_increase_pos); false when that would pass the buffer's end. */
@@ -164,9 +224,9 @@ export class Tokenizer {
     if (extra !== '' && strict) this.fail('too many arguments');
   }
 
-  /** What is left of the buffer after the current position (libuci's pctx_cur_str). */
-  rest(): string {
-    return this.buf.slice(this.pos);
+  /** True when something is left after the current position (libuci's `*pctx_cur_str`). */
+  hasRest(): boolean {
+    return this.code(this.pos) !== 0;
   }
 
   private parseStr(): string {
@@ -179,15 +239,15 @@ export class Tokenizer {
       c = this.code(this.pos);
       switch (c) {
         case 39: // '
-          out += this.buf.slice(run, this.pos) + this.singleQuoted();
+          out += this.text(run, this.pos) + this.singleQuoted();
           run = this.pos;
           break;
         case 34: // "
-          out += this.buf.slice(run, this.pos) + this.doubleQuoted();
+          out += this.text(run, this.pos) + this.doubleQuoted();
           run = this.pos;
           break;
         case 35: // #
-          out += this.buf.slice(run, this.pos);
+          out += this.text(run, this.pos);
           this.cut(this.pos);
           run = this.pos;
           break scan;
@@ -197,47 +257,50 @@ export class Tokenizer {
           next = false;
           break scan;
         case 92: // \
-          out += this.buf.slice(run, this.pos);
-          if (!this.backslash()) {
+          out += this.text(run, this.pos);
+          run = this.escaped();
+          if (run < 0) {
             run = this.pos;
             continue;
           }
-          run = this.pos;
-          this.pos++;
           break;
         default:
           this.pos++;
       }
     } while ((c = this.code(this.pos)) !== 0 && !isSpace(c));
-    out += this.buf.slice(run, this.pos);
+    out += this.text(run, this.pos);
     if (this.code(this.pos) !== 0 && next) this.pos++;
     // the terminating NUL lands on the current position only if decoding shortened nothing
     if (start + out.length === this.pos) this.cut(this.pos);
     return out;
   }
 
-  private backslash(): boolean {
+  /**
+   * parse_backslash: at a backslash, either a continuation (the next line is read in its place;
+   * returns -1) or an escaped character, which is stepped over and whose position is returned.
+   */
+  private escaped(): number {
     this.pos++;
     const c = this.code(this.pos);
     if (c === 0 || c === 10 || (c === 13 && this.code(this.pos + 1) === 10 && this.code(this.pos + 2) === 0)) {
       this.getln(this.pos);
-      return false;
+      return -1;
     }
-    return true;
+    return this.pos++;
   }
 
   private singleQuoted(): string {
     this.pos++;
     let out = '';
     for (;;) {
-      const q = this.buf.indexOf("'", this.pos);
-      if (q >= 0) {
-        out += this.buf.slice(this.pos, q);
-        this.pos = q + 1;
+      const q = this.buf.indexOf("'", this.base + this.pos);
+      if (q >= 0 && q < this.base + this.len) {
+        out += this.text(this.pos, q - this.base);
+        this.pos = q - this.base + 1;
         return out;
       }
-      out += this.buf.slice(this.pos);
-      this.pos = this.buf.length;
+      out += this.text(this.pos, this.len);
+      this.pos = this.len;
       this.getln(this.pos);
       if (this.code(this.pos) === 0) this.fail("EOF with unterminated '");
     }
@@ -250,24 +313,22 @@ export class Tokenizer {
     for (;;) {
       const c = this.code(this.pos);
       if (c === 34) {
-        out += this.buf.slice(run, this.pos);
+        out += this.text(run, this.pos);
         this.pos++;
         return out;
       }
       if (c === 0) {
-        out += this.buf.slice(run, this.pos);
+        out += this.text(run, this.pos);
         this.getln(this.pos);
         if (this.code(this.pos) === 0) this.fail('EOF with unterminated "');
         run = this.pos;
         continue;
       }
       if (c === 92) {
-        out += this.buf.slice(run, this.pos);
-        if (!this.backslash()) {
-          run = this.pos;
-          continue;
-        }
-        run = this.pos;
+        out += this.text(run, this.pos);
+        run = this.escaped();
+        if (run < 0) run = this.pos;
+        continue;
       }
       this.pos++;
     }

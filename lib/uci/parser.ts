@@ -6,7 +6,7 @@
 import { Document } from './document.js';
 import type { DeltaLog } from './delta-types.js';
 import { UciError, UciParseError } from './errors.js';
-import { LexError, Tokenizer } from './lexer.js';
+import { Keyword, LexError, Tokenizer } from './lexer.js';
 import { isValidName, isValidPackageKeyword, isValidType } from './names.js';
 import { NoopRef, type OptionNode, type SectionNode, type Segment, type SegmentRef } from './nodes.js';
 import { parserAddList, uciAddList, uciAddSection, uciSet } from './ops.js';
@@ -44,9 +44,11 @@ class Parser {
   doc: Document | null = null;
   private section: SectionNode | null = null;
   private refs: SegmentRef[] = [];
+  private readonly trivia: boolean;
   private name: string | null;
   constructor(private readonly cfg: ParserConfig, into?: Document) {
     this.name = cfg.name;
+    this.trivia = cfg.trivia;
     if (into) this.doc = into;
   }
 
@@ -59,7 +61,7 @@ class Parser {
     while (!tk.atEof) {
       const lineStart = tk.offset;
       tk.startLine();
-      this.refs = [];
+      if (trivia) this.refs = [];
       if (tk.code(0) !== 0) {
         try {
           this.parseLine(tk);
@@ -92,7 +94,8 @@ class Parser {
   /** libuci reports byte offsets; with UTF-16 text convert the code-unit offset. */
   private byteOffset(tk: Tokenizer, units: number): number {
     if (this.cfg.latin1) return units;
-    return Buffer.byteLength(tk.buf.slice(0, units), 'utf8') + Math.max(0, units - tk.buf.length);
+    const text = tk.text(0, units);
+    return Buffer.byteLength(text, 'utf8') + units - text.length;
   }
 
   private switchPackage(name: string): void {
@@ -105,15 +108,25 @@ class Parser {
   private parseLine(tk: Tokenizer): void {
     tk.skipWhitespace();
     for (;;) {
-      const word = tk.word();
-      if (word === null) return;
-      const c = word.charCodeAt(0);
-      if (c === 35) return; // #
-      if (word === 'p' || word === 'package') this.packageStatement(tk);
-      else if (word === 'c' || word === 'config') this.configStatement(tk);
-      else if (word === 'o' || word === 'option') this.optionStatement(tk, false);
-      else if (word === 'l' || word === 'list') this.optionStatement(tk, true);
-      else tk.fail('invalid command');
+      switch (tk.keyword()) {
+        case Keyword.None:
+        case Keyword.Comment:
+          return;
+        case Keyword.Package:
+          this.packageStatement(tk);
+          break;
+        case Keyword.Config:
+          this.configStatement(tk);
+          break;
+        case Keyword.Option:
+          this.optionStatement(tk, false);
+          break;
+        case Keyword.List:
+          this.optionStatement(tk, true);
+          break;
+        default:
+          tk.fail('invalid command');
+      }
     }
   }
 
@@ -147,7 +160,7 @@ class Parser {
       uciSet(doc, t, log);
       this.section = t.s!;
     }
-    this.refs.push(this.section);
+    if (this.trivia) this.refs.push(this.section);
   }
 
   private optionStatement(tk: Tokenizer, list: boolean): void {
@@ -158,20 +171,21 @@ class Parser {
     const value = tk.nextArg(false);
     tk.assertEol(this.cfg.strict);
     let o: OptionNode | undefined;
-    if (list) {
-      if (this.cfg.log) {
-        const t = { s: s!, o: s!.findOption(name), section: s!.name, option: name, value, complete: false };
-        uciAddList(t, this.cfg.log);
-        o = t.o;
-      } else {
-        o = parserAddList(s!, name, value);
-      }
-    } else {
+    const log = this.cfg.log;
+    if (log) {
       const t = { s: s!, o: s!.findOption(name), section: s!.name, option: name, value, complete: false };
-      uciSet(this.doc!, t, this.cfg.log);
-      o = value === '' ? undefined : t.o;
+      if (list) uciAddList(t, log);
+      else uciSet(this.doc!, t, log);
+      o = t.o;
+    } else if (list) {
+      o = parserAddList(s!, name, value);
+    } else if (value !== '') {
+      // uci_set on a section being parsed: replace or append; an empty value does nothing
+      o = s!.findOption(name);
+      if (!o) o = s!.appendOption(name, value);
+      else o.value = value;
     }
-    this.refs.push(o ?? new NoopRef(s!));
+    if (this.trivia) this.refs.push(o ?? new NoopRef(s!));
   }
 }
 
