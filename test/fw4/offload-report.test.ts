@@ -301,6 +301,16 @@ config zone
     expect(kinds(r)).toEqual(['@zone[2] (vpn) ipsec']);
     expect(r.findings[0]!.message).toMatch(/^Zone vpn holds the IPsec tunnel interface vpn0 \(xfrm\): traffic the router decrypts/);
   });
+  it('an interface name with control characters never reaches the report', () => {
+    const r = report(`${BASE}
+config zone
+	option name 'vpn'
+	option input 'ACCEPT'
+	option output 'ACCEPT'
+	option forward 'ACCEPT'
+`, { nets: [...LAN_WAN, { name: 'x\n- @zone[0] (lan) [notrack]', device: 'ipsec0', proto: 'xfrm', zone: 'vpn' }] });
+    expect(r.findings.filter((f) => f.kind === 'ipsec')).toEqual([]);
+  });
   it('not for other input rules, nor for forwarded ESP (passthrough: not-tcp-udp only)', () => {
     expect(report(input('udp', '53')).findings).toEqual([]);
     expect(kinds(report(`${BASE}

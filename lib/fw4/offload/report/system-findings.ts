@@ -1,6 +1,7 @@
 // Findings about zones and the machine: devices missing from the flowtable, the hardware
 // fallback, isolated bridge ports, IPsec tunnel interfaces.
 import type { Zone } from '../../load/model.js';
+import { UNSAFE_TEXT } from '../../load/options.js';
 import { probeHardwareCapability } from './capability.js';
 import { zoneCandidates, type Analysis } from './context.js';
 import { KINDS } from './kinds.js';
@@ -72,7 +73,8 @@ function ipsecInterfaces(a: Analysis): OffloadFinding[] {
   const out: OffloadFinding[] = [];
   for (const z of a.zones) {
     const names = new Set(networkNames(z));
-    const tunnels = ifaces.filter((i) => i.interface && IPSEC_PROTOS.has(i.proto ?? '') && (names.has(i.interface) || i.data?.zone === z.name));
+    const tunnels = ifaces.filter((i) => typeof i.interface === 'string' && !UNSAFE_TEXT.test(i.interface)
+      && IPSEC_PROTOS.has(i.proto ?? '') && (names.has(i.interface) || i.data?.zone === z.name));
     if (!tunnels.length) continue;
     const what = `Zone ${z.name} holds the IPsec tunnel interface${tunnels.length > 1 ? 's' : ''} ${tunnels.map((i) => `${i.interface} (${i.proto})`).join(', ')}`;
     out.push(zoneFinding(z, 'ipsec', KINDS.ipsec.message({ what })));
