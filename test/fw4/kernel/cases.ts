@@ -4,8 +4,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SnapshotView, readMocksDir } from '../../../lib/fw4/snapshot/index.js';
-import { translateFirewall, type Translation } from '../../../lib/fw4/index.js';
-import { packageFromMockJson } from '../mock-uci.js';
+import { defaultHelpers, translateFirewall, type Translation } from '../../../lib/fw4/index.js';
+import { parseDocument } from '../../../lib/uci/index.js';
 
 export const SHARED = fileURLToPath(new URL('../../../../shared', import.meta.url));
 const ROOTS = [join(SHARED, 'fw4-corpus/cases'), join(SHARED, 'fw4-bench')];
@@ -61,10 +61,11 @@ function snapshotDevices(mocks: string, ruleset: string): string[] {
 
 /** Our translator's output for a case, from the same inputs fw4 had. */
 export function translateCase(c: PrintCase): Translation {
-  const helpers = join(c.dir, 'mocks/uci/helpers.json');
+  const parse = (name: string) => parseDocument(readFileSync(join(c.dir, 'config', name), 'utf8'), { name }).toPackage();
   return translateFirewall({
-    firewall: packageFromMockJson('firewall', join(c.dir, 'mocks/uci/firewall.json')),
-    ...(existsSync(helpers) ? { helpers: packageFromMockJson('helpers', helpers) } : {}),
+    firewall: parse('firewall'),
+    // fw4 always has its helpers file; the bench cases use the shipped one
+    helpers: existsSync(join(c.dir, 'config/helpers')) ? parse('helpers') : defaultHelpers(),
     system: new SnapshotView(readMocksDir(join(c.dir, 'mocks'))),
   });
 }
