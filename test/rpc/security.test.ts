@@ -107,4 +107,13 @@ describe('writes', () => {
     expect(await call(h.url, s, 'session', 'destroy')).toEqual([0]);
     expect(readdirSync(h.savedir)).not.toContain(`uci-${s}`);
   });
+
+  it('an expired session loses its staged changes with its savedir', async () => {
+    const s = await login(h.url, 'root', 'secret', 1);
+    expect(await call(h.url, s, 'uci', 'set', { config: 'network', section: 'lan', values: { a: 'b' } })).toEqual([0]);
+    expect(readdirSync(h.savedir)).toContain(`uci-${s}`);
+    await new Promise((r) => setTimeout(r, 1100));
+    h.app.sessions.sweep();
+    expect(readdirSync(h.savedir)).not.toContain(`uci-${s}`);
+  });
 });
