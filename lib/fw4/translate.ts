@@ -30,6 +30,8 @@ export interface CompiledFirewall {
   ruleset: Ruleset;
   /** The defaults section as loaded (what offloading was asked for, among others). */
   defaults: Defaults;
+  /** The defaults section that was used, when the config has one. */
+  defaultsOrigin?: SectionRef;
   /** Warnings in the order fw4 prints them. */
   diagnostics: Diagnostic[];
 }
@@ -230,7 +232,7 @@ export function compileFirewall(input: FirewallInput): CompiledFirewall {
     includes,
     ...offloadOptions(firewall),
   };
-  return { ruleset, diagnostics: sink.list, defaults };
+  return { ruleset, diagnostics: sink.list, defaults, ...(defaultsSections[0] ? { defaultsOrigin: defaultsSections[0].ref } : {}) };
 }
 
 export interface Translation extends CompiledFirewall {

@@ -108,6 +108,11 @@ describe('hw-fallback', () => {
     ]);
   });
 
+  it("names a named defaults section as fw4 does (its name, not @defaults[0])", () => {
+    const r = report(BASE_HW.replace('config defaults\n', "config defaults 'main'\n"), { system: hardwareCapabilityEntries({ eth0: true, eth1: false }) });
+    expect(kinds(r)).toEqual(['main hw-fallback']);
+  });
+
   it('devices that work alone but not together', () => {
     const system = hardwareCapabilityEntries({ eth0: true, eth1: true });
     for (const k of Object.keys(system)) if (k.includes('"eth0", "eth1"')) system[k] = 1;

@@ -1,7 +1,7 @@
 // What the analysis needs from the compiled firewall: the mode the ruleset ends up in and, per
 // zone, the flowtable devices its networks contribute (fw4's own device resolution, reused).
 import type { Ruleset } from '../../compile/types.js';
-import type { Diagnostic } from '../../load/diagnostics.js';
+import type { Diagnostic, SectionRef } from '../../load/diagnostics.js';
 import type { Defaults, Zone } from '../../load/model.js';
 import type { SystemView } from '../../snapshot/types.js';
 import { lowerDevices } from '../devices.js';
@@ -15,6 +15,8 @@ export interface AnalysisInput {
   diagnostics: readonly Diagnostic[];
   /** The loaded defaults section: what the user asked for. */
   defaults: Pick<Defaults, 'flowOffloading' | 'flowOffloadingHw' | 'forward'>;
+  /** The defaults section, for findings about what it asks for. */
+  defaultsOrigin?: SectionRef;
   system: SystemView;
 }
 

@@ -92,7 +92,7 @@ function zoneOptionIgnored(a: Analysis): OffloadFinding[] {
 /** `fallback`: fallbackReason(a), computed once by the caller (it probes the system). */
 export function systemFindings(a: Analysis, fallback: string | undefined): OffloadFinding[] {
   const out: OffloadFinding[] = [...zoneOptionIgnored(a)];
-  if (fallback) out.push({ section: '@defaults[0]', kind: 'hw-fallback', message: fallback });
+  if (fallback) out.push({ ...sectionOf(a.defaultsOrigin), kind: 'hw-fallback', message: fallback });
   if (a.mode === 'none') return out;
   out.push(...devicesMissing(a));
   if (a.mode === 'hardware') out.push(...bridgeIsolation(a));
