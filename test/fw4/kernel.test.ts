@@ -6,6 +6,8 @@ import { creatableDevices, netnsUnavailable, nftCheck, vethAvailable } from './k
 import { ENVIRONMENTAL } from './kernel/classify.js';
 import { long, ruleset } from './verify/fixtures.js';
 import { findKernelRefusals, fixKernelRefusals, refusalContext, type RefusalKind } from '../../lib/fw4/verify/index.js';
+import { defaultHelpers, readMocksDir, SnapshotView, translateFirewall } from '../../lib/fw4/index.js';
+import { GENERATED_MOCKS, generatedConfigs } from './kernel/generated.js';
 
 const shared = sharedAvailable();
 const unavailable = netnsUnavailable();
@@ -95,6 +97,35 @@ describe.skipIf(!shared)('kernel acceptance of rendered rulesets (needs ../share
       report('our fw4 print --fix', outcomes, notes);
       const environmental = Object.entries(FW4_REFUSED).filter(([, kinds]) => kinds.every((k) => ENVIRONMENTAL.has(k)));
       expect(refusedMap(outcomes)).toEqual(Object.fromEntries(environmental));
+    });
+
+    it('generated configs: check predicts every refusal (and nothing else), --fix makes each loadable', () => {
+      const system = new SnapshotView(readMocksDir(GENERATED_MOCKS));
+      const tally = { configs: 0, refused: 0, predicted: 0, fixed: 0, falseAlarms: 0 };
+      const wrong: string[] = [];
+      const kinds = new Map<string, number>();
+      for (const g of generatedConfigs()) {
+        const t = translateFirewall({ firewall: g.firewall, helpers: defaultHelpers(), system });
+        const { text } = stripUnsupported(t.text, gaps);
+        const context = refusalContext(t.ruleset);
+        const found = findKernelRefusals(text, context);
+        const accepted = nftCheck(text).accepted;
+        tally.configs++;
+        if (accepted) {
+          if (found.length) (tally.falseAlarms++, wrong.push(`false alarm: ${g.label}`));
+          continue;
+        }
+        tally.refused++;
+        if (found.length) tally.predicted++;
+        else wrong.push(`missed: ${g.label}`);
+        for (const r of found) kinds.set(r.kind, (kinds.get(r.kind) ?? 0) + 1);
+        if (nftCheck(fixKernelRefusals(text, context).text).accepted) tally.fixed++;
+        else wrong.push(`fix refused: ${g.label}`);
+      }
+      console.log(`generated configs: ${JSON.stringify(tally)} ${JSON.stringify(Object.fromEntries(kinds))}`);
+      expect(wrong).toEqual([]);
+      expect(tally).toEqual({ configs: 54, refused: 10, predicted: 10, fixed: 10, falseAlarms: 0 });
+      expect(Object.fromEntries(kinds)).toEqual({ 'port-mapping-without-protocol': 15, 'family-conflict': 2 });
     });
 
     it('check finds a refusal in exactly the cases the kernel refuses for the ruleset itself', () => {
