@@ -88,6 +88,14 @@ config forwarding
     expect(r.findings[0]!.message).toContain('its devices (eth2) do not exist in /sys/class/net');
   });
 
+  it('offloading requested but no device exists: no flowtable at all, and every forwarding zone says why', () => {
+    const r = report(BASE, { present: [] });
+    expect(r.mode).toBe('none');
+    expect(r.paths.every((p) => p.reasons.join() === 'the flowtable has no devices')).toBe(true);
+    expect(kinds(r)).toEqual(['@zone[0] (lan) device-not-in-flowtable', '@zone[1] (wan) device-not-in-flowtable']);
+    expect(r.findings[1]!.message).toContain('its devices (eth1) do not exist in /sys/class/net');
+  });
+
   it('not raised when the device exists, nor for a zone that forwards nothing', () => {
     expect(report(guest("list network 'guest'"), { nets }).findings).toEqual([]);
     const idle = guest("list device 'eth2'").replace(/config forwarding\n\toption src 'guest'\n\toption dest 'wan'\n/, '');

@@ -23,7 +23,7 @@ function missingWhy(a: Analysis, z: Zone): string {
     if (!networkNames(z).length) return 'it is defined by `device` or `subnet` options only, and fw4 takes flowtable devices from `network` interfaces alone';
     return `its networks (${networkNames(z).join(', ')}) name no known interface with a device`;
   }
-  if (a.mode === 'hardware') return `its devices (${z.relatedPhysdevs.join(', ')}) resolve to no lower device in /sys/class/net`;
+  if (a.defaults.flowOffloadingHw && !a.fellBack) return `its devices (${z.relatedPhysdevs.join(', ')}) resolve to no lower device in /sys/class/net`;
   return `its devices (${z.relatedPhysdevs.join(', ')}) do not exist in /sys/class/net`;
 }
 
@@ -93,8 +93,9 @@ function zoneOptionIgnored(a: Analysis): OffloadFinding[] {
 export function systemFindings(a: Analysis, fallback: string | undefined): OffloadFinding[] {
   const out: OffloadFinding[] = [...zoneOptionIgnored(a)];
   if (fallback) out.push({ ...sectionOf(a.defaultsOrigin), kind: 'hw-fallback', message: fallback });
+  // requested but without devices, fw4 renders no flowtable: that is the finding
+  if (a.defaults.flowOffloading) out.push(...devicesMissing(a));
   if (a.mode === 'none') return out;
-  out.push(...devicesMissing(a));
   if (a.mode === 'hardware') out.push(...bridgeIsolation(a));
   out.push(...ipsecInterfaces(a));
   return out;
