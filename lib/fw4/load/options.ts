@@ -106,6 +106,14 @@ function isInverted(x: unknown): boolean {
   return typeof x === 'object' && x !== null && !Array.isArray(x) && (x as { invert?: boolean }).invert === true;
 }
 
+const KNOWN = new WeakMap<readonly OptionSpec[], Set<string>>();
+
+function knownOptions(specs: readonly OptionSpec[]): Set<string> {
+  let known = KNOWN.get(specs);
+  if (!known) KNOWN.set(specs, (known = new Set(specs.map((s) => s.name))));
+  return known;
+}
+
 /** Parsed options by name; null when fw4 rejects the section (parse_options returned false). */
 export type ParsedOptions = Map<string, unknown>;
 
@@ -161,7 +169,7 @@ export function parseOptions(
     else if (spec.unsupported) sink.warn(ref, `option '${spec.name}' is not supported by fw4`, spec.name);
     else out.set(spec.name, result);
   }
-  const known = new Set(specs.map((s) => s.name));
+  const known = knownOptions(specs);
   for (const key of values.keys()) {
     if (!key.startsWith('.') && key !== 'type' && !known.has(key)) {
       sink.warn(ref, `specifies unknown option '${key}'`, key);
