@@ -124,7 +124,7 @@ describe('hw-fallback', () => {
   it('devices that work alone but not together', () => {
     const system = hardwareCapabilityEntries({ eth0: true, eth1: true });
     for (const k of Object.keys(system)) if (k.includes('"eth0", "eth1"')) system[k] = 1;
-    expect(report(BASE_HW, { system }).fallback).toContain('each of eth0 and eth1 accepts `flags offload` alone, but not all of them together');
+    expect(report(BASE_HW, { system }).fallback).toContain('the kernel refused `flags offload` for eth0 and eth1 together although each passes the probe alone');
   });
 
   it('not raised when every device accepts it: hardware mode', () => {

@@ -46,7 +46,8 @@ export const KINDS = {
         ? `the kernel refused a hardware flowtable over ${list(p.devices)}`
         : p.refused.length
           ? `${list(p.refused)} ${p.refused.length === 1 ? 'does' : 'do'} not accept \`flags offload\` (no hardware flow offload support in the driver)`
-          : `each of ${list(p.devices)} accepts \`flags offload\` alone, but not all of them together (they are not on one offload-capable switch or NIC)`;
+          : `the kernel refused \`flags offload\` for ${list(p.devices)} together although each passes the probe alone `
+            + '(or the snapshot records no probe per device); they may not share one offload-capable switch or NIC';
       return `Hardware offloading was requested but is not used: ${why}. fw4 falls back to software offloading for every `
         + 'device: established flows still skip the firewall, but the CPU forwards every packet and the NIC/switch does not.';
     },
