@@ -20,3 +20,4 @@ export {
   FINDING_KINDS as OFFLOAD_FINDING_KINDS,
 } from './offload/report.js';
 export type { OffloadReport, OffloadFinding, OffloadPath, OffloadDevice, OffloadMode, OffloadRequest, FindingKind } from './offload/report.js';
+export * from './verify/index.js';
