@@ -149,9 +149,10 @@ config rule
     expect(report(rule('all')).findings[0]!.message).toMatch(/^The non-TCP\/UDP part of the traffic/);
     expect(report(rule('icmp')).paths.find((p) => p.src === 'wan' && p.dest === 'lan')!.offload).toBe('none');
   });
-  it('not for TCP, nor for ICMP to the router', () => {
+  it("not for TCP, nor for ICMP to the router, nor for a forwarding to '*'", () => {
     expect(report(rule('tcp')).findings).toEqual([]);
     expect(report(rule('icmp', '')).findings).toEqual([]);
+    expect(report(BASE.replace("option dest 'wan'", "option dest '*'")).findings).toEqual([]);
   });
 });
 

@@ -19,7 +19,8 @@ function finding(first: RuleSpec, kind: OffloadFinding['kind'], message: string,
 }
 
 function notTcpUdp(group: RuleSpec[]): OffloadFinding | null {
-  const others = group.filter((r) => isForwardChain(r.chain) && accepts(r) && r.target !== undefined && !isTcpUdp(r));
+  // a forwarding accepts every protocol by design; only rules choose one
+  const others = group.filter((r) => r.kind === 'rule' && isForwardChain(r.chain) && accepts(r) && r.target !== undefined && !isTcpUdp(r));
   if (!others.length) return null;
   const protocols = [...new Set(others.map(protocolLabel))];
   return finding(group[0]!, 'not-tcp-udp', KINDS['not-tcp-udp'].message({ protocols, partly: others.some((r) => r.proto.any === true) }));
