@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { LiveInputError, LiveSystemView, RecordingView, parseCommandLine, recordSnapshot } from '../../lib/fw4/snapshot/live.js';
 import { SnapshotView } from '../../lib/fw4/snapshot/index.js';
 import type { SystemView } from '../../lib/fw4/snapshot/index.js';
+import { defaultHelpers, translateFirewall, type Translation } from '../../lib/fw4/index.js';
 
 let root = '';
 let fakeUbus = '';
@@ -143,5 +144,78 @@ describe('recordSnapshot', () => {
     const recorder = new RecordingView(new LiveSystemView({ root }));
     expect(recorder.now()).toBe(recorder.now());
     expect(recorder.snapshot().time).toBe(recorder.now());
+  });
+});
+
+describe('the translator over a live router, recorded and replayed', () => {
+  // A small router: lan is the bridge br-lan over eth0, wan is eth1; the ftp helper module is
+  // loaded, rtsp is not; nft is a stand-in that reports no flowtables and fails the hw probe.
+  const replies = {
+    'network.interface~dump': {
+      interface: [
+        { interface: 'lan', up: true, device: 'br-lan', l3_device: 'br-lan', 'ipv4-address': [{ address: '192.168.1.1', mask: 24 }], data: {} },
+        { interface: 'wan', up: true, device: 'eth1', l3_device: 'eth1', 'ipv4-address': [{ address: '203.0.113.2', mask: 24 }], data: {} },
+      ],
+    },
+    'service~get_data~type-firewall': {},
+    'network.device~status': { 'br-lan': { devtype: 'bridge' }, eth0: { devtype: 'ethernet' }, eth1: { devtype: 'ethernet' } },
+  };
+  const config = [
+    ['defaults', { flow_offloading: '1', flow_offloading_hw: '1' }],
+    ['zone', { name: 'lan', network: ['lan'], input: 'ACCEPT', output: 'ACCEPT', forward: 'ACCEPT' }],
+    ['zone', { name: 'wan', network: ['wan'], input: 'REJECT', output: 'ACCEPT', forward: 'REJECT', masq: '1', auto_helper: '1' }],
+    ['forwarding', { src: 'lan', dest: 'wan' }],
+    ['redirect', { name: 'ssh', src: 'wan', proto: 'tcp', src_dport: '2222', dest_ip: '192.168.1.10', dest_port: '22' }],
+  ] as const;
+  let router = '';
+  let ubus = '';
+  let nft = '';
+
+  beforeAll(() => {
+    router = mkdtempSync(join(tmpdir(), 'uci-fw4-router-'));
+    const file = (path: string, content: string) => {
+      mkdirSync(join(router, path, '..'), { recursive: true });
+      writeFileSync(join(router, path), content);
+    };
+    file('/proc/version', 'Linux version 5.15.150 (builder@buildhost)\n');
+    for (const dev of ['br-lan', 'eth0', 'eth1']) file(`/sys/class/net/${dev}/flags`, '0x1003\n');
+    mkdirSync(join(router, '/sys/class/net/br-lan/lower_eth0'));
+    mkdirSync(join(router, '/sys/module/nf_conntrack_ftp'), { recursive: true });
+    file('/replies.json', JSON.stringify(replies));
+    ubus = join(router, 'ubus');
+    writeFileSync(ubus, `#!${process.execPath}
+const replies = JSON.parse(require('fs').readFileSync(${JSON.stringify(join(router, 'replies.json'))}, 'utf8'));
+const [, , , object, method, args] = process.argv;
+const suffix = Object.entries(JSON.parse(args ?? '{}')).map(([k, v]) => '~' + k + '-' + v).join('');
+const reply = replies[object + '~' + method + suffix];
+if (reply === undefined) process.exit(4);
+console.log(JSON.stringify(reply));
+`);
+    nft = join(router, 'nft');
+    writeFileSync(nft, `#!/bin/sh\nif [ "$1" = "-c" ]; then exit 1; fi\necho '{"nftables": [{"metainfo": {"version": "1.0.6"}}]}'\n`);
+    chmodSync(ubus, 0o755);
+    chmodSync(nft, 0o755);
+  });
+
+  afterAll(() => rmSync(router, { recursive: true, force: true }));
+
+  it('renders from the live view, and the recorded snapshot renders the same bytes and warnings', () => {
+    const firewall = {
+      name: 'firewall',
+      sections: config.map(([type, options], index) => ({ type, name: `cfg${index}`, anonymous: true, index, options: new Map(Object.entries(options)) as Map<string, string | string[]> })),
+    };
+    const live = new LiveSystemView({ root: router, ubus, executables: { '/usr/sbin/nft': nft } });
+    let first: Translation | undefined;
+    const snapshot = recordSnapshot(live, (system) => (first = translateFirewall({ firewall, helpers: defaultHelpers(), system })));
+    const replay = translateFirewall({ firewall, helpers: defaultHelpers(), system: new SnapshotView(JSON.parse(JSON.stringify(snapshot))) });
+    expect(replay.text).toBe(first?.text);
+    expect(replay.diagnostics).toEqual(first?.diagnostics);
+    // what the live view saw: the hw probe failed, so the software flowtable over the zones' devices
+    expect(first?.diagnostics.map((d) => d.message)).toContain('Hardware flow offloading unavailable, falling back to software offloading');
+    expect(first?.text).toContain('\t\tdevices = { "br-lan", "eth1" };\n');
+    expect(first?.text).toContain('\tct helper ftp {\n');
+    expect(first?.text).not.toContain('ct helper rtsp');
+    expect(first?.text).toContain('meta nfproto ipv4 tcp dport 2222 counter dnat 192.168.1.10:22 comment "!fw4: ssh"');
+    expect(Object.keys(snapshot.ubus ?? {}).sort()).toEqual(['network.device~status', 'network.interface~dump', 'service~get_data~type-firewall']);
   });
 });

@@ -17,6 +17,8 @@ export interface LiveOptions {
   ubus?: string;
   /** Programs `commandOutput` and `system` may run, as fw4 names them; default fw4's nft. */
   allowedCommands?: readonly string[];
+  /** Where an allowed program really is, when not where fw4 expects it (`{ '/usr/sbin/nft': '/opt/nft' }`). */
+  executables?: Readonly<Record<string, string>>;
   /** Time limit for each command, in milliseconds; default 10 s. */
   timeoutMs?: number;
 }
@@ -33,12 +35,14 @@ export class LiveSystemView implements SystemView {
   private readonly root: string;
   private readonly ubusClient: string;
   private readonly allowed: ReadonlySet<string>;
+  private readonly executables: Readonly<Record<string, string>>;
   private readonly timeout: number;
 
   constructor(options: LiveOptions = {}) {
     this.root = posix.resolve(options.root ?? '/');
     this.ubusClient = options.ubus ?? 'ubus';
     this.allowed = new Set(options.allowedCommands ?? DEFAULT_COMMANDS);
+    this.executables = options.executables ?? {};
     this.timeout = options.timeoutMs ?? 10_000;
   }
 
@@ -133,7 +137,7 @@ export class LiveSystemView implements SystemView {
     if (program === undefined || !this.allowed.has(program)) {
       throw new LiveInputError(`command not allowed: ${JSON.stringify(program ?? '')} (allowed: ${[...this.allowed].join(', ')})`);
     }
-    return argv;
+    return [Object.hasOwn(this.executables, program) ? this.executables[program] ?? program : program, ...argv.slice(1)];
   }
 }
 
