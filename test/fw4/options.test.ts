@@ -11,6 +11,8 @@ describe('addresses', () => {
     expect(formatIp(parseIp('2001:0db8:0000:0000:0001:0000:0000:0001')!)).toBe('2001:db8::1:0:0:1');
     expect(formatIp(parseIp('::ffff:10.0.0.1')!)).toBe('::ffff:10.0.0.1');
     expect(formatIp(parseIp('fe80::1')!)).toBe('fe80::1');
+    expect(formatIp(parseIp('::1:2')!)).toBe('::0.1.0.2');
+    expect(formatIp(parseIp('::99')!)).toBe('::99');
     expect(formatIp(parseIp('1:0:2:3:4:5:6:7')!)).toBe('1:0:2:3:4:5:6:7');
     expect(parseIp('10.0.0.01')).toBeNull();
     expect(parseIp('10.0.0')).toBeNull();

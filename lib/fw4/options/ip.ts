@@ -67,6 +67,8 @@ export function formatIp(bytes: IpBytes): string {
   if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
     return `::ffff:${bytes.slice(12).join('.')}`;
   }
+  // glibc's inet_ntop (which the reference fw4 ran with) also prints IPv4-compatible addresses dotted
+  if (groups.slice(0, 6).every((g) => g === 0) && groups[6] !== 0) return `::${bytes.slice(12).join('.')}`;
   let bestStart = -1;
   let bestLen = 0;
   for (let i = 0; i < 8; ) {
