@@ -9,6 +9,8 @@ import { findKernelRefusals, fixKernelRefusals, refusalContext, type RefusalKind
 import { defaultHelpers, readMocksDir, SnapshotView, translateFirewall } from '../../lib/fw4/index.js';
 import { GENERATED_MOCKS, generatedConfigs } from './kernel/generated.js';
 
+// Each of these loads 34 rulesets (one of 4,500 lines) into fresh namespaces: slow on a busy machine.
+const LOAD_TIMEOUT = 300_000;
 const shared = sharedAvailable();
 const unavailable = netnsUnavailable();
 
@@ -74,20 +76,20 @@ describe.skipIf(!shared)('kernel acceptance of rendered rulesets (needs ../share
       report("fw4's expected.nft", outcomes, notes);
       expect(cases.length).toBe(34);
       expect(refusedMap(outcomes)).toEqual(FW4_REFUSED);
-    });
+    }, LOAD_TIMEOUT);
 
     it("fw4's own output with --fix: only the environmental refusals remain", () => {
       const outcomes = loadAll(cases, gaps, veth, (c) => fixKernelRefusals(c.expected).text);
       report("fw4's expected.nft after --fix", outcomes, notes);
       const environmental = Object.entries(FW4_REFUSED).filter(([, kinds]) => kinds.every((k) => ENVIRONMENTAL.has(k)));
       expect(refusedMap(outcomes)).toEqual(Object.fromEntries(environmental));
-    });
+    }, LOAD_TIMEOUT);
 
     it('our rendered output: exactly the cases refused as with fw4', () => {
       const outcomes = loadAll(cases, gaps, veth, (c) => translateCase(c).text);
       report('our fw4 print', outcomes, notes);
       expect(refusedMap(outcomes)).toEqual(FW4_REFUSED);
-    });
+    }, LOAD_TIMEOUT);
 
     it('our output with --fix (protocols and sections from the compiled ruleset): only the environmental refusals remain', () => {
       const outcomes = loadAll(cases, gaps, veth, (c) => {
@@ -97,7 +99,7 @@ describe.skipIf(!shared)('kernel acceptance of rendered rulesets (needs ../share
       report('our fw4 print --fix', outcomes, notes);
       const environmental = Object.entries(FW4_REFUSED).filter(([, kinds]) => kinds.every((k) => ENVIRONMENTAL.has(k)));
       expect(refusedMap(outcomes)).toEqual(Object.fromEntries(environmental));
-    });
+    }, LOAD_TIMEOUT);
 
     it('generated configs: check predicts every refusal (and nothing else), --fix makes each loadable', () => {
       const system = new SnapshotView(readMocksDir(GENERATED_MOCKS));
@@ -126,7 +128,7 @@ describe.skipIf(!shared)('kernel acceptance of rendered rulesets (needs ../share
       expect(wrong).toEqual([]);
       expect(tally).toEqual({ configs: 54, refused: 10, predicted: 10, fixed: 10, falseAlarms: 0 });
       expect(Object.fromEntries(kinds)).toEqual({ 'port-mapping-without-protocol': 15, 'family-conflict': 2 });
-    });
+    }, LOAD_TIMEOUT);
 
     it('check finds a refusal in exactly the cases the kernel refuses for the ruleset itself', () => {
       const found = cases.filter((c) => findKernelRefusals(c.expected).length > 0).map((c) => c.name);
