@@ -2,7 +2,7 @@
 
 import {
   closeSync, constants, fsyncSync, openSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeSync,
-  chmodSync, existsSync,
+  chmodSync, existsSync, linkSync, writeFileSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UciError } from './errors.js';
@@ -46,38 +46,48 @@ function processAlive(pid: number): boolean {
  */
 export function lockPackage(configPath: string, timeoutMs = 10_000): () => void {
   const lock = join(dirname(configPath), `.${basename(configPath)}.uci-lock`);
+  // the pid is written first and the lock appears complete with link(2), so a process killed
+  // at any moment never leaves an empty lock behind
+  const mine = `${lock}.${process.pid}`;
+  writeFileSync(mine, String(process.pid), { mode: 0o600 });
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const fd = openSync(lock, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      return () => {
+  try {
+    for (;;) {
+      try {
+        linkSync(mine, lock);
+        return () => {
+          try {
+            unlinkSync(lock);
+          } catch {
+            // already gone: nothing to release
+          }
+        };
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new UciError('IO', `I/O error: cannot lock ${configPath}`);
+      }
+      let owner = NaN;
+      try {
+        owner = Number(readFileSync(lock, 'utf8'));
+      } catch {
+        continue;
+      }
+      if (!(Number.isInteger(owner) && owner > 0 && processAlive(owner))) {
         try {
           unlinkSync(lock);
         } catch {
-          // already gone: nothing to release
+          // someone else broke it first
         }
-      };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new UciError('IO', `I/O error: cannot lock ${configPath}`);
-    }
-    let owner = NaN;
-    try {
-      owner = Number(readFileSync(lock, 'utf8'));
-    } catch {
-      continue;
-    }
-    if (Number.isInteger(owner) && owner > 0 && !processAlive(owner)) {
-      try {
-        unlinkSync(lock);
-      } catch {
-        // someone else broke it first
+        continue;
       }
-      continue;
+      if (Date.now() > deadline) throw new UciError('IO', `I/O error: ${configPath} is locked by process ${owner}`);
+      Atomics.wait(sleeper, 0, 0, 5);
     }
-    if (Date.now() > deadline) throw new UciError('IO', `I/O error: ${configPath} is locked by process ${owner}`);
-    Atomics.wait(sleeper, 0, 0, 5);
+  } finally {
+    try {
+      unlinkSync(mine);
+    } catch {
+      // nothing to clean up
+    }
   }
 }
 
