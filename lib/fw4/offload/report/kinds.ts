@@ -29,7 +29,8 @@ const EFFECTS: Readonly<Record<string, string>> = {
 
 export const KINDS = {
   'device-not-in-flowtable': {
-    when: 'Offloading is on and a zone that forwards traffic contributes no device to the flowtable: it is '
+    when: 'Offloading is requested and a zone that forwards traffic contributes no device to the flowtable (with no '
+      + 'device at all, fw4 renders no flowtable): it is '
       + 'defined by `device`/`subnet` only (fw4 takes flowtable devices from `network` interfaces alone), '
       + 'its interfaces are unknown or negated, their devices are missing from /sys/class/net, or (hardware) '
       + 'they resolve to no lower device.',
