@@ -106,6 +106,15 @@ function isInverted(x: unknown): boolean {
   return typeof x === 'object' && x !== null && !Array.isArray(x) && (x as { invert?: boolean }).invert === true;
 }
 
+// Defaults of these datatypes parse to plain values, the same for every section: parse them once.
+const PRIMITIVE: ReadonlySet<Datatype> = new Set<Datatype>(['bool', 'int', 'policy', 'family', 'string', 'target', 'reject_code', 'reflection_source', 'includetype']);
+const DEFAULTS = new WeakMap<OptionSpec, unknown>();
+
+function staticDefault(spec: OptionSpec, ctx: ParseContext): unknown {
+  if (!DEFAULTS.has(spec)) DEFAULTS.set(spec, parseValue(spec.datatype, spec.default!, ctx));
+  return DEFAULTS.get(spec);
+}
+
 const KNOWN = new WeakMap<readonly OptionSpec[], Set<string>>();
 
 function knownOptions(specs: readonly OptionSpec[]): Set<string> {
@@ -136,7 +145,9 @@ export function parseOptions(
       }
       raw = spec.default ?? dynamicDefault(spec);
     }
-    if (spec.list) {
+    if (raw !== undefined && raw === spec.default && !spec.list && PRIMITIVE.has(spec.datatype)) {
+      result = staticDefault(spec, ctx);
+    } else if (spec.list) {
       const items: unknown[] = [];
       for (const item of raw === undefined ? [] : toArray(raw)) {
         const res = parseValue(spec.datatype, item, ctx);
