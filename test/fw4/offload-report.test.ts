@@ -339,15 +339,17 @@ config rule
 });
 
 describe('notrack, include-on-offloaded-path, offload-option-ignored', () => {
-  it('a notrack rule', () => {
-    expect(kinds(report(`${BASE}
+  it('a notrack rule, and not when offloading is off', () => {
+    const notrack = `
 config rule
 	option name 'No-Track'
 	option src 'lan'
 	option proto 'udp'
 	option dest_port '53'
 	option target 'NOTRACK'
-`))).toEqual(['@rule[0] (No-Track) notrack']);
+`;
+    expect(kinds(report(BASE + notrack))).toEqual(['@rule[0] (No-Track) notrack']);
+    expect(report(BASE.replace("option flow_offloading '1'", "option flow_offloading '0'") + notrack).findings).toEqual([]);
   });
   it('an nftables include in a chain offloaded packets skip, not in input', () => {
     const inc = (chain: string) => `${BASE}
