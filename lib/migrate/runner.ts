@@ -19,7 +19,7 @@ export interface RunOptions {
    * atomic if the process dies, not if the machine loses power (for trees on a build host).
    */
   durable?: boolean;
-  /** How many confdirs commit together, sharing their syncs (default 64). */
+  /** How many confdirs commit together, sharing their syncs (default 256). */
   groupSize?: number;
   /** Called after each confdir. */
   onProgress?: (done: number, total: number, result: ConfdirResult) => void;
@@ -109,7 +109,7 @@ export async function migrateConfdir(confdir: string, migrations: readonly Migra
 
 /**
  * Runs the migrations on every confdir (a confdir named twice runs once). Each confdir is
- * migrated on its own; their commits are grouped (`groupSize`, default 64) to share the syncs.
+ * migrated on its own; their commits are grouped (`groupSize`, default 256) to share the syncs.
  */
 export async function runMigrations(confdirs: readonly string[], migrations: readonly Migration[], opts: RunOptions = {}): Promise<ConfdirResult[]> {
   checkMigrations(migrations);
@@ -126,7 +126,7 @@ export async function runMigrations(confdirs: readonly string[], migrations: rea
     return true;
   });
   const results: ConfdirResult[] = [];
-  const groupSize = Math.max(1, opts.groupSize ?? 64);
+  const groupSize = Math.max(1, opts.groupSize ?? 256);
   for (let i = 0; i < unique.length; i += groupSize) {
     const group: Prepared[] = [];
     try {

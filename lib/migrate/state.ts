@@ -7,7 +7,7 @@
 //   lock      pid of the runner working on the confdir (absent when idle)
 //   journal   present only while a commit is being finished (see journal.ts)
 //   stage/    new file contents written before the journal
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmdirSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const STATE_DIR = '.uci-fw4';
@@ -24,12 +24,9 @@ export interface AppliedRecord {
 }
 
 export function readApplied(confdir: string): AppliedRecord {
-  let text = '';
-  try {
-    text = readFileSync(join(confdir, APPLIED_FILE), 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-  }
+  const path = join(confdir, APPLIED_FILE);
+  // stat first: a missing record is the common case, and a thrown ENOENT costs more than the read
+  const text = statSync(path, { throwIfNoEntry: false }) ? readFileSync(path, 'utf8') : '';
   const ids = new Set<string>();
   for (const line of text.split('\n')) {
     const id = line.split('\t', 1)[0]!;

@@ -20,6 +20,15 @@ interface CommentOut { pkg: string; section: string; option: string; note: strin
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+function utf8Valid(path: string): boolean {
+  try {
+    utf8.decode(readFileSync(path));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export class Transaction {
   readonly confdir: string;
   readonly #cursor: Cursor;
@@ -36,12 +45,14 @@ export class Transaction {
 
   #touch(pkg: string): string {
     if (!this.#before.has(pkg)) {
+      // The text the Cursor parsed (no second read); it decodes UTF-8, so a file that is not
+      // UTF-8 shows replacement characters and must not be written back from this text.
       let text: string | null = '';
       try {
-        text = utf8.decode(readFileSync(join(this.confdir, pkg)));
-      } catch (e) {
-        // a missing package is reported by the Cursor with libuci's error
-        if (e instanceof TypeError) text = null;
+        text = this.#cursor.document(pkg).source?.text ?? '';
+        if (text.includes('\ufffd') && !utf8Valid(join(this.confdir, pkg))) text = null;
+      } catch {
+        // a missing or unparsable package: the Cursor reports it with libuci's error on use
       }
       this.#before.set(pkg, text);
     }

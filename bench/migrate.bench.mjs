@@ -1,0 +1,106 @@
+// Config migrations: one migration over many generated confdirs (firewall + network each),
+// against the same change written as a shell loop of `uci-fw4 uci batch` calls, and the cost
+// of applying against the cost of only reading the same files. Imports the compiled code.
+//
+//   node bench/migrate.bench.mjs        (MIGRATE_BENCH_CONFDIRS, MIGRATE_BENCH_LOOP, MIGRATE_BENCH_RUNS)
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Cursor, runMigrations } from '../dist/lib/index.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const N = Number(process.env.MIGRATE_BENCH_CONFDIRS ?? 1000);
+const LOOP = Number(process.env.MIGRATE_BENCH_LOOP ?? 100); // the shell loop runs on a subset, scaled to N
+const RUNS = Number(process.env.MIGRATE_BENCH_RUNS ?? 3);
+
+const FILES = {
+  firewall: readFileSync(join(root, 'examples/config/firewall'), 'utf8'),
+  network: readFileSync(join(root, 'examples/config/network'), 'utf8'),
+};
+
+const migration = {
+  id: 'bench-guest-offload',
+  description: 'flow offloading on, a guest interface',
+  up(tx) {
+    tx.set('firewall', '@defaults[0]', 'flow_offloading', '1');
+    tx.set('network', 'guest', undefined, 'interface');
+    tx.set('network', 'guest', 'proto', 'static');
+    tx.set('network', 'guest', 'ipaddr', '192.168.2.1');
+  },
+};
+const BATCH = "set firewall.@defaults[0].flow_offloading='1'\nset network.guest=interface\n"
+  + "set network.guest.proto='static'\nset network.guest.ipaddr='192.168.2.1'\ncommit\n";
+
+const work = mkdtempSync(join(tmpdir(), 'migrate-bench-'));
+const moduleFile = join(work, 'migration.mjs');
+writeFileSync(moduleFile, `export default [${JSON.stringify({ id: migration.id, description: migration.description }).slice(0, -1)}, up: ${migration.up.toString().replace(/^up/, 'function')} }];\n`);
+writeFileSync(join(work, 'batch.txt'), BATCH);
+
+/** n fresh confdirs (any earlier state removed). */
+function tree(name, n) {
+  const dir = join(work, name);
+  rmSync(dir, { recursive: true, force: true });
+  const dirs = [];
+  for (let i = 0; i < n; i++) {
+    const d = join(dir, `router${i}`);
+    mkdirSync(d, { recursive: true });
+    for (const [pkg, text] of Object.entries(FILES)) writeFileSync(join(d, pkg), text);
+    dirs.push(d);
+  }
+  return dirs;
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+async function measure(label, prepare, fn) {
+  const times = [];
+  for (let r = 0; r < RUNS; r++) {
+    const input = prepare();
+    const t0 = performance.now();
+    await fn(input);
+    times.push(performance.now() - t0);
+  }
+  const m = median(times);
+  console.log(`  ${label.padEnd(58)} median ${(m / 1000).toFixed(3)} s  (runs: ${times.map((t) => (t / 1000).toFixed(2)).join(', ')})`);
+  return m;
+}
+
+function check(results, status) {
+  const bad = results.filter((r) => r.status !== status);
+  if (bad.length) throw new Error(`${bad.length} confdirs ended ${bad[0].status}: ${bad[0].reason ?? ''}`);
+}
+
+console.log(`input: ${N} confdirs, each examples/config/{firewall,network} (${FILES.firewall.length + FILES.network.length} bytes)`);
+console.log(`change: firewall.@defaults[0].flow_offloading=1, network.guest interface (proto, ipaddr); ${RUNS} runs each\n`);
+
+const apply = await measure(`runMigrations, apply (${N} confdirs, in-process)`, () => tree('a', N), async (dirs) => check(await runMigrations(dirs, [migration]), 'changed'));
+const applyNoSync = await measure(`runMigrations, apply, durable: false`, () => tree('a', N), async (dirs) => check(await runMigrations(dirs, [migration], { durable: false }), 'changed'));
+const dry = await measure(`runMigrations, dry run (reads, migrates, diffs)`, () => tree('a', N), async (dirs) => check(await runMigrations(dirs, [migration], { dryRun: true }), 'changed'));
+const read = await measure(`read only: Cursor.load(firewall, network) per confdir`, () => tree('a', N), (dirs) => {
+  for (const confdir of dirs) {
+    const c = new Cursor({ confdir, savedir: null });
+    c.load('firewall');
+    c.load('network');
+  }
+});
+const cli = await measure(`node bin/uci-fw4.js migrate --confdir ×${N} migration.mjs`, () => tree('a', N), (dirs) => {
+  const r = spawnSync(process.execPath, [join(root, 'bin/uci-fw4.js'), 'migrate', ...dirs.flatMap((d) => ['--confdir', d]), moduleFile], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (r.status !== 0) throw new Error(`migrate exited ${r.status}`);
+});
+const loopSubset = await measure(`sh loop: uci-fw4 uci -c DIR batch < batch.txt, ${LOOP} confdirs`, () => tree('l', LOOP), (dirs) => {
+  writeFileSync(join(work, 'dirs.txt'), dirs.join('\n') + '\n');
+  const script = `while read -r d; do node "${join(root, 'bin/uci-fw4.js')}" uci -c "$d" -t "${join(work, 'save')}" batch < "${join(work, 'batch.txt')}" || exit 1; done < "${join(work, 'dirs.txt')}"`;
+  const r = spawnSync('sh', ['-c', script], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (r.status !== 0) throw new Error(`loop exited ${r.status}`);
+});
+const loop = (loopSubset * N) / LOOP;
+
+console.log('');
+console.log(`  shell loop scaled to ${N} confdirs (×${N / LOOP}): ${(loop / 1000).toFixed(1)} s`);
+console.log(`  ratio loop / runner (CLI, one process):   ${(loop / cli).toFixed(1)}×  (target ≥ 20×)`);
+console.log(`  ratio loop / runner (in-process):         ${(loop / apply).toFixed(1)}×`);
+console.log(`  ratio apply / read only:                  ${(apply / read).toFixed(2)}×  (target ≤ 3×)`);
+console.log(`  ratio apply (durable: false) / read only: ${(applyNoSync / read).toFixed(2)}×`);
+console.log(`  ratio apply / dry run:                    ${(apply / dry).toFixed(2)}×`);
+rmSync(work, { recursive: true, force: true });
