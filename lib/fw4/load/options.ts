@@ -139,6 +139,8 @@ export function parseOptions(
     let raw = values.get(spec.name);
     let result: unknown;
     if (raw === undefined) {
+      // most options are absent and have no default: nothing to parse or record
+      if (!spec.required && spec.default === undefined && spec.defaultFrom === undefined) continue;
       if (spec.required) {
         sink.warn(ref, `option '${spec.name}' is mandatory but not set`, spec.name);
         return null;
