@@ -179,16 +179,19 @@ export class Tokenizer {
     this.wordEnd = j;
     const first = this.code(i);
     if (first === 35) return Keyword.Comment;
-    const n = j - i;
-    const is = (full: string, kw: Keyword): Keyword =>
-      n === 1 || (n === full.length && this.buf.startsWith(full, this.base + i)) ? kw : Keyword.Invalid;
     switch (first) {
-      case 112: return is('package', Keyword.Package); // p
-      case 99: return is('config', Keyword.Config); // c
-      case 111: return is('option', Keyword.Option); // o
-      case 108: return is('list', Keyword.List); // l
+      case 112: return this.spelled(i, j, 'package', Keyword.Package); // p
+      case 99: return this.spelled(i, j, 'config', Keyword.Config); // c
+      case 111: return this.spelled(i, j, 'option', Keyword.Option); // o
+      case 108: return this.spelled(i, j, 'list', Keyword.List); // l
       default: return Keyword.Invalid;
     }
+  }
+
+  /** The word buf[i..j) is the keyword or its one-letter abbreviation. */
+  private spelled(i: number, j: number, full: string, kw: Keyword): Keyword {
+    const n = j - i;
+    return n === 1 || (n === full.length && this.buf.startsWith(full, this.base + i)) ? kw : Keyword.Invalid;
   }
 
   /** Steps over the keyword (uci_increase_pos); false when that would pass the buffer's end. */

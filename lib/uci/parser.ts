@@ -88,7 +88,8 @@ class Parser {
     if (trivia && this.docs.length === 1) {
       this.docs[0]!.source = { text, segments, headEnd: headEnd < 0 ? text.length : headEnd };
     }
-    if (!this.cfg.log) for (const d of this.docs) d.markBaseline();
+    // the baseline tells the layout-preserving writer what changed; without a source it is unused
+    if (!this.cfg.log && trivia) for (const d of this.docs) d.markBaseline();
   }
 
   /** libuci reports byte offsets; with UTF-16 text convert the code-unit offset. */

@@ -94,14 +94,19 @@ export class Commands {
     return { key: path.package, lp, t };
   }
 
-  private sectionCmd(cmd: SectionCmd, tuple: string): number {
-    let ptr: Ptr;
+  /** lookup() with its error printed; null when it failed. */
+  private lookupOrReport(tuple: string): Ptr | null {
     try {
-      ptr = this.lookup(tuple);
+      return this.lookup(tuple);
     } catch (err) {
       this.perror(err);
-      return 1;
+      return null;
     }
+  }
+
+  private sectionCmd(cmd: SectionCmd, tuple: string): number {
+    const ptr = this.lookupOrReport(tuple);
+    if (!ptr) return 1;
     const { lp, t } = ptr;
     const doc = lp.doc;
     const log = doc.onChange;
@@ -164,13 +169,8 @@ export class Commands {
   }
 
   private packageCmd(cmd: PackageCmd, tuple: string): number {
-    let ptr: Ptr;
-    try {
-      ptr = this.lookup(tuple);
-    } catch (err) {
-      this.perror(err);
-      return 1;
-    }
+    const ptr = this.lookupOrReport(tuple);
+    if (!ptr) return 1;
     const { lp, t } = ptr;
     const doc = lp.doc;
     try {
