@@ -12,7 +12,7 @@ import { Cursor, runMigrations } from '../dist/lib/index.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const N = Number(process.env.MIGRATE_BENCH_CONFDIRS ?? 1000);
-const LOOP = Number(process.env.MIGRATE_BENCH_LOOP ?? 100); // the shell loop runs on a subset, scaled to N
+const LOOP = Number(process.env.MIGRATE_BENCH_LOOP ?? 50); // the shell loop runs on a subset, scaled to N
 const RUNS = Number(process.env.MIGRATE_BENCH_RUNS ?? 3);
 
 const FILES = {
@@ -38,7 +38,7 @@ const moduleFile = join(work, 'migration.mjs');
 writeFileSync(moduleFile, `export default [${JSON.stringify({ id: migration.id, description: migration.description }).slice(0, -1)}, up: ${migration.up.toString().replace(/^up/, 'function')} }];\n`);
 writeFileSync(join(work, 'batch.txt'), BATCH);
 
-/** n fresh confdirs (any earlier state removed). */
+/** n fresh confdirs (any earlier state removed), synced to disk. */
 function tree(name, n) {
   const dir = join(work, name);
   rmSync(dir, { recursive: true, force: true });
@@ -49,6 +49,7 @@ function tree(name, n) {
     for (const [pkg, text] of Object.entries(FILES)) writeFileSync(join(d, pkg), text);
     dirs.push(d);
   }
+  spawnSync('sync'); // the generated files are on disk before timing, like a router's configs
   return dirs;
 }
 

@@ -6,7 +6,7 @@
 //   applied   one line per applied migration: `<id>\t<ISO 8601 time>\n`, in order of application
 //   lock      pid of the runner working on the confdir (absent when idle)
 //   journal   present only while a commit is being finished (see journal.ts)
-//   stage/    new file contents written before the journal
+//   stage-<n> new file contents, written before the journal (only while a commit is in flight)
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
