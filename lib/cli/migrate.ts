@@ -98,7 +98,7 @@ export async function run(args: string[]): Promise<number> {
   const tty = process.stderr.isTTY === true;
   const results = await runMigrations(parsed.confdirs, migrations, {
     dryRun: parsed.dryRun,
-    onProgress: tty ? (done, total, r) => progress(done, total, r.confdir) : undefined,
+    onMigrated: tty ? progress : undefined,
   });
   const failed = results.some((r) => r.status === 'failed');
   if (parsed.json) {

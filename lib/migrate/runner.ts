@@ -21,7 +21,9 @@ export interface RunOptions {
   durable?: boolean;
   /** How many confdirs commit together, sharing their syncs (default 256). */
   groupSize?: number;
-  /** Called after each confdir. */
+  /** Called when a confdir's migrations have run (its commit follows with its group's). */
+  onMigrated?: (done: number, total: number, confdir: string) => void;
+  /** Called with each confdir's final result. */
   onProgress?: (done: number, total: number, result: ConfdirResult) => void;
 }
 
@@ -130,7 +132,10 @@ export async function runMigrations(confdirs: readonly string[], migrations: rea
   for (let i = 0; i < unique.length; i += groupSize) {
     const group: Prepared[] = [];
     try {
-      for (const dir of unique.slice(i, i + groupSize)) group.push(await prepare(dir, migrations, opts));
+      for (const dir of unique.slice(i, i + groupSize)) {
+        group.push(await prepare(dir, migrations, opts));
+        opts.onMigrated?.(i + group.length, unique.length, dir);
+      }
       const staged = group.flatMap((p) => (p.staged ? [p.staged] : []));
       try {
         commitStaged(staged, opts.durable === false ? () => {} : syncEverything);
