@@ -156,11 +156,12 @@ export class Transaction {
     return this.#commentOuts.flatMap((c, i) => {
       const value = this.#cursor.get(c.pkg, c.section, c.option);
       if (value === undefined) return []; // a later migration removed it
+      const original = this.#ownLine(c.pkg, c.section, c.option, value);
       let marker = `uci_fw4_commented_out_${i}`;
       while (this.#cursor.get(c.pkg, c.section, marker) !== undefined) marker += '_';
       this.#cursor.rename(c.pkg, c.section, c.option, marker);
       // every physical line, also those inside a multi-line value, becomes a comment
-      const commented = optionLines(c.option, value).slice(0, -1).split('\n')
+      const commented = (original ?? optionLines(c.option, value)).slice(0, -1).split('\n')
         .map((l) => (l.startsWith('\t') ? `\t# ${l.slice(1)}` : `# ${l}`)).join('\n') + '\n';
       return [{
         pkg: c.pkg, option: c.option, marker,
@@ -168,5 +169,18 @@ export class Transaction {
         replacement: `\t# ${c.note}\n${commented}`,
       }];
     });
+  }
+
+  /**
+   * The option's statement as the user wrote it (layout and trailing comment kept), when it
+   * stands alone on its line(s) and still reads as in the file; otherwise undefined.
+   */
+  #ownLine(pkg: string, section: string, option: string, value: OptionValue): string | undefined {
+    const doc = this.#cursor.document(pkg);
+    const node = resolveSection(doc, section, true)?.findOption(option);
+    const segs = node?.segs;
+    if (!doc.source || !segs || segs.length !== 1 || segs[0]!.refs.length !== 1 || node!.changed) return undefined;
+    const text = doc.source.text.slice(segs[0]!.body, segs[0]!.end);
+    return text.endsWith('\n') && optionLines(option, value).split('\n').length === text.split('\n').length ? text : undefined;
   }
 }

@@ -112,22 +112,29 @@ describe.skipIf(!existsSync(corpus))('fw4-compat on every fw4 corpus config (nee
 
 describe('fw4-compat on a hand-kept fw3 config', () => {
   const fw3 = readFileSync(fileURLToPath(new URL('./fixtures/fw3-firewall', import.meta.url)), 'utf8');
-  const note = (why: string, line: string): string => `\t# uci-fw4 fw4-compat: ${why}\n\t# ${line}\n`;
-  const unsupported = (option: string, value: string): string => note(`option '${option}' is not supported by fw4`, `option ${option} '${value}'`);
+  // A commented-out option keeps its line as written, under a note.
+  const commentedOut = (why: string, line: string): [string, string] => [`\t${line}\n`, `\t# uci-fw4 fw4-compat: ${why}\n\t# ${line}\n`];
+  const unsupported = (line: string): [string, string] => commentedOut(`option '${line.split(/\s+/)[1]}' is not supported by fw4`, line);
   // What each rule of the migration does to this file, line by line.
-  const expected = fw3
-    .replace('\toption syn_flood\t1\n', "\toption synflood_protect '1'\n")
-    .replace(/\toption (input|output|forward|target)\t+([A-Z]+)\n/g, (_m, o: string, v: string) => `\toption ${o} '${v.toLowerCase()}'\n`)
-    .replace('\toption disable_ipv6\t1\n', unsupported('disable_ipv6', '1'))
-    .replace("\toption extra_src\t'-m comment --comment lan'\n", unsupported('extra_src', '-m comment --comment lan'))
-    .replace('\toption _name\t\tAllow-SSH\n', "\toption name 'Allow-SSH'\n")
-    .replace("\toption monthdays\t'1 15'\n", unsupported('monthdays', '1 15'))
-    .replace("\toption _name\t\t'old label'\n", note("option '_name' is deprecated by fw4 and superseded by option 'name'", "option _name 'old label'"))
-    .replace('\toption _name\t\tLogged\n', note("option '_name' is deprecated by fw4; not renamed to 'name', which would change the log prefix", "option _name 'Logged'"))
-    .replace('\toption _name\t\tWeb\n', "\toption name 'Web'\n")
-    .replace("\toption extra\t\t'--random'\n", unsupported('extra', '--random'))
-    .replace('\toption storage\t\thash\n', unsupported('storage', 'hash'))
-    .replace('\toption hashsize\t\t1024\n', unsupported('hashsize', '1024'));
+  const edits: Array<[string | RegExp, string | ((...m: string[]) => string)]> = [
+    ['\toption syn_flood\t1\n', "\toption synflood_protect '1'\n"],
+    [/\toption (input|output|forward|target)\t+([A-Z]+)\n/g, (_m, o, v) => `\toption ${o} '${v!.toLowerCase()}'\n`],
+    unsupported('option disable_ipv6\t1'),
+    unsupported("option extra_src\t'-m comment --comment lan'"),
+    ['\toption _name\t\tAllow-SSH\n', "\toption name 'Allow-SSH'\n"],
+    unsupported("option monthdays\t'1 15'"),
+    commentedOut("option '_name' is deprecated by fw4 and superseded by option 'name'", "option _name\t\t'old label'"),
+    commentedOut("option '_name' is deprecated by fw4; not renamed to 'name', which would change the log prefix", 'option _name\t\tLogged'),
+    ['\toption _name\t\tWeb\n', "\toption name 'Web'\n"],
+    unsupported("option extra\t\t'--random'"),
+    unsupported('option storage\t\thash'),
+    unsupported('option hashsize\t\t1024'),
+  ];
+  const expected = edits.reduce((text, [from, to]) => {
+    const next = text.replace(from as string, to as string);
+    if (next === text) throw new Error(`fixture does not contain ${String(from)}`);
+    return next;
+  }, fw3);
 
   it('renames, lower-cases and comments out as documented, reporting each change with its line', async () => {
     const dir = confdirWith(fw3);

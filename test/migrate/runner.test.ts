@@ -109,7 +109,7 @@ describe('runMigrations', () => {
 });
 
 describe('Transaction', () => {
-  it('comments an option out in place, with its note, and lists it as a deletion', () => {
+  it('comments an option out in place as written (trailing comment kept), with its note, and lists it as a deletion', () => {
     const dir = makeConfdir();
     const tx = new Transaction(dir);
     expect(tx.lineOf('firewall', 'defaults', 'forward')).toBe(4);
@@ -117,7 +117,7 @@ describe('Transaction', () => {
     tx.commentOut('firewall', 'defaults', 'input', 'uci-fw4: not wanted');
     expect(tx.get('firewall', 'defaults', 'input')).toBe('ACCEPT');
     const [p] = tx.pending();
-    expect(p!.after).toBe(FILES.firewall!.replace("\toption input 'ACCEPT'   # keep this comment\n", "\t# uci-fw4: not wanted\n\t# option input 'ACCEPT'\n"));
+    expect(p!.after).toBe(FILES.firewall!.replace("\toption input 'ACCEPT'   # keep this comment\n", "\t# uci-fw4: not wanted\n\t# option input 'ACCEPT'   # keep this comment\n"));
     expect(p!.changes).toEqual(['-firewall.defaults.input']);
   });
 
