@@ -4,7 +4,7 @@
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -70,4 +70,4 @@ for (const r of rows) {
       ` ${(r.inprocTrivia * 1000).toFixed(1).padStart(10)} ms ${(r.e2e * 1000).toFixed(1).padStart(9)} ms ${(r.e2e / r.sections * 1e6).toFixed(2).padStart(10)}   ${ratio}`,
   );
 }
-console.log(`\nnode start-up alone (node -e 0): ${(startup * 1000).toFixed(1)} ms median`);
+console.log(`\nnode start-up alone (node -e 0): ${(startup * 1000).toFixed(1)} ms median; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
