@@ -50,6 +50,8 @@ export class Output {
 export function errorCode(err: unknown): UciErrorCode {
   if (err instanceof UciError) return err.code;
   if (err instanceof LexError) return 'PARSE';
+  // a failed system call where libuci would have reported UCI_ERR_IO
+  if (err instanceof Error && typeof (err as NodeJS.ErrnoException).code === 'string') return 'IO';
   throw err;
 }
 
