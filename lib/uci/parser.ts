@@ -99,6 +99,15 @@ class Parser {
     return Buffer.byteLength(text, 'utf8') + units - text.length;
   }
 
+  /** Option names repeat across sections; one string each keeps big files small in memory. */
+  private readonly names = new Map<string, string>();
+  private intern(name: string): string {
+    const known = this.names.get(name);
+    if (known !== undefined) return known;
+    if (this.names.size < 4096) this.names.set(name, name);
+    return name;
+  }
+
   private switchPackage(name: string): void {
     if (this.doc) this.docs.push(this.doc);
     this.section = null;
@@ -168,7 +177,7 @@ class Parser {
     const s = this.section;
     if (!s) tk.fail('option/list command found before the first section');
     if (!tk.skipWord()) tk.fail('option without name');
-    const name = tk.nextArg(true, isValidName);
+    const name = this.intern(tk.nextArg(true, isValidName));
     const value = tk.nextArg(false);
     tk.assertEol(this.cfg.strict);
     let o: OptionNode | undefined;
