@@ -1,13 +1,11 @@
-// docs/offload.md cannot drift: its worked example's report is what the code prints for its
-// config, and its ```ts run block runs (as test/readme.test.ts runs README's once merged).
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+// README's "Flow offloading" section cannot drift: its worked example's report is what the code
+// prints for its config (its ```ts run block is run by test/readme.test.ts).
 import { describe, expect, it } from 'vitest';
 import { hardwareCapabilityEntries, offloadReportFor, renderOffloadReport, SnapshotView } from '../../lib/fw4/index.js';
 import { parseDocument } from '../../lib/uci/index.js';
+import { readmeSection } from '../readme-section.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const doc = readFileSync(`${root}docs/offload.md`, 'utf8');
+const doc = readmeSection('Flow offloading');
 
 /** The fenced blocks of the document, with their info string. */
 function blocks(markdown: string): { info: string; body: string }[] {
@@ -17,7 +15,7 @@ function blocks(markdown: string): { info: string; body: string }[] {
   return out;
 }
 
-describe('docs/offload.md', () => {
+describe("README's Flow offloading section", () => {
   const all = blocks(doc);
 
   it("the worked example's report is what uci-fw4 prints for its config", () => {
@@ -36,19 +34,5 @@ describe('docs/offload.md', () => {
       }),
     });
     expect(renderOffloadReport(report)).toBe(shown!.body);
-  });
-
-  it('its ts run block runs', async () => {
-    const code = all.filter((b) => b.info === 'ts run');
-    expect(code).toHaveLength(1);
-    const scratch = `${root}test/.readme-examples`;
-    mkdirSync(scratch, { recursive: true });
-    const file = `${scratch}/offload-doc.ts`;
-    writeFileSync(file, code[0]!.body.replaceAll("from 'uci-fw4'", "from '../../lib/index.js'"));
-    try {
-      await import(file);
-    } finally {
-      rmSync(file, { force: true });
-    }
   });
 });
