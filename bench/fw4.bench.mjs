@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median, time } from './timing.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const benchDir = join(root, '../shared/fw4-bench');
@@ -21,12 +22,6 @@ if (!existsSync(benchDir)) {
 const { translateFirewall, defaultHelpers, SnapshotView, readMocksDir } = await import(join(root, 'dist/lib/fw4/index.js'));
 const { parseDocument } = await import(join(root, 'dist/lib/uci/index.js'));
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const time = (fn) => {
-  const t = process.hrtime.bigint();
-  fn();
-  return Number(process.hrtime.bigint() - t) / 1e9;
-};
 
 const rows = [];
 for (const n of [10, 100, 1000, 5000]) {

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Cursor, runMigrations } from '../dist/lib/index.js';
+import { median } from './timing.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const N = Number(process.env.MIGRATE_BENCH_CONFDIRS ?? 1000);
@@ -53,7 +54,6 @@ function tree(name, n) {
   return dirs;
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 async function measure(label, prepare, fn) {
   const times = [];
   for (let r = 0; r < RUNS; r++) {

@@ -9,6 +9,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { median } from './timing.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DURATION_S = 3;
@@ -60,7 +61,6 @@ async function post(url, body) {
   return res.text();
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function load(url, body, connections, duration) {
   return autocannon({ url: `${url}/ubus`, method: 'POST', body, headers: { 'content-type': 'application/json' }, connections, duration });
