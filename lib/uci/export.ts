@@ -13,33 +13,97 @@ export function sectionHeader(type: string, name: string, anonymous: boolean, na
   return anonymous && !names ? `config ${escape(type)}\n` : `config ${escape(type)} '${escape(name)}'\n`;
 }
 
-export function optionLines(name: string, value: OptionValue): string {
-  if (typeof value === 'string') return `\toption ${escape(name)} '${escape(value)}'\n`;
-  let out = '';
-  const n = escape(name);
-  for (const item of value) out += `\tlist ${n} '${escape(item)}'\n`;
-  return out;
+interface Sink {
+  add(s: string): void;
+  done(): string;
 }
 
-/** The package body: each section as `\nconfig …` with its options, then one final newline. */
-export function canonicalBody(pkg: UciPackage | Document, anonymousNames = false): string {
-  let out = '';
+class StringSink implements Sink {
+  private out = '';
+  add(s: string): void {
+    this.out += s;
+  }
+  done(): string {
+    return this.out;
+  }
+}
+
+/**
+ * Text of one byte per character written straight into a buffer: a big package concatenated
+ * as a string leaves a rope of hundreds of thousands of pieces for the GC to copy.
+ */
+class Latin1Sink implements Sink {
+  private buf = Buffer.allocUnsafe(1 << 16);
+  private n = 0;
+  add(s: string): void {
+    if (this.n + s.length > this.buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.n + s.length));
+      this.buf.copy(bigger, 0, 0, this.n);
+      this.buf = bigger;
+    }
+    this.n += this.buf.write(s, this.n, 'latin1');
+  }
+  done(): string {
+    return this.buf.toString('latin1', 0, this.n);
+  }
+}
+
+function addOption(out: Sink, name: string, value: OptionValue): void {
+  const n = escape(name);
+  if (typeof value === 'string') {
+    out.add('\toption ');
+    out.add(n);
+    out.add(" '");
+    out.add(escape(value));
+    out.add("'\n");
+    return;
+  }
+  for (let i = 0; i < value.length; i++) {
+    out.add('\tlist ');
+    out.add(n);
+    out.add(" '");
+    out.add(escape(value[i]!));
+    out.add("'\n");
+  }
+}
+
+export function optionLines(name: string, value: OptionValue): string {
+  const out = new StringSink();
+  addOption(out, name, value);
+  return out.done();
+}
+
+function addBody(out: Sink, pkg: UciPackage | Document, anonymousNames: boolean): string {
   if ('toPackage' in pkg) {
-    for (const s of pkg.sections) {
-      out += '\n' + sectionHeader(s.type, s.name, s.anonymous, anonymousNames);
+    const sections = pkg.sections;
+    for (let j = 0; j < sections.length; j++) {
+      const s = sections[j]!;
+      out.add('\n');
+      out.add(sectionHeader(s.type, s.name, s.anonymous, anonymousNames));
       const opts = s.options;
-      for (let i = 0; i < opts.length; i++) out += optionLines(opts[i]!.name, opts[i]!.value);
+      for (let i = 0; i < opts.length; i++) addOption(out, opts[i]!.name, opts[i]!.value);
     }
   } else {
     for (const s of pkg.sections) {
-      out += '\n' + sectionHeader(s.type, s.name, s.anonymous, anonymousNames);
-      for (const [name, value] of s.options) out += optionLines(name, value);
+      out.add('\n');
+      out.add(sectionHeader(s.type, s.name, s.anonymous, anonymousNames));
+      for (const [name, value] of s.options) addOption(out, name, value);
     }
   }
-  return out + '\n';
+  out.add('\n');
+  return out.done();
+}
+
+const sinkFor = (pkg: UciPackage | Document): Sink => ('latin1' in pkg && pkg.latin1 ? new Latin1Sink() : new StringSink());
+
+/** The package body: each section as `\nconfig …` with its options, then one final newline. */
+export function canonicalBody(pkg: UciPackage | Document, anonymousNames = false): string {
+  return addBody(sinkFor(pkg), pkg, anonymousNames);
 }
 
 /** Exactly what `uci export <pkg>` prints. */
 export function exportText(pkg: UciPackage | Document, opts: { anonymousNames?: boolean } = {}): string {
-  return `package ${escape(pkg.name)}\n` + canonicalBody(pkg, opts.anonymousNames ?? false);
+  const out = sinkFor(pkg);
+  out.add(`package ${escape(pkg.name)}\n`);
+  return addBody(out, pkg, opts.anonymousNames ?? false);
 }
