@@ -105,7 +105,7 @@ export class Document {
   }
 
   private indexAdd(s: SectionNode, appended: boolean): void {
-    if (!this.first.has(s.name)) {
+    if (this.first.get(s.name) === undefined) {
       this.first.set(s.name, s);
       return;
     }

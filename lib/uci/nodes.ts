@@ -21,11 +21,13 @@ export class NoopRef {
 
 export type SegmentRef = SectionNode | OptionNode | NoopRef;
 
+// Fields that only layout-preserving writes and removals set have their defaults on the
+// prototype (below), so a big package parsed without trivia holds far smaller nodes.
 export class OptionNode {
-  segs: Segment[] | null = null;
-  origName = '';
-  origValue: OptionValue | null = null;
-  deleted = false;
+  declare segs: Segment[] | null;
+  declare origName: string;
+  declare origValue: OptionValue | null;
+  declare deleted: boolean;
   constructor(
     public section: SectionNode,
     public name: string,
@@ -37,20 +39,21 @@ export class OptionNode {
     return this.deleted || this.origValue === null || this.name !== this.origName || !sameValue(this.value, this.origValue);
   }
 }
+Object.assign(OptionNode.prototype, { segs: null, origName: '', origValue: null, deleted: false });
 
 // Sections with more options than this get a name index; smaller ones are scanned.
 const INDEX_FROM = 16;
 
 export class SectionNode {
   options: OptionNode[] = [];
-  segs: Segment[] | null = null;
-  origType = '';
-  origName = '';
-  origAnon = false;
+  declare segs: Segment[] | null;
+  declare origType: string;
+  declare origName: string;
+  declare origAnon: boolean;
   /** Position among the source's sections, -1 for a section that is not in the source. */
-  origIndex = -1;
-  deleted = false;
-  private index: Map<string, OptionNode> | null = null;
+  declare origIndex: number;
+  declare deleted: boolean;
+  declare private index: Map<string, OptionNode> | null;
 
   constructor(
     public type: string,
@@ -97,6 +100,8 @@ export class SectionNode {
     return m;
   }
 }
+
+Object.assign(SectionNode.prototype, { segs: null, origType: '', origName: '', origAnon: false, origIndex: -1, deleted: false, index: null });
 
 export function sameValue(a: OptionValue, b: OptionValue): boolean {
   if (typeof a === 'string' || typeof b === 'string') return a === b;

@@ -121,6 +121,8 @@ export function parserAddList(s: SectionNode, name: string, value: string): Opti
   const o = s.findOption(name);
   if (!o) return s.appendOption(name, [value]);
   if (typeof o.value === 'string') o.value = [o.value, value];
+  // pushing onto a small array reserves 16 spare slots; most lists stay short
+  else if (o.value.length < 8) o.value = o.value.concat(value);
   else o.value.push(value);
   return o;
 }
