@@ -29,42 +29,35 @@ class StringSink implements Sink {
 }
 
 /**
- * Text of one byte per character written straight into a buffer: a big package concatenated
+ * Text of one byte per character written into buffer-sized chunks: a big package concatenated
  * as a string leaves a rope of hundreds of thousands of pieces for the GC to copy.
  */
 class Latin1Sink implements Sink {
-  private buf = Buffer.allocUnsafe(1 << 16);
+  private readonly chunks: string[] = [];
+  private buf = Buffer.allocUnsafe(1 << 20);
   private n = 0;
   add(s: string): void {
     if (this.n + s.length > this.buf.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.n + s.length));
-      this.buf.copy(bigger, 0, 0, this.n);
-      this.buf = bigger;
+      this.chunks.push(this.buf.toString('latin1', 0, this.n));
+      this.n = 0;
+      if (s.length > this.buf.length) this.buf = Buffer.allocUnsafe(s.length);
     }
     this.n += this.buf.write(s, this.n, 'latin1');
   }
   done(): string {
-    return this.buf.toString('latin1', 0, this.n);
+    this.chunks.push(this.buf.toString('latin1', 0, this.n));
+    return this.chunks.length === 1 ? this.chunks[0]! : this.chunks.join('');
   }
 }
 
+// One string per line: each write into the buffer has a fixed cost worth more than the copy.
 function addOption(out: Sink, name: string, value: OptionValue): void {
   const n = escape(name);
   if (typeof value === 'string') {
-    out.add('\toption ');
-    out.add(n);
-    out.add(" '");
-    out.add(escape(value));
-    out.add("'\n");
+    out.add(`\toption ${n} '${escape(value)}'\n`);
     return;
   }
-  for (let i = 0; i < value.length; i++) {
-    out.add('\tlist ');
-    out.add(n);
-    out.add(" '");
-    out.add(escape(value[i]!));
-    out.add("'\n");
-  }
+  for (let i = 0; i < value.length; i++) out.add(`\tlist ${n} '${escape(value[i]!)}'\n`);
 }
 
 export function optionLines(name: string, value: OptionValue): string {
