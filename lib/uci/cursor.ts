@@ -1,7 +1,7 @@
 // The Cursor: packages in a confdir, changes staged in a savedir in libuci's delta format
 // (readable by the real `uci` and the other way round), and an atomic, locked commit.
 
-import { appendFileSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { OptionValue, UciChange, UciPackage } from './types.js';
 import type { Delta } from './delta-types.js';
@@ -218,9 +218,14 @@ export class Cursor {
         }
       }
       if (st && !st.isDirectory()) throw new UciError('IO');
+      const file = join(this.savedir, name);
+      // A writer killed mid-record (SIGKILL cuts a large write short) leaves a line without its
+      // newline; its quote would swallow the records after it on replay, so the torn record,
+      // which was never staged, is cut off before ours is appended.
+      dropTornRecord(file);
       const text = pending.map((d) => formatDelta(name, d)).join('');
       try {
-        appendFileSync(join(this.savedir, name), Buffer.from(text, this.encoding), { mode: modeOf(join(this.confdir, name)) ?? 0o600 });
+        appendFileSync(file, Buffer.from(text, this.encoding), { mode: modeOf(join(this.confdir, name)) ?? 0o600 });
       } catch {
         throw new UciError('IO');
       }
@@ -331,5 +336,24 @@ export class Cursor {
     const mem = this.memory.get(doc.name);
     if (mem) applied += replayDelta(doc, mem.map((d) => formatDelta(doc.name, d)).join(''), staged);
     return applied;
+  }
+}
+
+/** Cuts a savedir file back to its last complete line. */
+function dropTornRecord(file: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r+');
+    const size = fstatSync(fd).size;
+    if (size === 0) return;
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    if (last[0] === 0x0a) return;
+    const content = readFileSync(file);
+    ftruncateSync(fd, content.lastIndexOf(0x0a) + 1);
+  } catch {
+    // no file yet, or unreadable: appending below reports a real problem
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }

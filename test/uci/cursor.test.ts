@@ -110,3 +110,22 @@ describe('Cursor', () => {
     expect(() => c.load('nope')).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
   });
 });
+
+describe('a savedir record torn by a killed writer', () => {
+  test('is cut off before the next change is staged, so it cannot swallow it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'uci-torn-'));
+    try {
+      mkdirSync(join(dir, 'conf'));
+      mkdirSync(join(dir, 'save'));
+      writeFileSync(join(dir, 'conf', 'test'), "config foo 'x'\n\toption a 'old'\n");
+      writeFileSync(join(dir, 'save', 'test'), "test.x.b='1'\ntest.x.a='cut sho");
+      const cursor = new Cursor({ confdir: join(dir, 'conf'), savedir: join(dir, 'save') });
+      cursor.set('test', 'x', 'a', 'new');
+      expect(readFileSync(join(dir, 'save', 'test'), 'utf8')).toBe("test.x.b='1'\ntest.x.a='new'\n");
+      cursor.commit('test');
+      expect(readFileSync(join(dir, 'conf', 'test'), 'utf8')).toBe("config foo 'x'\n\toption a 'new'\n\toption b '1'\n");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
