@@ -1,7 +1,7 @@
 // The Cursor: packages in a confdir, changes staged in a savedir in libuci's delta format
 // (readable by the real `uci` and the other way round), and an atomic, locked commit.
 
-import { appendFileSync, closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { OptionValue, UciChange, UciPackage } from './types.js';
 import type { Delta } from './delta-types.js';
@@ -219,13 +219,9 @@ export class Cursor {
       }
       if (st && !st.isDirectory()) throw new UciError('IO');
       const file = join(this.savedir, name);
-      // A writer killed mid-record (SIGKILL cuts a large write short) leaves a line without its
-      // newline; its quote would swallow the records after it on replay, so the torn record,
-      // which was never staged, is cut off before ours is appended.
-      dropTornRecord(file);
       const text = pending.map((d) => formatDelta(name, d)).join('');
       try {
-        appendFileSync(file, Buffer.from(text, this.encoding), { mode: modeOf(join(this.confdir, name)) ?? 0o600 });
+        appendRecords(file, Buffer.from(text, this.encoding), modeOf(join(this.confdir, name)) ?? 0o600);
       } catch {
         throw new UciError('IO');
       }
@@ -339,21 +335,22 @@ export class Cursor {
   }
 }
 
-/** Cuts a savedir file back to its last complete line. */
-function dropTornRecord(file: string): void {
-  let fd: number | undefined;
+/**
+ * Appends delta records to a savedir file. A writer killed mid-record (SIGKILL cuts a large
+ * write short) leaves a line without its newline whose open quote would swallow the records
+ * after it on replay; that torn record was never staged, so it is cut off first.
+ */
+function appendRecords(file: string, records: Buffer, mode: number): void {
+  const fd = openSync(file, 'a+', mode);
   try {
-    fd = openSync(file, 'r+');
     const size = fstatSync(fd).size;
-    if (size === 0) return;
-    const last = Buffer.alloc(1);
-    readSync(fd, last, 0, 1, size - 1);
-    if (last[0] === 0x0a) return;
-    const content = readFileSync(file);
-    ftruncateSync(fd, content.lastIndexOf(0x0a) + 1);
-  } catch {
-    // no file yet, or unreadable: appending below reports a real problem
+    if (size > 0) {
+      const last = Buffer.alloc(1);
+      readSync(fd, last, 0, 1, size - 1);
+      if (last[0] !== 0x0a) ftruncateSync(fd, readFileSync(fd).lastIndexOf(0x0a) + 1);
+    }
+    writeSync(fd, records);
   } finally {
-    if (fd !== undefined) closeSync(fd);
+    closeSync(fd);
   }
 }
