@@ -1,5 +1,6 @@
 // `fw4 check`: the loader's warnings and schema violations, each located at file:line.
-import AjvModule from 'ajv';
+import { createRequire } from 'node:module';
+import type { Ajv as AjvClass } from 'ajv';
 import type { UciPackage } from '../uci/types.js';
 import type { Diagnostic } from './load/diagnostics.js';
 import { diagnosticText } from './load/diagnostics.js';
@@ -37,14 +38,14 @@ function formatCheck(datatype: Datatype): (value: string) => boolean {
 
 type AjvValidate = ((data: unknown) => boolean) & { errors?: { instancePath: string; message?: string }[] | null };
 let validators: Map<string, AjvValidate> | undefined;
+// ajv (CommonJS) is required on the first check rather than imported: printing a ruleset,
+// through the CLI or the library, never loads it
+const requireCjs = createRequire(import.meta.url);
 
 function schemaValidators(): Map<string, AjvValidate> {
   if (validators) return validators;
-  const Ajv = (AjvModule as unknown as { default: typeof AjvModule }).default ?? AjvModule;
-  const ajv = new (Ajv as unknown as new (o: object) => {
-    addFormat(name: string, f: (v: string) => boolean): void;
-    compile(schema: object): AjvValidate;
-  })({ strict: false, allErrors: true });
+  const { Ajv } = requireCjs('ajv') as { Ajv: typeof AjvClass };
+  const ajv = new Ajv({ strict: false, allErrors: true });
   const datatypes = new Set(Object.values(OPTION_SPECS).flatMap((specs) => specs.map((s) => s.datatype)));
   for (const dt of datatypes) {
     const one = formatCheck(dt);
