@@ -31,7 +31,7 @@ export function ensureTcpUdp(protos: Protocol[]): boolean {
 }
 
 /** nft fields of a set match; null when the set cannot apply to this protocol; 'dst-mac' when unsupported. */
-export function setMatchFields(set: Ipset | undefined, match: SetMatch | undefined, proto: string | undefined): string[] | null | 'dst-mac' {
+function setMatchFields(set: Ipset | undefined, match: SetMatch | undefined, proto: string | undefined): string[] | null | 'dst-mac' {
   if (!set || (set.types.includes('inet_service') && proto !== 'tcp' && proto !== 'udp')) return null;
   const fields: string[] = [];
   for (let i = 0; i < set.types.length; i++) {
@@ -47,6 +47,18 @@ export function setMatchFields(set: Ipset | undefined, match: SetMatch | undefin
     }
   }
   return fields;
+}
+
+/** The `ipset` field of a rule for one protocol; 'skip' (warned) when the set matches a destination MAC. */
+export function ruleSetField(
+  set: Ipset | undefined, match: SetMatch | undefined, proto: string | undefined, ref: SectionRef, sink: DiagnosticSink,
+): RuleSpec['ipset'] | 'skip' {
+  const fields = setMatchFields(set, match, proto);
+  if (fields === 'dst-mac') {
+    sink.warn(ref, 'destination MAC address matching not supported');
+    return 'skip';
+  }
+  return fields && match ? { name: match.name, invert: match.invert, fields } : undefined;
 }
 
 export function portText(p: PortRange): string {
@@ -106,6 +118,16 @@ export function lookupSet(
     return false;
   }
   return ipset;
+}
+
+/** The protocols and the set a rule or redirect matches; null when the set lookup dropped the section (warned). */
+export function protocolsAndSet(
+  o: ParsedOptions, ipsets: readonly Ipset[], ref: SectionRef, sink: DiagnosticSink,
+): { protos: Protocol[]; setMatch: SetMatch | undefined; ipset: Ipset | undefined } | null {
+  const protos = (o.get('proto') as Protocol[] | undefined) ?? [];
+  const setMatch = o.get('ipset') as SetMatch | undefined;
+  const ipset = lookupSet(setMatch, protos, ipsets, ref, sink);
+  return ipset === false ? null : { protos, setMatch, ipset };
 }
 
 export function macs(list: MacAddress[] | undefined, invert: boolean): string[] | undefined {

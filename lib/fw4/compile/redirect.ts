@@ -4,9 +4,9 @@ import type { DiagnosticSink } from '../load/diagnostics.js';
 import type { Address, HelperRef, Ipset, ZoneRef } from '../load/model.js';
 import { parseEnabledSection, type ParseContext, type SectionInput } from '../load/options.js';
 import { applyMask } from '../options/ip.js';
-import type { Family, Limit, MacAddress, NetworkMatch, PortRange, Protocol, SetMatch } from '../options/types.js';
+import type { Family, Limit, MacAddress, NetworkMatch, PortRange, Protocol } from '../options/types.js';
 import { addressesOf, groupByMasking, hostAddress, splitByFamily, type SplitAddresses } from './addresses.js';
-import { definedOnly, logPrefix, lookupSet, macs, matchFields, sectionDefault, setMatchFields, stateFields } from './common.js';
+import { definedOnly, logPrefix, macs, matchFields, protocolsAndSet, ruleSetField, sectionDefault, stateFields } from './common.js';
 import { inferFamily } from './family.js';
 import type { RuleSpec } from './types.js';
 
@@ -28,10 +28,9 @@ export function compileRedirect(
     target = 'dnat';
   }
   const name = o.get('name') as string;
-  const protos = (o.get('proto') as Protocol[] | undefined) ?? [];
-  const setMatch = o.get('ipset') as SetMatch | undefined;
-  const ipset = lookupSet(setMatch, protos, ipsets, ref, sink);
-  if (ipset === false) return [];
+  const matched = protocolsAndSet(o, ipsets, ref, sink);
+  if (!matched) return [];
+  const { protos, ipset } = matched;
   const src = o.get('src') as ZoneRef | undefined;
   let dest = o.get('dest') as ZoneRef | undefined;
   const destIp = o.get('dest_ip') as NetworkMatch | undefined;
@@ -102,11 +101,8 @@ export function compileRedirect(
     sport: PortRange | undefined, dport: PortRange | undefined, rport: PortRange | undefined,
     set: Ipset | undefined, kind: 'dnat' | 'snat', zoneName: string,
   ): void => {
-    const setFields = setMatchFields(set, setMatch, proto.name);
-    if (setFields === 'dst-mac') {
-      sink.warn(ref, 'destination MAC address matching not supported');
-      return;
-    }
+    const setField = ruleSetField(set, matched.setMatch, proto.name, ref, sink);
+    if (setField === 'skip') return;
     const r: RuleSpec = definedOnly({
       origin: ref,
       kind: 'redirect' as const,
@@ -117,7 +113,7 @@ export function compileRedirect(
       hasPorts: !!(sport || dport || rport),
       raddr: raddrs?.[0],
       rport,
-      ipset: setFields && setMatch ? { name: setMatch.name, invert: setMatch.invert, fields: setFields } : undefined,
+      ipset: setField,
       target: kind,
       chain: kind === 'dnat' ? `dstnat_${zoneName}` : `srcnat_${zoneName}`,
     });

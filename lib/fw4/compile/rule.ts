@@ -3,9 +3,9 @@ import { OPTION_SPECS } from '../schema.js';
 import type { DiagnosticSink } from '../load/diagnostics.js';
 import type { HelperRef, Ipset, ZoneRef } from '../load/model.js';
 import { parseEnabledSection, type ParseContext, type SectionInput } from '../load/options.js';
-import type { DeviceMatch, Dscp, Family, IcmpType, Limit, MacAddress, Mark, NetworkMatch, PortRange, Protocol, SetMatch } from '../options/types.js';
+import type { DeviceMatch, Dscp, Family, IcmpType, Limit, MacAddress, Mark, NetworkMatch, PortRange, Protocol } from '../options/types.js';
 import { addressesOf, groupByMasking, splitByFamily } from './addresses.js';
-import { definedOnly, logPrefix, lookupSet, macs, matchFields, sectionDefault, setMatchFields, stateFields } from './common.js';
+import { definedOnly, logPrefix, macs, matchFields, protocolsAndSet, ruleSetField, sectionDefault, stateFields } from './common.js';
 import { inferFamily } from './family.js';
 import type { RuleSpec } from './types.js';
 
@@ -38,10 +38,9 @@ export function compileRule(
   }
   const name = o.get('name') as string;
   const log = logPrefix(o.get('log') as string | undefined, name);
-  const protos = (o.get('proto') as Protocol[] | undefined) ?? [];
-  const setMatch = o.get('ipset') as SetMatch | undefined;
-  const ipset = lookupSet(setMatch, protos, ipsets, ref, sink);
-  if (ipset === false) return [];
+  const matched = protocolsAndSet(o, ipsets, ref, sink);
+  if (!matched) return [];
+  const { protos, ipset } = matched;
   const helper = o.get('helper') as HelperRef | undefined;
   const dscp = o.get('dscp') as Dscp | undefined;
   const setMark = o.get('set_mark') as Mark | undefined;
@@ -79,11 +78,8 @@ export function compileRule(
     sports: PortRange[] | undefined, dports: PortRange[] | undefined,
     types: IcmpType[] | null, codes: IcmpType[] | null,
   ): void => {
-    const fields = setMatchFields(ipset, setMatch, proto.name);
-    if (fields === 'dst-mac') {
-      sink.warn(ref, 'destination MAC address matching not supported');
-      return;
-    }
+    const setField = ruleSetField(ipset, matched.setMatch, proto.name, ref, sink);
+    if (setField === 'skip') return;
     const r: RuleSpec = definedOnly({
       ...base,
       family,
@@ -93,7 +89,7 @@ export function compileRule(
       icmpTypes: types?.length ? types.map((i) => (family === 4 ? i.type! : i.type6!)) : undefined,
       icmpCodes: codes?.length
         ? codes.map((i) => (family === 4 ? `${i.type} . ${i.codeMin}` : `${i.type6} . ${i.code6Min}`)) : undefined,
-      ipset: fields && setMatch ? { name: setMatch.name, invert: setMatch.invert, fields } : undefined,
+      ipset: setField,
       chain: '',
     });
     if (target === 'notrack') {
