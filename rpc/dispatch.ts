@@ -2,7 +2,7 @@
 // (params checks, object lookup, ACL check in scope "ubus") and ubus's method invocation
 // (argument validation, status and data).
 import { Status, type RpcErrorKind } from './errors.js';
-import { isJsonObject, RawJson, toJsonText, type Json, type JsonObject } from './json.js';
+import { isJsonObject, RawJson, toJsonPieces, type Json, type JsonObject, type JsonPieces } from './json.js';
 import { loadObjectSchema, withoutNulls, type MethodSchema, type Signature } from './schemas.js';
 import type { Session, SessionStore } from './session.js';
 
@@ -36,8 +36,8 @@ interface Registered {
   schemas: Map<string, MethodSchema>;
 }
 
-/** The outcome of one envelope: a JSON-RPC error, or the JSON text to put in `result`. */
-export type Outcome = { error: RpcErrorKind } | { resultText: string };
+/** The outcome of one envelope: a JSON-RPC error, or the JSON to put in `result`. */
+export type Outcome = { error: RpcErrorKind } | { result: JsonPieces };
 
 /** What the request log records of a call. */
 export interface CallInfo {
@@ -133,7 +133,7 @@ export class Bus {
     if (Object.hasOwn(args, 'ubus_rpc_session')) return { error: 'PARAMS' };
     const r = await this.invoke(object, method, args, { session: auth.session, remote });
     info.status = r.status;
-    return { resultText: hasData(r) ? `[${r.status},${toJsonText(r.data)}]` : `[${r.status}]` };
+    return { result: hasData(r) ? [`[${r.status},`, ...toJsonPieces(r.data), ']'] : [`[${r.status}]`] };
   }
 }
 

@@ -3,7 +3,7 @@
 // request, notifications included; `readRequest` keeps those answers.
 import jsonrpc, { ErrorObject, JsonRpcError, SuccessObject } from 'jsonrpc-lite';
 import { RpcError, type RpcErrorKind } from './errors.js';
-import { isJsonObject, type Json } from './json.js';
+import { isJsonObject, type Json, type JsonPieces } from './json.js';
 
 export interface RpcRequest {
   id: Json;
@@ -34,10 +34,12 @@ export function successText(id: Json, result: Json): string {
   return JSON.stringify(new SuccessObject(id as string, result));
 }
 
-/** A success whose result is JSON text already: the envelope ends with it, as `"result":null}` would. */
-export function successRawText(id: Json, resultText: string): string {
-  const envelope = successText(id, null);
-  return `${envelope.slice(0, -'null}'.length)}${resultText}}`;
+/**
+ * A success whose result is JSON already (pieces): the envelope successText writes, with the
+ * pieces in place of `null` (`{"jsonrpc":"2.0","id":…,"result":…}`), without re-serializing them.
+ */
+export function successPieces(id: Json, result: JsonPieces): JsonPieces {
+  return [`{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":`, ...result, '}'];
 }
 
 // uhttpd writes "code" before "message"; jsonrpc-lite's JsonRpcError holds them the other way round

@@ -1,12 +1,12 @@
 // HTTP in front of the bus, as uhttpd's ubus handler (ubus.c) serves it: POST /ubus with single
 // or batch JSON-RPC requests, POST /ubus/call/<object> with a Bearer session, GET /ubus/list,
 // OPTIONS and CORS, and the 64 KiB body limit. Every call writes one request-log line.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { RpcError, Status, statusMessage } from './errors.js';
 import { hasData, type Bus, type CallInfo } from './dispatch.js';
-import { errorText, readRequest, requestId, rpcErrorText, successRawText, successText } from './envelope.js';
-import { isJsonObject, toJsonText, type Json } from './json.js';
+import { errorText, readRequest, requestId, rpcErrorText, successPieces, successText } from './envelope.js';
+import { isJsonObject, piecesToBuffer, toJsonPieces, type Json, type JsonPieces } from './json.js';
 import { ANONYMOUS_SID } from './session.js';
 
 /** UH_UBUS_MAX_POST_SIZE */
@@ -41,7 +41,7 @@ function readBody(req: IncomingMessage): Promise<Body> {
         resolve({ text: null });
       } else chunks.push(chunk);
     });
-    req.on('end', () => resolve({ text: Buffer.concat(chunks).toString('utf8') }));
+    req.on('end', () => resolve({ text: (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8') }));
     req.on('error', reject);
   });
 }
@@ -69,13 +69,12 @@ export class RpcHttpHandler {
     res.setHeader('Access-Control-Allow-Credentials', 'true');
   }
 
-  private send(req: IncomingMessage, res: ServerResponse, status: number, body: string, close = false): void {
+  private send(req: IncomingMessage, res: ServerResponse, status: number, body: string | Buffer, close = false): void {
     this.corsHeaders(req, res);
-    res.setHeader('Content-Type', 'application/json');
-    res.setHeader('Content-Length', Buffer.byteLength(body));
+    const headers: OutgoingHttpHeaders = { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) };
     // the unread rest of an oversized body must not be taken for the next request
-    if (close) res.setHeader('Connection', 'close');
-    res.writeHead(status);
+    if (close) headers.Connection = 'close';
+    res.writeHead(status, headers);
     res.end(body);
   }
 
@@ -141,67 +140,71 @@ export class RpcHttpHandler {
     const remote = req.socket.remoteAddress ?? '-';
     const parsed = parseJson(body.text);
     const reply = legacy ? await this.legacy(parsed, remote) : await this.callPath(parsed, object!, req, remote);
-    this.send(req, res, 200, reply);
+    this.send(req, res, 200, piecesToBuffer(reply));
   }
 
-  private async legacy(doc: Json | undefined, remote: string): Promise<string> {
+  private async legacy(doc: Json | undefined, remote: string): Promise<JsonPieces> {
     if (Array.isArray(doc)) {
-      const parts: string[] = [];
+      const parts: JsonPieces = ['['];
       // one after the other, as uhttpd does: a batch's staged changes happen in order
-      for (const element of doc) parts.push(await this.single(element, remote));
-      return `[${parts.join(',')}]`;
+      for (const element of doc) {
+        if (parts.length > 1) parts.push(',');
+        parts.push(...(await this.single(element, remote)));
+      }
+      parts.push(']');
+      return parts;
     }
     if (isJsonObject(doc)) return this.single(doc, remote);
-    return rpcErrorText(null, 'PARSE');
+    return [rpcErrorText(null, 'PARSE')];
   }
 
-  private async single(raw: Json, remote: string): Promise<string> {
+  private async single(raw: Json, remote: string): Promise<JsonPieces> {
     const started = process.hrtime.bigint();
     const id = requestId(raw);
     const request = readRequest(raw);
     const info: CallInfo = {};
     if (request === null) {
       this.log(remote, 'invalid', info, -32700, started);
-      return rpcErrorText(id, 'PARSE');
+      return [rpcErrorText(id, 'PARSE')];
     }
     if (request.method === 'list') {
       this.log(remote, 'list', info, Status.OK, started);
-      return successText(id, this.options.bus.list(request.params));
+      return [successText(id, this.options.bus.list(request.params))];
     }
     if (request.method !== 'call') {
       this.log(remote, request.method || '-', info, -32601, started);
-      return rpcErrorText(id, 'METHOD');
+      return [rpcErrorText(id, 'METHOD')];
     }
     const outcome = await this.options.bus.call(request.params, remote, info);
     if ('error' in outcome) {
       this.log(remote, 'call', info, RpcError[outcome.error].code, started);
-      return rpcErrorText(id, outcome.error);
+      return [rpcErrorText(id, outcome.error)];
     }
     this.log(remote, 'call', info, info.status ?? Status.OK, started);
-    return successRawText(id, outcome.resultText);
+    return successPieces(id, outcome.result);
   }
 
   /** POST /ubus/call/<object>: the request's method is the ubus method, its params the arguments. */
-  private async callPath(doc: Json | undefined, object: string, req: IncomingMessage, remote: string): Promise<string> {
+  private async callPath(doc: Json | undefined, object: string, req: IncomingMessage, remote: string): Promise<JsonPieces> {
     const started = process.hrtime.bigint();
     const id = doc === undefined ? null : requestId(doc);
     const request = isJsonObject(doc) ? readRequest(doc) : null;
     const info: CallInfo = { object, method: request?.method };
-    if (request === null) return rpcErrorText(id, 'PARSE');
+    if (request === null) return [rpcErrorText(id, 'PARSE')];
     const bus = this.options.bus;
     const auth = req.headers.authorization;
     const sid = auth && /^bearer /i.test(auth) ? auth.slice(7) : ANONYMOUS_SID;
     const allowed = bus.authorize(sid, object, request.method);
     if ('error' in allowed) {
       this.log(remote, 'call', info, RpcError[allowed.error].code, started);
-      return rpcErrorText(id, allowed.error);
+      return [rpcErrorText(id, allowed.error)];
     }
     const args = request.params ?? {};
-    if (!isJsonObject(args) || Object.hasOwn(args, 'ubus_rpc_session')) return rpcErrorText(id, 'PARAMS');
+    if (!isJsonObject(args) || Object.hasOwn(args, 'ubus_rpc_session')) return [rpcErrorText(id, 'PARAMS')];
     const r = await bus.invoke(object, request.method, args, { session: allowed.session, remote });
     this.log(remote, 'call', info, r.status, started);
-    if (r.status !== Status.OK) return errorText(id, r.status, statusMessage(r.status));
-    return hasData(r) ? successRawText(id, toJsonText(r.data)) : successText(id, null);
+    if (r.status !== Status.OK) return [errorText(id, r.status, statusMessage(r.status))];
+    return hasData(r) ? successPieces(id, toJsonPieces(r.data)) : [successText(id, null)];
   }
 }
 

@@ -1,8 +1,12 @@
 // The small pieces the server is built from: fnmatch, ACL group selection, password hashes,
-// settings, rpcd's value formatting and name rules, the login throttle.
+// settings, rpcd's value formatting and name rules, the login throttle, reply envelopes.
+import fc from 'fast-check';
+import { SuccessObject } from 'jsonrpc-lite';
 import { describe, expect, it } from 'vitest';
 import { grantsFor, userHasPermission, type AclGroup } from '../../rpc/acl.js';
+import { successPieces } from '../../rpc/envelope.js';
 import { fnmatch } from '../../rpc/fnmatch.js';
+import { piecesToBuffer, RawJson, toJsonPieces, type Json } from '../../rpc/json.js';
 import { hashPassword, parseHash, verifyPassword } from '../../rpc/password.js';
 import { isLoopback, parseListen, parseSettings } from '../../rpc/settings.js';
 import { LoginThrottle } from '../../rpc/throttle.js';
@@ -155,5 +159,18 @@ describe('login throttle', () => {
     t.succeeded('a');
     t.failed('a');
     expect(t.waitFor('a')).toBe(0);
+  });
+});
+
+describe('reply envelopes', () => {
+  it('puts a result in pieces, cached or not, into the bytes jsonrpc-lite serializes', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.jsonValue(), fc.boolean(), (id, result, cached) => {
+        const expected = JSON.stringify(new SuccessObject(id as string, result));
+        const pieces = successPieces(id as Json, toJsonPieces(cached ? new RawJson(JSON.stringify(result)) : (result as Json)));
+        expect(piecesToBuffer(pieces).toString('utf8')).toBe(expected);
+        expect(piecesToBuffer(pieces).length).toBe(Buffer.byteLength(expected));
+      }),
+    );
   });
 });
