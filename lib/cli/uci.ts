@@ -3,7 +3,7 @@
 // Arguments, files and output are handled as bytes (latin1 strings), as libuci does.
 
 import { openSync, readFileSync, closeSync } from 'node:fs';
-import { writeSync } from 'node:fs';
+import { writevSync } from 'node:fs';
 import { Cursor } from '../uci/cursor.js';
 import { Commands, type Settings } from './uci/commands.js';
 import { Output, PROG, strerror } from './uci/context.js';
@@ -20,16 +20,21 @@ function readInput(fd: number | string): string {
   }
 }
 
-function flush(fd: number, chunks: string[]): void {
-  if (chunks.length === 0) return;
-  const buf = Buffer.from(chunks.join(''), 'latin1');
-  let off = 0;
-  while (off < buf.length) {
+/** Writes every chunk (latin1 text or bytes) in order, a writev of up to IOV_MAX at a time. */
+function flush(fd: number, chunks: (string | Buffer)[]): void {
+  const bufs = chunks.map((c) => (typeof c === 'string' ? Buffer.from(c, 'latin1') : c)).filter((b) => b.length > 0);
+  let i = 0;
+  while (i < bufs.length) {
+    let written: number;
     try {
-      off += writeSync(fd, buf, off);
+      written = writevSync(fd, bufs.slice(i, i + 1024));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+      continue;
     }
+    // a short write leaves the rest of a buffer for the next round
+    while (i < bufs.length && written >= bufs[i]!.length) written -= bufs[i++]!.length;
+    if (written > 0) bufs[i] = bufs[i]!.subarray(written);
   }
 }
 

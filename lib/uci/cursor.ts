@@ -8,8 +8,9 @@ import type { Delta } from './delta-types.js';
 import { Document } from './document.js';
 import { UciError, type UciParseError } from './errors.js';
 import { filterDelta, formatDelta, replayDelta } from './delta.js';
-import { lockPackage, modeOf, readRegular, replaceFile, type TextEncoding } from './files.js';
-import { isValidPackage } from './names.js';
+import { exportFileBytes } from './export-fast.js';
+import { lockPackage, modeOf, readRegular, replaceFile, sizeOf, type TextEncoding } from './files.js';
+import { isValidPackage, isValidPackageKeyword } from './names.js';
 import { parseDocument } from './parser.js';
 import { resolveSection } from './path.js';
 
@@ -104,22 +105,7 @@ export class Cursor {
   loadPackage(name: string): LoadedPackage {
     const cached = this.loaded.get(name);
     if (cached) return cached;
-    let path: string;
-    let pkg = name;
-    let hasDelta = true;
-    if (name.startsWith('.') || name.startsWith('/')) {
-      if (name[0] === '.' && name[1] !== '/') throw new UciError('NOT_FOUND');
-      path = name;
-      pkg = basename(name);
-      hasDelta = false;
-    } else {
-      if (!isValidPackage(name)) throw new UciError('INVALID_ARGUMENT');
-      path = join(this.confdir, name);
-      if (this.conf2dir !== null) {
-        const over = join(this.conf2dir, name);
-        if (modeOf(over) !== null) path = over;
-      }
-    }
+    const { path, pkg, hasDelta } = this.locate(name);
     const text = readRegular(path, this.encoding);
     if (text === null) throw new UciError('NOT_FOUND', `Entry not found: ${path}`);
     const lp: LoadedPackage = { doc: this.parse(text, pkg, path), path, hasDelta, staged: [], pending: [] };
@@ -127,6 +113,35 @@ export class Cursor {
     lp.doc.onChange = (d) => lp.pending.push(d);
     this.loaded.set(name, lp);
     return lp;
+  }
+
+  /** Where a package (a name, or a path starting with `/` or `./`) is read from. */
+  private locate(name: string): { path: string; pkg: string; hasDelta: boolean } {
+    if (name.startsWith('.') || name.startsWith('/')) {
+      if (name[0] === '.' && name[1] !== '/') throw new UciError('NOT_FOUND');
+      return { path: name, pkg: basename(name), hasDelta: false };
+    }
+    if (!isValidPackage(name)) throw new UciError('INVALID_ARGUMENT');
+    if (this.conf2dir !== null) {
+      const over = join(this.conf2dir, name);
+      if (modeOf(over) !== null) return { path: over, pkg: name, hasDelta: true };
+    }
+    return { path: join(this.confdir, name), pkg: name, hasDelta: true };
+  }
+
+  /**
+   * Exactly what `uci export <name>` prints, read straight from the file's bytes, when nothing
+   * is staged for the package and it is not loaded; null when the package needs loadPackage
+   * (staged changes, anonymous names shown, an error to report, a rarely seen construct).
+   */
+  exportUnchanged(name: string): Buffer[] | null {
+    if (this.opts.anonymousNames || this.loaded.has(name) || this.memory.get(name)?.length) return null;
+    if (!isValidPackageKeyword(name)) return null; // paths and tuples (`pkg.sec`, `pkg=x`) are looked up in full
+    for (const dir of this.deltaPath) if ((sizeOf(join(dir, name)) ?? 0) > 0) return null;
+    const bytes = readRegular(this.locate(name).path, null);
+    const out = bytes && exportFileBytes(bytes, Buffer.from(name, this.encoding));
+    if (out) this.parseCount++;
+    return out;
   }
 
   /** Forgets loaded packages (all, or one), so the next access reads the files again. */

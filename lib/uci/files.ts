@@ -9,11 +9,13 @@ import { UciError } from './errors.js';
 
 export type TextEncoding = 'utf8' | 'latin1';
 
-/** The file's text if it is a regular file (uci_open_stream for reading), else null. */
-export function readRegular(path: string, encoding: TextEncoding): string | null {
+/** The file's text (bytes with a null encoding) if it is a regular file (uci_open_stream for reading), else null. */
+export function readRegular(path: string, encoding: TextEncoding): string | null;
+export function readRegular(path: string, encoding: null): Buffer | null;
+export function readRegular(path: string, encoding: TextEncoding | null): string | Buffer | null {
   try {
     if (!statSync(path).isFile()) return null;
-    return readFileSync(path, encoding);
+    return encoding === null ? readFileSync(path) : readFileSync(path, encoding);
   } catch {
     return null;
   }
@@ -25,6 +27,12 @@ export function modeOf(path: string): number | null {
   } catch {
     return null;
   }
+}
+
+/** The size of what is at path, or null when nothing is. */
+export function sizeOf(path: string): number | null {
+  const st = statSync(path, { throwIfNoEntry: false });
+  return st ? st.size : null;
 }
 
 let tmpCounter = 0;

@@ -169,6 +169,11 @@ export class Commands {
   }
 
   private packageCmd(cmd: PackageCmd, tuple: string): number {
+    const unchanged = cmd === 'export' ? this.cursor.exportUnchanged(tuple) : null;
+    if (unchanged) {
+      for (const piece of unchanged) this.io.stdout(piece);
+      return 0;
+    }
     const ptr = this.lookupOrReport(tuple);
     if (!ptr) return 1;
     const { lp, t } = ptr;

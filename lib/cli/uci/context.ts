@@ -8,13 +8,14 @@ import { LexError, type Tokenizer } from '../../uci/lexer.js';
 export const PROG = 'uci';
 
 export class Output {
-  readonly out: string[] = [];
+  /** Text of one byte per character, or bytes as they are. */
+  readonly out: (string | Buffer)[] = [];
   readonly err: string[] = [];
   quiet = false;
   /** libuci's static error_info buffer. */
   private errorInfo = '';
 
-  stdout(s: string): void {
+  stdout(s: string | Buffer): void {
     this.out.push(s);
   }
 

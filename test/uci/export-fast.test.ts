@@ -1,0 +1,127 @@
+// `uci export` straight from the bytes (lib/uci/export-fast.ts) against the full parser: on any
+// input, the fast path either declines (null) or prints exactly what the parser's export prints.
+
+import fc from 'fast-check';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { exportFileBytes } from '../../lib/uci/export-fast.js';
+import { Cursor, exportText, parseDocument } from '../../lib/uci/index.js';
+
+/** The parser's export of the bytes, or null where the parser reports an error. */
+function slow(bytes: Buffer): string | null {
+  try {
+    return exportText(parseDocument(bytes.toString('latin1'), { name: 'pkg', latin1: true, trivia: false }));
+  } catch {
+    return null;
+  }
+}
+
+function fast(text: string | Buffer): string | null {
+  const bytes = typeof text === 'string' ? Buffer.from(text, 'latin1') : text;
+  const pieces = exportFileBytes(bytes, Buffer.from('pkg'));
+  return pieces && Buffer.concat(pieces).toString('latin1');
+}
+
+/** Asserts the fast path agrees with the parser, and returns whether it answered. */
+function agrees(text: string): boolean {
+  const got = fast(text);
+  if (got === null) return false;
+  expect(got).toBe(slow(Buffer.from(text, 'latin1')));
+  return true;
+}
+
+describe('export from bytes', () => {
+  test('files as libuci writes them are exported without the parser, byte for byte', () => {
+    const canonical = "\nconfig zone 'lan'\n\toption name 'lan'\n\tlist network 'lan'\n\tlist network 'lan6'\n\nconfig rule\n\toption src 'wan'\n\toption target 'ACCEPT'\n\n";
+    expect(agrees(canonical)).toBe(true);
+    expect(fast(canonical)).toBe(`package pkg\n${canonical}`);
+  });
+
+  test('layouts that differ from libuci are normalised as the parser does', () => {
+    const cases = [
+      "config zone\n\toption a 'b'\nconfig rule\n\toption c 'd'\n", // no blank line between sections
+      "\n\n\nconfig zone\n\n\n\toption a 'b'\n\n\n", // blank runs, one inside a section
+      "# head\nconfig zone # named below\n  option a b   # plain value\n\to x \"it's\"\n\tl l1 'v 1'\n\tlist l1 v2\n# tail",
+      "c t 'n1'\n\toption a 'b'\nc t n2\n\toption a 'with \\ backslash'", // abbreviations, no final newline
+      "config 't#x'\n\toption a 'b'\n", // quoted type with a hash
+      "config zone\n\toption a 'b'\n\n# between\n\nconfig rule\n\toption a 'c'\n",
+      '\tconfig zone\n\toption  a\t"x y"\t\n',
+      "config zone\n\toption a 'tab\there é\xff'\n",
+    ];
+    for (const c of cases) expect(agrees(c), JSON.stringify(c)).toBe(true);
+  });
+
+  test('what only the parser can decide is declined', () => {
+    const cases = [
+      "config a 'n'\n\toption x 'y'\nconfig a 'n'\n\toption z 'w'\n", // named twice: libuci merges
+      "config a 'cfg0a1b2c'\n\toption x 'y'\n", // could merge with an anonymous section
+      "config a\n\toption x 'y'\n\toption x 'z'\n", // a later value replaces an earlier one
+      "config a\n\tlist x 'y'\n\toption z 'w'\n\tlist x 'v'\n", // list items apart
+      "config a\n\toption x 'y'\n\tlist x 'v'\n", // option turned into a list
+      "config a\r\n\toption x 'y'\r\n",
+      "config a\n\toption x 'y\0z'\n",
+      "config a\n\toption x 'multi\nline'\n",
+      'config a\n\toption x "esc\\"aped"\n',
+      "config a\n\toption x y; option z w\n",
+      "config a\n\toption x ab'cd'\n",
+      "config a\n\toption x ''\n",
+      "config a\n\toption x\n",
+      "\toption x 'y'\n", // before any section
+      "package other\nconfig a\n",
+      "config a b c\n",
+      "config a 'b c'\n",
+      "config\n",
+      "bogus a\n",
+    ];
+    for (const c of cases) expect(fast(c), JSON.stringify(c)).toBeNull();
+  });
+
+  test('on generated line soups it never disagrees with the parser', () => {
+    const blank = fc.constantFrom(' ', '\t', '  ', '');
+    const word = fc.constantFrom('a', 'b', 'x_1', 'cfg0a1b2c', 'zone', 'it\'s', 'a b', 'é', '#c', 'v;w', 'back\\slash', '');
+    const quoted = word.chain((w) => fc.constantFrom(w, `'${w}'`, `"${w}"`, `${w}'q'`));
+    const keyword = fc.constantFrom('config', 'c', 'option', 'o', 'list', 'l', 'package', 'conf', '#');
+    const line = fc.tuple(blank, keyword, fc.array(fc.tuple(fc.constantFrom(' ', '\t', '  '), quoted), { maxLength: 3 }), fc.constantFrom('', ' # note', '\r'))
+      .map(([lead, kw, args, tail]) => lead + kw + args.map(([sp, a]) => sp + a).join('') + tail);
+    const file = fc.array(fc.oneof(line, fc.constant(''), fc.constant('config t'), fc.constant("\toption n 'v'")), { maxLength: 14 })
+      .chain((lines) => fc.boolean().map((nl) => lines.join('\n') + (nl ? '\n' : '')));
+    let answered = 0;
+    fc.assert(fc.property(file, (text) => {
+      if (agrees(text)) answered++;
+    }), { numRuns: 3000 });
+    expect(answered).toBeGreaterThan(100); // the comparison ran on many files, not only on refusals
+  });
+});
+
+describe('Cursor.exportUnchanged', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'uci-export-fast-'));
+    mkdirSync(join(dir, 'conf'));
+    mkdirSync(join(dir, 'save'));
+    writeFileSync(join(dir, 'conf', 'net'), "config iface 'lan'\n\toption proto 'static'\n");
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const cursor = (): Cursor => new Cursor({ confdir: join(dir, 'conf'), savedir: join(dir, 'save'), latin1: true });
+
+  test('answers for a package with nothing staged', () => {
+    const pieces = cursor().exportUnchanged('net');
+    expect(pieces && Buffer.concat(pieces).toString()).toBe("package net\n\nconfig iface 'lan'\n\toption proto 'static'\n\n");
+  });
+
+  test('declines when changes are staged, so that export shows them', () => {
+    const c = cursor();
+    c.set('net', 'lan', 'proto', 'dhcp');
+    expect(c.exportUnchanged('net')).toBeNull();
+    expect(cursor().exportUnchanged('net')).toBeNull();
+    expect(exportText(cursor().loadPackage('net').doc)).toContain("option proto 'dhcp'");
+  });
+
+  test('declines paths and tuples, which are looked up in full', () => {
+    expect(cursor().exportUnchanged('net.lan')).toBeNull();
+    expect(cursor().exportUnchanged(join(dir, 'conf', 'net'))).toBeNull();
+  });
+});
