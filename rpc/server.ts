@@ -46,6 +46,19 @@ function readBody(req: IncomingMessage): Promise<Body> {
   });
 }
 
+let lastMs = NaN;
+let lastIso = '';
+
+/** The log's timestamp, formatted once per millisecond (a busy server logs many calls in one). */
+function isoNow(): string {
+  const ms = Date.now();
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
+}
+
 function parseJson(text: string): Json | undefined {
   try {
     return JSON.parse(text) as Json;
@@ -88,7 +101,7 @@ export class RpcHttpHandler {
     if (!sink) return;
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     const target = info.object ? `${info.object}.${info.method}` : '-';
-    sink(`${new Date().toISOString()} ${remote} ${kind} ${target} ${outcome} ${ms.toFixed(2)}ms`);
+    sink(`${isoNow()} ${remote} ${kind} ${target} ${outcome} ${ms.toFixed(2)}ms`);
   }
 
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {

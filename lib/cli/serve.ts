@@ -1,6 +1,7 @@
 // `uci-fw4 serve`: LuCI's ubus JSON-RPC API over HTTP (see README, "JSON-RPC server").
 import { join, resolve } from 'node:path';
 import { RpcApp } from '../../rpc/app.js';
+import { batchedLog } from '../../rpc/log.js';
 import { rpcObjects } from '../../rpc/objects/index.js';
 import { packageRoot } from '../../rpc/paths.js';
 import { verifyPassword } from '../../rpc/password.js';
@@ -76,7 +77,7 @@ export async function run(args: string[]): Promise<number> {
       );
     }
   }
-  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const { sink: log, flush } = batchedLog((text) => process.stderr.write(text));
   const app = new RpcApp(settings, rpcObjects, { log });
   let server;
   try {
@@ -90,6 +91,7 @@ export async function run(args: string[]): Promise<number> {
     const stop = () => {
       server.close().then(() => {
         app.close();
+        flush();
         done(0);
       });
     };

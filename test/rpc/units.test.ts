@@ -1,5 +1,5 @@
 // The small pieces the server is built from: fnmatch, ACL group selection, password hashes,
-// settings, rpcd's value formatting and name rules, the login throttle, reply envelopes.
+// settings, rpcd's value formatting and name rules, the login throttle, reply envelopes, the log.
 import fc from 'fast-check';
 import { SuccessObject } from 'jsonrpc-lite';
 import { describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { grantsFor, userHasPermission, type AclGroup } from '../../rpc/acl.js';
 import { successPieces } from '../../rpc/envelope.js';
 import { fnmatch } from '../../rpc/fnmatch.js';
 import { piecesToBuffer, RawJson, toJsonPieces, type Json } from '../../rpc/json.js';
+import { batchedLog } from '../../rpc/log.js';
 import { hashPassword, parseHash, verifyPassword } from '../../rpc/password.js';
 import { isLoopback, parseListen, parseSettings } from '../../rpc/settings.js';
 import { LoginThrottle } from '../../rpc/throttle.js';
@@ -172,5 +173,22 @@ describe('reply envelopes', () => {
         expect(piecesToBuffer(pieces).length).toBe(Buffer.byteLength(expected));
       }),
     );
+  });
+});
+
+describe('request log', () => {
+  it('writes the lines of one event-loop turn with one write, in order, and what is pending on flush', async () => {
+    const writes: string[] = [];
+    const log = batchedLog((t) => writes.push(t));
+    log.sink('a');
+    log.sink('b');
+    expect(writes).toEqual([]);
+    await new Promise((r) => setImmediate(r));
+    expect(writes).toEqual(['a\nb\n']);
+    log.sink('c');
+    log.flush();
+    expect(writes).toEqual(['a\nb\n', 'c\n']);
+    await new Promise((r) => setImmediate(r));
+    expect(writes).toHaveLength(2);
   });
 });
