@@ -5,6 +5,7 @@
 import { openSync, readFileSync, closeSync } from 'node:fs';
 import { writevSync } from 'node:fs';
 import { Cursor } from '../uci/cursor.js';
+import type { ExportWriter } from '../uci/export-fast.js';
 import { Commands, type Settings } from './uci/commands.js';
 import { Output, PROG, strerror } from './uci/context.js';
 import { getopt } from './uci/getopt.js';
@@ -20,9 +21,8 @@ function readInput(fd: number | string): string {
   }
 }
 
-/** Writes every chunk (latin1 text or bytes) in order, a writev of up to IOV_MAX at a time. */
-function flush(fd: number, chunks: (string | Buffer)[]): void {
-  const bufs = chunks.map((c) => (typeof c === 'string' ? Buffer.from(c, 'latin1') : c)).filter((b) => b.length > 0);
+/** Writes buffers in order, a writev of up to IOV_MAX at a time. */
+function writeAll(fd: number, bufs: Buffer[]): void {
   let i = 0;
   while (i < bufs.length) {
     let written: number;
@@ -36,6 +36,21 @@ function flush(fd: number, chunks: (string | Buffer)[]): void {
     while (i < bufs.length && written >= bufs[i]!.length) written -= bufs[i++]!.length;
     if (written > 0) bufs[i] = bufs[i]!.subarray(written);
   }
+}
+
+/** Writes every chunk in order: latin1 text, bytes, or a writer (an export streamed from its file). */
+function flush(fd: number, chunks: (string | Buffer | ExportWriter)[]): void {
+  let pending: Buffer[] = [];
+  for (const c of chunks) {
+    if (typeof c === 'function') {
+      writeAll(fd, pending);
+      pending = [];
+      c((bytes) => writeAll(fd, [bytes]));
+    } else {
+      pending.push(typeof c === 'string' ? Buffer.from(c, 'latin1') : c);
+    }
+  }
+  writeAll(fd, pending);
 }
 
 export function runUci(rawArgs: string[], io: Output): number {

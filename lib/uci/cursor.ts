@@ -8,7 +8,7 @@ import type { Delta } from './delta-types.js';
 import { Document } from './document.js';
 import { UciError, type UciParseError } from './errors.js';
 import { filterDelta, formatDelta, replayDelta } from './delta.js';
-import { exportFileBytes } from './export-fast.js';
+import { exportOpenFile, type ExportWriter } from './export-fast.js';
 import { lockPackage, modeOf, readRegular, replaceFile, sizeOf, type TextEncoding } from './files.js';
 import { isValidPackage, isValidPackageKeyword } from './names.js';
 import { parseDocument } from './parser.js';
@@ -134,12 +134,26 @@ export class Cursor {
    * is staged for the package and it is not loaded; null when the package needs loadPackage
    * (staged changes, anonymous names shown, an error to report, a rarely seen construct).
    */
-  exportUnchanged(name: string): Buffer[] | null {
+  exportUnchanged(name: string): ExportWriter | null {
     if (this.opts.anonymousNames || this.loaded.has(name) || this.memory.get(name)?.length) return null;
     if (!isValidPackageKeyword(name)) return null; // paths and tuples (`pkg.sec`, `pkg=x`) are looked up in full
     for (const dir of this.deltaPath) if ((sizeOf(join(dir, name)) ?? 0) > 0) return null;
-    const bytes = readRegular(this.locate(name).path, null);
-    const out = bytes && exportFileBytes(bytes, Buffer.from(name, this.encoding));
+    let fd: number;
+    let size: number;
+    try {
+      fd = openSync(this.locate(name).path, 'r');
+    } catch {
+      return null;
+    }
+    try {
+      const st = fstatSync(fd);
+      if (!st.isFile()) throw new Error('not a regular file');
+      size = st.size;
+    } catch {
+      closeSync(fd);
+      return null;
+    }
+    const out = exportOpenFile(fd, size, Buffer.from(name, this.encoding));
     if (out) this.parseCount++;
     return out;
   }

@@ -1,11 +1,15 @@
 // `uci export` of a package with no staged changes, straight from the file's bytes to libuci's
 // canonical text, without building a Document: on a 20000-section file the model's strings and
-// objects cost more than the parsing itself, and a command runs cold, so the work per byte
-// must be small before the JIT has optimised anything. Lines already in canonical form (every
-// file libuci wrote) are recognised with string built-ins and copied in runs; other plain lines
-// are tokenised here. Anything else (continuations, escapes, `;`, NUL and other rare control
+// objects cost more than the parsing itself, a command runs cold (the work per byte must be small
+// before the JIT has optimised anything), and fresh memory is slow to touch (page faults: 30-45
+// ms for 6.4 MB on this machine). So the file is read through one reused window, and the result
+// is a plan: ranges of the file that are output as they are (lines already in canonical form,
+// as libuci writes them) and the text of the lines that are not; the ranges are read again
+// while writing. Other plain lines are tokenised here. Anything else (continuations, escapes, `;`, NUL and other rare control
 // bytes, repeated names, a section named like an anonymous one, errors) returns null, so that
 // the full parser, which reproduces libuci's every quirk, decides those.
+
+import { closeSync, readSync } from 'node:fs';
 
 const SP = 32;
 const TAB = 9;
@@ -31,48 +35,104 @@ const TAB_LIST_SP = Buffer.from('\tlist ');
 // The typed array built-in, not Buffer's override: no call into C++ per line.
 const indexOf: (this: Uint8Array, byte: number, from: number) => number = Uint8Array.prototype.indexOf;
 
+/** Bytes [from, to) of the source, output as they are. */
+export interface SourceRange {
+  from: number;
+  to: number;
+}
+
+export type ExportPiece = Buffer | SourceRange;
+
+/** pread(2): reads up to `length` bytes at `position` of the source into buf at `offset`. */
+export type ReadAt = (buf: Buffer, offset: number, length: number, position: number) => number;
+
 class FastExport {
+  /** The window on the source: src[0] is byte `base`; src[0, lim) is loaded, src[0, n) holds whole lines. */
+  private src: Buffer;
+  private base = 0;
+  private lim = 0;
+  private n = 0;
+  private eof = false;
+  /** Where the last line was, if it was exactly a newline (the blank line export writes before a section), or -1. */
+  private prevBlank = -1;
   /** The output: runs of the source and, between them, text written into `out`. */
-  private readonly pieces: Buffer[] = [];
+  private readonly pieces: ExportPiece[] = [];
   private out = Buffer.allocUnsafe(16384);
   private o = 0;
   /** Where the text not yet in `pieces` starts in `out`. */
   private textStart = 0;
   private p = 0;
-  /** Start of the source bytes not yet copied that are output as they are, or -1. */
+  /** Start (in the source) of the bytes output as they are not yet in `pieces`, or -1. */
   private run = -1;
-  /** A blank line inside the run, kept only if a section follows (export's blank line before it), or -1. */
+  /** A blank line inside the run (in the source), kept only if a section follows, or -1. */
   private blank = -1;
   private tokStart = 0;
   private tokEnd = 0;
   /** Names of named sections so far: a repeat merges sections in libuci. */
   private readonly named = new Set<string>();
   private inSection = false;
-  /** Hashes and positions of the current section's option names, to detect repeats (the arrays are reused). */
+  /** The current section's option names (hash, place in `names`), to detect repeats; reused. */
   private opts = 0;
   private readonly optHash: number[] = [];
   private readonly optStart: number[] = [];
   private readonly optEnd: number[] = [];
+  private names = Buffer.allocUnsafe(256);
+  private namesEnd = 0;
   private lastList = -1;
   private failed = false;
 
-  constructor(private readonly src: Buffer) {}
+  constructor(private readonly readAt: ReadAt, window: number) {
+    this.src = Buffer.allocUnsafe(window);
+  }
 
-  export(pkg: Buffer): Buffer[] | null {
-    for (const b of RARE) if (this.src.indexOf(b) >= 0) return null;
+  export(pkg: Buffer): ExportPiece[] | null {
     this.ensure(16 + 4 * pkg.length);
     this.lit('package ');
     this.copyEscaped(pkg, 0, pkg.length);
     this.byte(NL);
-    const n = this.src.length;
-    while (this.p < n) {
-      if (!this.canonicalLine() && !this.line()) return null;
+    while (this.more()) {
+      const loaded = this.src.subarray(0, this.lim);
+      if (RARE.some((b) => loaded.indexOf(b) >= 0)) return null;
+      while (this.p < this.n) {
+        if (!this.canonicalLine() && !this.line()) return null;
+      }
     }
-    this.flush(n);
+    this.flush(this.base + this.p);
     this.ensure(1);
     this.byte(NL);
     this.closeText();
     return this.pieces;
+  }
+
+  /** Moves the window past the lines done and loads more; false at the end of the source. */
+  private more(): boolean {
+    if (this.eof) return false;
+    const src0 = this.src;
+    const keep = this.lim - this.p;
+    if (this.p > 0) src0.copyWithin(0, this.p, this.lim);
+    this.base += this.p;
+    this.p = 0;
+    this.lim = keep;
+    for (;;) {
+      if (this.lim === this.src.length) {
+        // a line longer than the window: a bigger one
+        const bigger = Buffer.allocUnsafe(this.src.length * 2);
+        this.src.copy(bigger, 0, 0, this.lim);
+        this.src = bigger;
+      }
+      const got = this.readAt(this.src, this.lim, this.src.length - this.lim, this.base + this.lim);
+      if (got === 0) {
+        this.eof = true;
+        this.n = this.lim;
+        return this.lim > 0;
+      }
+      this.lim += got;
+      const nl = this.src.lastIndexOf(NL, this.lim - 1);
+      if (nl >= 0) {
+        this.n = nl + 1;
+        return true;
+      }
+    }
   }
 
   /**
@@ -83,16 +143,17 @@ class FastExport {
   private canonicalLine(): boolean {
     const src = this.src;
     const p = this.p;
+    const at = this.base + p;
     const nl = indexOf.call(src, NL, p);
-    if (nl < 0) return false;
+    if (nl < 0 || nl >= this.n) return false;
     const c = src[p];
     if (c === TAB) {
       let nameStart: number;
       let list: boolean;
-      if (startsWith(src, p, TAB_OPTION_SP)) {
+      if (startsWith(src, p, nl, TAB_OPTION_SP)) {
         nameStart = p + 8;
         list = false;
-      } else if (startsWith(src, p, TAB_LIST_SP)) {
+      } else if (startsWith(src, p, nl, TAB_LIST_SP)) {
         nameStart = p + 6;
         list = true;
       } else {
@@ -103,12 +164,12 @@ class FastExport {
       // a non-empty value with no quote in it, closed at the end of the line
       if (nl === nameEnd + 3 || indexOf.call(src, SQ, nameEnd + 2) !== nl - 1) return false;
       if (!this.inSection || !this.firstUse(nameStart, nameEnd, list)) return false;
-      if (this.blank >= 0) this.flush(p); // the blank line was inside a section: dropped
-      if (this.run < 0) this.run = p;
+      if (this.blank >= 0) this.flush(at); // the blank line was inside a section: dropped
+      if (this.run < 0) this.run = at;
     } else if (c === NL) {
-      if (this.blank >= 0) this.flush(p);
-      else if (this.run >= 0) this.blank = p;
-    } else if (startsWith(src, p, CONFIG_SP)) {
+      if (this.blank >= 0) this.flush(at);
+      else if (this.run >= 0) this.blank = at;
+    } else if (startsWith(src, p, nl, CONFIG_SP)) {
       const typeEnd = typeLength(src, p + 7, nl) + p + 7;
       if (typeEnd === p + 7) return false;
       if (typeEnd !== nl) {
@@ -120,20 +181,21 @@ class FastExport {
       if (this.blank >= 0) {
         this.blank = -1; // the blank line before it is export's
       } else if (this.run >= 0) {
-        this.flush(p);
+        this.flush(at);
         this.ensure(1);
         this.byte(NL);
-        this.run = p;
-      } else if (p > 0 && src[p - 1] === NL && (p === 1 || src[p - 2] === NL)) {
-        this.run = p - 1; // the blank line before it
+        this.run = at;
+      } else if (this.prevBlank >= 0 && this.prevBlank === at - 1) {
+        this.run = at - 1; // the blank line before it
       } else {
         this.ensure(1);
         this.byte(NL);
-        this.run = p;
+        this.run = at;
       }
     } else {
       return false;
     }
+    this.prevBlank = c === NL ? at : -1;
     this.p = nl + 1;
     return true;
   }
@@ -142,7 +204,7 @@ class FastExport {
   private flush(end: number): void {
     if (this.run < 0) return;
     this.closeText();
-    this.pieces.push(this.src.subarray(this.run, this.blank >= 0 ? this.blank : end));
+    this.pieces.push({ from: this.run, to: this.blank >= 0 ? this.blank : end });
     this.run = -1;
     this.blank = -1;
   }
@@ -156,14 +218,16 @@ class FastExport {
   /** Any other line, tokenised; false when it is outside what this path handles. */
   private line(): boolean {
     const src = this.src;
-    this.flush(this.p); // a pending blank line is dropped: this line's output (if any) brings its own
+    const n = this.n;
+    this.flush(this.base + this.p); // a pending blank line is dropped: this line's output (if any) brings its own
+    this.prevBlank = -1;
     let p = this.p;
     let c = src[p]!;
-    while (c === SP || c === TAB) c = src[++p]!;
-    if (p >= src.length || c === NL || c === HASH) return this.endLine(p);
+    while (p < n && (c === SP || c === TAB)) c = src[++p]!;
+    if (p >= n || c === NL || c === HASH) return this.endLine(p);
     const kwStart = p;
-    while (p < src.length && c !== SP && c !== TAB && c !== NL) c = src[++p]!;
-    if (c !== SP && c !== TAB) return false; // a keyword must be followed by a blank (libuci's strtok)
+    while (p < n && c !== SP && c !== TAB && c !== NL) c = src[++p]!;
+    if (p >= n || (c !== SP && c !== TAB)) return false; // a keyword must be followed by a blank (libuci's strtok)
     const stmt = keyword(src, kwStart, p);
     if (stmt === null) return false;
     this.p = p + 1;
@@ -226,6 +290,7 @@ class FastExport {
   private startSection(): void {
     this.inSection = true;
     this.opts = 0;
+    this.namesEnd = 0;
     this.lastList = -1;
   }
 
@@ -239,15 +304,25 @@ class FastExport {
     for (let i = start; i < end; i++) h = (Math.imul(h, 31) + src[i]!) & 0x3fffffff; // a small integer: no heap numbers
     const hashes = this.optHash;
     const k = this.opts;
-    if (list && this.lastList === k - 1 && k > 0 && hashes[k - 1] === h && sameBytes(src, this.optStart[k - 1]!, this.optEnd[k - 1]!, start, end)) {
+    const names = this.names;
+    if (list && this.lastList === k - 1 && k > 0 && hashes[k - 1] === h && sameBytes(names, this.optStart[k - 1]!, this.optEnd[k - 1]!, src, start, end)) {
       return true;
     }
     for (let i = 0; i < k; i++) {
-      if (hashes[i] === h && sameBytes(src, this.optStart[i]!, this.optEnd[i]!, start, end)) return false;
+      if (hashes[i] === h && sameBytes(names, this.optStart[i]!, this.optEnd[i]!, src, start, end)) return false;
     }
+    // the name is kept apart from the window, which moves on
+    const len = end - start;
+    if (this.namesEnd + len > names.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(names.length * 2, this.namesEnd + len));
+      names.copy(bigger, 0, 0, this.namesEnd);
+      this.names = bigger;
+    }
+    for (let i = 0; i < len; i++) this.names[this.namesEnd + i] = src[start + i]!;
     hashes[k] = h;
-    this.optStart[k] = start;
-    this.optEnd[k] = end;
+    this.optStart[k] = this.namesEnd;
+    this.optEnd[k] = this.namesEnd + len;
+    this.namesEnd += len;
     this.opts = k + 1;
     this.lastList = list ? k : -1;
     return true;
@@ -259,7 +334,7 @@ class FastExport {
    */
   private token(): boolean {
     const src = this.src;
-    const n = src.length;
+    const n = this.n;
     let p = this.p;
     let c = src[p]!;
     while (p < n && (c === SP || c === TAB)) c = src[++p]!;
@@ -301,12 +376,12 @@ class FastExport {
   private endLine(p: number): boolean {
     if (this.failed) return false;
     const src = this.src;
-    const n = src.length;
+    const n = this.n;
     let c = src[p]!;
     while (p < n && (c === SP || c === TAB)) c = src[++p]!;
     if (p < n && c !== NL && c !== HASH) return false;
     const nl = indexOf.call(src, NL, p);
-    this.p = nl < 0 ? n : nl + 1;
+    this.p = nl < 0 || nl >= n ? n : nl + 1;
     return true;
   }
 
@@ -363,15 +438,15 @@ function keyword(src: Buffer, start: number, end: number): Stmt | null {
   }
 }
 
-function sameBytes(src: Buffer, aStart: number, aEnd: number, bStart: number, bEnd: number): boolean {
+function sameBytes(a: Buffer, aStart: number, aEnd: number, b: Buffer, bStart: number, bEnd: number): boolean {
   if (aEnd - aStart !== bEnd - bStart) return false;
-  for (let i = 0; i < aEnd - aStart; i++) if (src[aStart + i] !== src[bStart + i]) return false;
+  for (let i = 0; i < aEnd - aStart; i++) if (a[aStart + i] !== b[bStart + i]) return false;
   return true;
 }
 
-/** src[at...] begins with word. */
-function startsWith(src: Buffer, at: number, word: Buffer): boolean {
-  if (at + word.length > src.length) return false;
+/** src[at, limit) begins with word. */
+function startsWith(src: Buffer, at: number, limit: number, word: Buffer): boolean {
+  if (at + word.length > limit) return false;
   for (let i = 0; i < word.length; i++) if (src[at + i] !== word[i]) return false;
   return true;
 }
@@ -409,10 +484,76 @@ function validType(src: Buffer, start: number, end: number): boolean {
 }
 
 /**
- * Exactly what `uci export <pkg>` prints for a file with no staged changes, in pieces (mostly
- * views of `src`: nothing is copied), or null when the file needs the full parser. `pkg` is the
- * package name's bytes.
+ * What `uci export <pkg>` prints for a source with no staged changes, as a plan: text, and
+ * ranges of the source output as they are. Null when the source needs the full parser. `pkg` is
+ * the package name's bytes; `window` the size of the buffer the source is read through.
  */
-export function exportFileBytes(src: Buffer, pkg: Buffer): Buffer[] | null {
-  return new FastExport(src).export(pkg);
+export function planExport(readAt: ReadAt, pkg: Buffer, window = 1 << 18): ExportPiece[] | null {
+  return new FastExport(readAt, window).export(pkg);
+}
+
+/** planExport over bytes in memory; the pieces are views of `src` (nothing is copied). */
+export function exportFileBytes(src: Buffer, pkg: Buffer, window?: number): Buffer[] | null {
+  const readAt: ReadAt = (buf, offset, length, position) => src.copy(buf, offset, position, Math.min(src.length, position + length));
+  const plan = planExport(readAt, pkg, window ?? Math.max(src.length, 1));
+  return plan && plan.map((p) => (Buffer.isBuffer(p) ? p : src.subarray(p.from, p.to)));
+}
+
+/** Writes an export through `write`, which must write all it is given. */
+export type ExportWriter = (write: (bytes: Buffer) => void) => void;
+
+/** Files up to this size are read whole: the fresh memory costs less than a second read. */
+const READ_WHOLE = 1 << 20;
+
+/**
+ * The export of an open regular file of `size` bytes, or null (fd then closed). A big file is
+ * planned through a window and read again through the same descriptor when written (a commit
+ * replacing the file meanwhile does not change what is printed), which closes it.
+ */
+export function exportOpenFile(fd: number, size: number, pkg: Buffer): ExportWriter | null {
+  if (size <= READ_WHOLE) {
+    const bytes = Buffer.allocUnsafe(size);
+    let got = 0;
+    try {
+      for (let n; got < size && (n = readSync(fd, bytes, got, size - got, got)) > 0;) got += n;
+    } finally {
+      closeSync(fd);
+    }
+    const pieces = exportFileBytes(bytes.subarray(0, got), pkg);
+    return pieces && ((write) => pieces.forEach((p) => write(p)));
+  }
+  const readAt: ReadAt = (buf, offset, length, position) => readSync(fd, buf, offset, length, position);
+  const plan = planExport(readAt, pkg);
+  if (!plan) {
+    closeSync(fd);
+    return null;
+  }
+  return (write) => {
+    try {
+      writePlan(plan, readAt, write);
+    } finally {
+      closeSync(fd);
+    }
+  };
+}
+
+/**
+ * Writes a plan: its text, and each range read again through `readAt` into one reused buffer.
+ * `write` must write all it is given.
+ */
+export function writePlan(plan: ExportPiece[], readAt: ReadAt, write: (bytes: Buffer) => void): void {
+  let buf: Buffer | null = null;
+  for (const piece of plan) {
+    if (Buffer.isBuffer(piece)) {
+      write(piece);
+      continue;
+    }
+    buf ??= Buffer.allocUnsafe(1 << 18);
+    for (let at = piece.from; at < piece.to;) {
+      const got = readAt(buf, 0, Math.min(buf.length, piece.to - at), at);
+      if (got === 0) throw new Error('the file being exported was shortened while it was written');
+      write(buf.subarray(0, got));
+      at += got;
+    }
+  }
 }

@@ -9,13 +9,11 @@ import { UciError } from './errors.js';
 
 export type TextEncoding = 'utf8' | 'latin1';
 
-/** The file's text (bytes with a null encoding) if it is a regular file (uci_open_stream for reading), else null. */
-export function readRegular(path: string, encoding: TextEncoding): string | null;
-export function readRegular(path: string, encoding: null): Buffer | null;
-export function readRegular(path: string, encoding: TextEncoding | null): string | Buffer | null {
+/** The file's text if it is a regular file (uci_open_stream for reading), else null. */
+export function readRegular(path: string, encoding: TextEncoding): string | null {
   try {
     if (!statSync(path).isFile()) return null;
-    return encoding === null ? readFileSync(path) : readFileSync(path, encoding);
+    return readFileSync(path, encoding);
   } catch {
     return null;
   }

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { exportFileBytes } from '../../lib/uci/export-fast.js';
+import { exportFileBytes, type ExportWriter } from '../../lib/uci/export-fast.js';
 import { Cursor, exportText, parseDocument } from '../../lib/uci/index.js';
 
 /** The parser's export of the bytes, or null where the parser reports an error. */
@@ -18,15 +18,19 @@ function slow(bytes: Buffer): string | null {
   }
 }
 
-function fast(text: string | Buffer): string | null {
+function fast(text: string | Buffer, window?: number): string | null {
   const bytes = typeof text === 'string' ? Buffer.from(text, 'latin1') : text;
-  const pieces = exportFileBytes(bytes, Buffer.from('pkg'));
+  const pieces = exportFileBytes(bytes, Buffer.from('pkg'), window);
   return pieces && Buffer.concat(pieces).toString('latin1');
 }
 
-/** Asserts the fast path agrees with the parser, and returns whether it answered. */
+/**
+ * Asserts the fast path agrees with the parser, whatever the window the file is read through
+ * (lines then cross window boundaries), and returns whether it answered.
+ */
 function agrees(text: string): boolean {
   const got = fast(text);
+  for (const window of [1, 7, 64]) expect(fast(text, window)).toBe(got);
   if (got === null) return false;
   expect(got).toBe(slow(Buffer.from(text, 'latin1')));
   return true;
@@ -75,7 +79,7 @@ describe('export from bytes', () => {
       "config\n",
       "bogus a\n",
     ];
-    for (const c of cases) expect(fast(c), JSON.stringify(c)).toBeNull();
+    for (const c of cases) for (const window of [undefined, 5]) expect(fast(c, window), JSON.stringify(c)).toBeNull();
   });
 
   test('on generated line soups it never disagrees with the parser', () => {
@@ -106,10 +110,25 @@ describe('Cursor.exportUnchanged', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   const cursor = (): Cursor => new Cursor({ confdir: join(dir, 'conf'), savedir: join(dir, 'save'), latin1: true });
+  const written = (writer: ExportWriter | null): string | null => {
+    if (!writer) return null;
+    const out: Buffer[] = [];
+    writer((b) => out.push(Buffer.from(b))); // a copy: the writer reuses its buffer
+    return Buffer.concat(out).toString('latin1');
+  };
 
   test('answers for a package with nothing staged', () => {
-    const pieces = cursor().exportUnchanged('net');
-    expect(pieces && Buffer.concat(pieces).toString()).toBe("package net\n\nconfig iface 'lan'\n\toption proto 'static'\n\n");
+    expect(written(cursor().exportUnchanged('net'))).toBe("package net\n\nconfig iface 'lan'\n\toption proto 'static'\n\n");
+  });
+
+  test('a file bigger than the window is planned, then read again while written', () => {
+    const sections = Array.from({ length: 10000 }, (_, i) => (i % 3 === 0
+      ? `config rule 'r${i}'\n\toption name 'rule ${i}'\n\tlist port '${i}'\n\tlist port '${i + 1}'\n\toption note "it's ${i}"   # kept apart\n`
+      : `# section ${i}\nconfig zone\n\toption name 'zone ${i} with a value long enough to fill lines up'\n\toption input 'ACCEPT'\n\n`));
+    const text = sections.join('\n');
+    expect(text.length).toBeGreaterThan(1 << 20);
+    writeFileSync(join(dir, 'conf', 'pkg'), text, 'latin1');
+    expect(written(cursor().exportUnchanged('pkg'))).toBe(slow(Buffer.from(text, 'latin1')));
   });
 
   test('declines when changes are staged, so that export shows them', () => {

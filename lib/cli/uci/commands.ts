@@ -171,7 +171,7 @@ export class Commands {
   private packageCmd(cmd: PackageCmd, tuple: string): number {
     const unchanged = cmd === 'export' ? this.cursor.exportUnchanged(tuple) : null;
     if (unchanged) {
-      for (const piece of unchanged) this.io.stdout(piece);
+      this.io.stdout(unchanged);
       return 0;
     }
     const ptr = this.lookupOrReport(tuple);

@@ -3,19 +3,20 @@
 // batch mode exactly as it does with the real tool.
 
 import { UCI_ERROR_NUMBER, UCI_ERROR_TEXT, UciError, UciParseError, type UciErrorCode } from '../../uci/errors.js';
+import type { ExportWriter } from '../../uci/export-fast.js';
 import { LexError, type Tokenizer } from '../../uci/lexer.js';
 
 export const PROG = 'uci';
 
 export class Output {
-  /** Text of one byte per character, or bytes as they are. */
-  readonly out: (string | Buffer)[] = [];
+  /** Text of one byte per character, bytes as they are, or a writer of bytes called when output is written. */
+  readonly out: (string | Buffer | ExportWriter)[] = [];
   readonly err: string[] = [];
   quiet = false;
   /** libuci's static error_info buffer. */
   private errorInfo = '';
 
-  stdout(s: string | Buffer): void {
+  stdout(s: string | Buffer | ExportWriter): void {
     this.out.push(s);
   }
 
