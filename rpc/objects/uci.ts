@@ -94,9 +94,9 @@ export const uciObject: ObjectFactory = (app: AppContext) => {
     return isSafeConfigName(config) ? Status.OK : Status.NOT_FOUND;
   }
 
-  function load(sid: string, config: string, state = false): UciPackage | number {
+  function load(ctx: CallContext, config: string, state = false): UciPackage | number {
     try {
-      return state ? store.loadState(sid, config) : store.load(sid, config);
+      return state ? store.loadState(ctx.session.id, config) : store.load(ctx.session.id, config, ctx.arrival);
     } catch (err) {
       return statusOf(err, false);
     }
@@ -128,15 +128,15 @@ export const uciObject: ObjectFactory = (app: AppContext) => {
       const match = obj(args.match);
       if (!state && type === undefined && match === undefined) {
         try {
-          return ok(store.valuesReply(ctx.session.id, config, (p) => dumpPackage(p)));
+          return ok(store.valuesReply(ctx.session.id, config, (p) => dumpPackage(p), ctx.arrival));
         } catch (err) {
           return fail(statusOf(err, false));
         }
       }
-      const pkg = load(ctx.session.id, config, state);
+      const pkg = load(ctx, config, state);
       return typeof pkg === 'number' ? fail(pkg) : ok({ values: dumpPackage(pkg, type, match) });
     }
-    const pkg = load(ctx.session.id, config, state);
+    const pkg = load(ctx, config, state);
     if (typeof pkg === 'number') return fail(pkg);
     // rpcd answers a missing section or option with status 0 and no data
     const s = resolveSection(pkg, section);

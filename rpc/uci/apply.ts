@@ -102,7 +102,7 @@ export class ApplyManager {
     const session = this.sessions.get(p.sid);
     const restage = session !== undefined && this.access(session, p.saved.filter((s) => s.file?.length).map((s) => s.config)) === Status.OK;
     for (const s of p.saved) {
-      restoreFile(join(this.store.confdir, s.config), s.file, s.mode);
+      this.store.restoreConfig(s.config, s.file, s.mode);
       if (restage) restoreFile(this.store.changeFile(p.sid, s.config), s.delta, 0o600);
     }
     if (session) for (const s of p.saved) this.store.cursor(p.sid, s.config);

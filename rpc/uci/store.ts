@@ -1,7 +1,7 @@
 // The uci object's view of the files: one Cursor per session over the shared confdir with the
-// session's own savedir (rpcd: /var/run/rpcd/uci-<sid>), parsed packages cached per session and
-// keyed by the config file's and the change file's identity, and the change file snapshots that
-// make a multi-step method all-or-nothing.
+// session's own savedir (rpcd: /var/run/rpcd/uci-<sid>), parsed packages cached per session
+// while the config file is unchanged (freshness.ts says how that is known), and the change file
+// snapshots that make a multi-step method all-or-nothing.
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, writeSync, constants } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join, sep } from 'node:path';
@@ -9,10 +9,11 @@ import { Cursor, type UciPackage } from '../../lib/uci/index.js';
 import type { AppContext } from '../app.js';
 import { RawJson, type JsonObject } from '../json.js';
 import { isValidSid } from '../session.js';
+import { FileChecks, parseStillValid, type FileCheck } from './freshness.js';
 
 interface CacheEntry {
-  /** The config file's identity when parsed (inode, size, mtime, ctime), or null when absent. */
-  file: string | null;
+  /** The check of the config file made before it was parsed. */
+  file: FileCheck;
   pkg: UciPackage;
   /** `{"values": …}` of the whole package, serialized on first use. */
   reply?: RawJson;
@@ -21,15 +22,6 @@ interface CacheEntry {
 interface SessionState {
   cursor: Cursor;
   cache: Map<string, CacheEntry>;
-}
-
-/**
- * What tells a changed config file from the parsed one. The session's own change files need no
- * such check: only this server writes its private savedirs, and every write drops the cache.
- */
-function identity(path: string): string | null {
-  const st = statSync(path, { throwIfNoEntry: false });
-  return st ? `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}` : null;
 }
 
 /** Writes bytes beside the target and renames them over it, as a commit does; null removes the file. */
@@ -65,12 +57,21 @@ export function readBytes(path: string): Buffer | null {
 
 export class UciStore {
   private readonly sessions = new Map<string, SessionState>();
+  /**
+   * Checks of the config files. The session's own change files need none: only this server
+   * writes its private savedirs, and every write drops the session's cache.
+   */
+  private readonly checks: FileChecks;
 
   constructor(
     readonly confdir: string,
     private readonly savedirRoot: string,
     private readonly stateDir?: string,
-  ) {}
+    /** The wall clock file times are compared with. */
+    now: () => number = Date.now,
+  ) {
+    this.checks = new FileChecks(undefined, now);
+  }
 
   savedir(sid: string): string {
     // ids are ours (32 hex), but a path is built from it: check anyway
@@ -89,36 +90,52 @@ export class UciStore {
     return s;
   }
 
-  /** The session's Cursor, with `config` re-read from disk on its next use. */
+  private configPath(config: string): string {
+    return this.confdir + sep + config;
+  }
+
+  /**
+   * The session's Cursor, with `config` re-read from disk on its next use. The caller may be
+   * about to write the config file: every session checks it again.
+   */
   cursor(sid: string, config?: string): Cursor {
     const s = this.state(sid);
     if (config !== undefined) {
       s.cursor.unload(config);
       s.cache.delete(config);
+      this.checks.forget(this.configPath(config));
     }
     return s.cursor;
   }
 
-  private entry(sid: string, config: string): CacheEntry {
+  /** `arrival`: the request's number (rpc/arrivals.ts); Infinity checks the file now. */
+  private entry(sid: string, config: string, arrival: number): CacheEntry {
     const s = this.state(sid);
-    const file = identity(this.confdir + sep + config);
+    const file = this.checks.check(this.configPath(config), arrival);
     const hit = s.cache.get(config);
-    if (hit && hit.file === file) return hit;
+    if (hit && parseStillValid(hit.file, file)) return hit;
     s.cursor.unload(config);
     const entry: CacheEntry = { file, pkg: s.cursor.load(config) };
     s.cache.set(config, entry);
     return entry;
   }
 
-  /** The package with the session's staged changes, parsed again only when a file changed. */
-  load(sid: string, config: string): UciPackage {
-    return this.entry(sid, config).pkg;
+  /** The package with the session's staged changes, parsed again only when the file changed. */
+  load(sid: string, config: string, arrival = Infinity): UciPackage {
+    return this.entry(sid, config, arrival).pkg;
   }
 
   /** The reply to `get` of the whole package, serialized once per cached package. */
-  valuesReply(sid: string, config: string, dump: (pkg: UciPackage) => JsonObject): RawJson {
-    const e = this.entry(sid, config);
+  valuesReply(sid: string, config: string, dump: (pkg: UciPackage) => JsonObject, arrival = Infinity): RawJson {
+    const e = this.entry(sid, config, arrival);
     return (e.reply ??= new RawJson(JSON.stringify({ values: dump(e.pkg) })));
+  }
+
+  /** Puts a config file back (apply's rollback); every session reads it again. */
+  restoreConfig(config: string, bytes: Buffer | null, mode: number | null): void {
+    const path = this.configPath(config);
+    restoreFile(path, bytes, mode);
+    this.checks.forget(path);
   }
 
   /** `uci state`: the package with the state directory's changes as well (never cached). */
@@ -178,7 +195,7 @@ const stores = new WeakMap<AppContext, UciStore>();
 export function storeFor(app: AppContext): UciStore {
   let store = stores.get(app);
   if (!store) {
-    const created = new UciStore(app.settings.confdir, app.savedirRoot, app.settings.stateDir);
+    const created = new UciStore(app.settings.confdir, app.savedirRoot, app.settings.stateDir, app.now);
     app.sessions.onDestroy((s) => created.forget(s.id));
     stores.set(app, (store = created));
   }

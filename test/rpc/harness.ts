@@ -29,6 +29,8 @@ export interface HarnessOptions {
   acl?: Record<string, unknown>;
   objects?: ObjectFactory[];
   logs?: string[];
+  /** The server's wall clock. */
+  now?: () => number;
 }
 
 export interface Harness {
@@ -59,7 +61,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const ini = [`confdir = config`, `savedir = save`, `acl_dir = acl.d`, options.extraIni ?? '', ...sections].join('\n');
   const settings = parseSettings(ini, join(dir, 'server.ini'));
   const logs = options.logs;
-  const app = new RpcApp(settings, options.objects ?? [], { log: logs ? (l) => logs.push(l) : undefined });
+  const app = new RpcApp(settings, options.objects ?? [], { log: logs ? (l) => logs.push(l) : undefined, now: options.now });
   const server = await app.listen('127.0.0.1', 0);
   return {
     dir,

@@ -1,0 +1,73 @@
+// When a parse of a config file cached earlier may answer a request. The promise: a change that
+// another process finished on disk before a request was sent is seen by that request.
+//
+// - The check is a stat of the file (inode, size, mtime, ctime), not inotify: an inotify event
+//   reaches the event loop on its own schedule, so a request can be answered before the event
+//   of a write that finished before it was sent; and a watch misses symlinked files and writes
+//   from other hosts.
+// - One stat serves many requests: a check made after a request was read (rpc/arrivals.ts) is
+//   as fresh as one made for it. The HTTP layer lets the requests read in one poll phase of the
+//   event loop wait for its check phase, so one stat per file serves them all.
+// - Equal stat fields do not prove equal bytes when the file was rewritten within one tick of
+//   the file system's clock (the kernel's coarse clock; whole seconds on some file systems). So a
+//   parse is reused only if the check before it found the file's ctime older than the check by
+//   more than the coarsest tick: a later write then gets a later ctime, and ctime cannot be set
+//   back by the writer. A file changed more recently is parsed again on every request until then.
+import { statSync } from 'node:fs';
+import { lastArrival } from '../arrivals.js';
+
+/** FAT's 2 s timestamps, plus a kernel tick of lag. */
+export const SETTLE_MS = 2010;
+
+export interface FileCheck {
+  /** null when the file does not exist. */
+  ino: number | null;
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  /** Whether any change after this check must give other stat fields. */
+  settled: boolean;
+  /** The last request read before the check was made. */
+  after: number;
+}
+
+export type StatFn = (path: string) => { ino: number; size: number; mtimeMs: number; ctimeMs: number } | undefined;
+
+const statFile: StatFn = (path) => statSync(path, { throwIfNoEntry: false });
+
+export function sameFile(a: FileCheck, b: FileCheck): boolean {
+  return a === b || (a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs);
+}
+
+/** May a parse made after `parsedAfter` answer a request for which `now` is fresh enough? */
+export function parseStillValid(parsedAfter: FileCheck, now: FileCheck): boolean {
+  return parsedAfter.settled && sameFile(parsedAfter, now);
+}
+
+export class FileChecks {
+  private readonly checks = new Map<string, FileCheck>();
+
+  constructor(
+    private readonly stat: StatFn = statFile,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  /** A check of the file made after request `arrival` was read; Infinity for a check made now. */
+  check(path: string, arrival: number): FileCheck {
+    const known = this.checks.get(path);
+    if (known && known.after >= arrival) return known;
+    const after = lastArrival();
+    const started = this.clock();
+    const st = this.stat(path);
+    const fresh: FileCheck = st
+      ? { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, settled: started - st.ctimeMs > SETTLE_MS, after }
+      : { ino: null, size: 0, mtimeMs: 0, ctimeMs: 0, settled: true, after };
+    this.checks.set(path, fresh);
+    return fresh;
+  }
+
+  /** This server changed the file: the next request checks it again. */
+  forget(path: string): void {
+    this.checks.delete(path);
+  }
+}
