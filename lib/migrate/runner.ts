@@ -119,7 +119,7 @@ export async function runMigrations(confdirs: readonly string[], migrations: rea
   const unique = confdirs.filter((dir) => {
     let key = dir;
     try {
-      key = realpathSync(dir);
+      key = realpathSync.native(dir);
     } catch {
       // a missing confdir fails on its own below
     }

@@ -7,7 +7,7 @@
 //   lock      pid of the runner working on the confdir (absent when idle)
 //   journal   present only while a commit is being finished (see journal.ts)
 //   stage-<n> new file contents, written before the journal (only while a commit is in flight)
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmdirSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const STATE_DIR = '.uci-fw4';
@@ -39,6 +39,15 @@ export function appendApplied(record: AppliedRecord, ids: string[], now: Date): 
   return record.text + ids.map((id) => `${id}\t${now.toISOString()}\n`).join('');
 }
 
+/** Removes a file that may already be gone (one unlink, where rmSync would stat first). */
+function removeFile(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+}
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -58,7 +67,7 @@ export function lockConfdir(confdir: string): () => void {
   // a run that ends up writing nothing leaves no trace in the confdir
   const created = mkdirSync(dir, { recursive: true }) !== undefined;
   const release = (): void => {
-    rmSync(path, { force: true });
+    removeFile(path);
     if (created && readdirSync(dir).length === 0) rmdirSync(dir);
   };
   for (let attempt = 0; attempt < 2; attempt++) {
@@ -73,7 +82,7 @@ export function lockConfdir(confdir: string): () => void {
       if (Number.isInteger(holder) && holder !== process.pid && isAlive(holder)) {
         throw new Error(`confdir is locked by running process ${holder} (${path})`);
       }
-      rmSync(path, { force: true });
+      removeFile(path);
     }
   }
   throw new Error(`cannot take the lock ${path}`);
