@@ -136,7 +136,7 @@ export class Transaction {
       const changes = this.#cursor.changes(pkg);
       if (changes.length === 0) continue;
       let after = this.#cursor.commitText(pkg);
-      for (const m of markers.filter((x) => x.pkg === pkg)) after = after.replace(m.rendered, () => m.replacement);
+      for (const m of markers.filter((x) => x.pkg === pkg)) after = swapRendered(after, m.rendered, m.replacement);
       if (after === before) continue;
       if (before === null) throw new Error(`${pkg}: the file is not valid UTF-8; not rewriting it`);
       const lines = changes.map((c) => {
@@ -183,4 +183,15 @@ export class Transaction {
     const text = doc.source.text.slice(segs[0]!.body, segs[0]!.end);
     return text.endsWith('\n') && optionLines(option, value).split('\n').length === text.split('\n').length ? text : undefined;
   }
+}
+
+/**
+ * Swaps a marker's rendered lines for their replacement, with the rest of the last line: the
+ * writer keeps a trailing comment there, which the replacement already holds as written.
+ */
+function swapRendered(text: string, rendered: string, replacement: string): string {
+  const at = text.indexOf(rendered.slice(0, -1));
+  if (at < 0) return text;
+  const eol = text.indexOf('\n', at + rendered.length - 1);
+  return text.slice(0, at) + replacement + text.slice(eol < 0 ? text.length : eol + 1);
 }

@@ -1,8 +1,8 @@
 // Layout-preserving text of a Document: every statement line whose items did not change is
 // written byte for byte with the comments and blank lines above it; changed items are written
-// in libuci's style where they stood, new options after the last line of their section, new
-// sections at the end (before trailing comments). Without a source, or when asked, it is
-// libuci's exact commit text.
+// in libuci's style where they stood (keeping a comment at the end of a one-statement line),
+// new options after the last line of their section, new sections at the end (before trailing
+// comments). Without a source, or when asked, it is libuci's exact commit text.
 
 import type { Document } from './document.js';
 import { canonicalBody, optionLines, sectionHeader } from './export.js';
@@ -60,12 +60,14 @@ export function renderText(doc: Document, keepComments: boolean, names: boolean)
       return;
     }
     if (seg.refs.some(live)) out.push(text.slice(seg.start, seg.body));
+    // a statement alone on its line keeps the comment after it
+    const note = seg.refs.length === 1 ? trailingComment(text, seg.body, seg.end) : '';
     for (const r of seg.refs) {
       if (r instanceof SectionNode) {
-        if (live(r) && !headerDone.has(r)) emit(sectionHeader(r.type, r.name, r.anonymous, names));
+        if (live(r) && !headerDone.has(r)) emit(withNote(sectionHeader(r.type, r.name, r.anonymous, names), note));
         headerDone.add(r);
       } else if (r instanceof OptionNode && live(r) && r.segs![0] === seg) {
-        emit(optionLines(r.name, r.value));
+        emit(typeof r.value === 'string' ? withNote(optionLines(r.name, r.value), note) : optionLines(r.name, r.value));
       }
     }
   };
@@ -113,4 +115,35 @@ export function renderText(doc: Document, keepComments: boolean, names: boolean)
     emit('\n' + sectionHeader(s.type, s.name, s.anonymous, names));
     for (const o of s.options) emit(optionLines(o.name, o.value));
   }
+}
+
+/** A one-line statement's trailing comment with the blanks before it (`   # note`), or ''. */
+function trailingComment(text: string, start: number, end: number): string {
+  const eol = text.indexOf('\n', start);
+  const stop = eol < 0 ? text.length : eol;
+  if (stop < end - 1) return ''; // continued on another line
+  // libuci's lexer: quotes hide `#`, a backslash escapes the next character, `#` elsewhere starts a comment
+  for (let i = start; i < stop; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 39) {
+      i = text.indexOf("'", i + 1);
+      if (i < 0 || i >= stop) return '';
+    } else if (c === 34) {
+      for (i++; i < stop && text.charCodeAt(i) !== 34; i++) if (text.charCodeAt(i) === 92) i++;
+      if (i >= stop) return '';
+    } else if (c === 92) {
+      i++;
+    } else if (c === 59) {
+      return ''; // more than one statement
+    } else if (c === 35) {
+      let from = i;
+      while (from > start && (text.charCodeAt(from - 1) === 32 || text.charCodeAt(from - 1) === 9)) from--;
+      return text.slice(from, stop);
+    }
+  }
+  return '';
+}
+
+function withNote(line: string, note: string): string {
+  return note === '' ? line : `${line.slice(0, -1)}${note}\n`;
 }

@@ -34,6 +34,18 @@ describe('layout-preserving text', () => {
     expect(edit((d) => d.set('@defaults[0]', 'output', 'DROP'))).toBe(SRC.replace('\toption output "ACCEPT"', "\toption output 'DROP'"));
   });
 
+  test('a changed option keeps the comment at the end of its line', () => {
+    expect(edit((d) => d.set('@defaults[0]', 'input', 'DROP'))).toBe(SRC.replace("\toption input 'ACCEPT'   # trailing note", "\toption input 'DROP'   # trailing note"));
+    const doc = parseDocument("config a 'x'   # the x section\n\toption v 'has # inside'\n\toption w \"q\\\"#\" #note\n\toption z 1 ; option y 2 # two\n", { name: 'p' });
+    doc.set('x', 'v', 'new');
+    doc.set('x', 'w', 'new');
+    doc.set('x', 'z', 'new');
+    doc.rename('x', undefined, 'renamed');
+    // a `#` inside quotes is part of the value; a line holding two statements is written anew
+    expect(doc.toText()).toBe("config a 'renamed'   # the x section\n\toption v 'new'\n\toption w 'new' #note\n\toption z 'new'\n\toption y '2'\n");
+    expect(parseDocument(doc.toText(), { name: 'p' }).get('renamed', 'w')).toBe('new');
+  });
+
   test('setting an identical value changes nothing', () => {
     expect(edit((d) => d.set('lan', 'name', 'lan'))).toBe(SRC);
   });
