@@ -135,10 +135,14 @@ export function parseOptions(
 ): ParsedOptions | null {
   const out: ParsedOptions = new Map();
   const { ref, values } = input;
-  for (const spec of specs) {
+  // options of the section that are in the table: when that is all of them, none is unknown
+  let known = 0;
+  for (let i = 0; i < specs.length; i++) {
+    const spec = specs[i]!;
     let raw = values.get(spec.name);
     let result: unknown;
-    if (raw === undefined) {
+    if (raw !== undefined) known++;
+    else {
       // most options are absent and have no default: nothing to parse or record
       if (!spec.required && spec.default === undefined && spec.defaultFrom === undefined) continue;
       if (spec.required) {
@@ -182,9 +186,10 @@ export function parseOptions(
     else if (spec.unsupported) sink.warn(ref, `option '${spec.name}' is not supported by fw4`, spec.name);
     else out.set(spec.name, result);
   }
-  const known = knownOptions(specs);
+  if (known === values.size) return out;
+  const names = knownOptions(specs);
   for (const key of values.keys()) {
-    if (!key.startsWith('.') && key !== 'type' && !known.has(key)) {
+    if (!key.startsWith('.') && key !== 'type' && !names.has(key)) {
       sink.warn(ref, `specifies unknown option '${key}'`, key);
     }
   }
