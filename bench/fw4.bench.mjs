@@ -5,6 +5,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median, time } from './timing.mjs';
@@ -23,6 +24,8 @@ const { translateFirewall, defaultHelpers, SnapshotView, readMocksDir } = await 
 const { parseDocument } = await import(join(root, 'dist/lib/uci/index.js'));
 
 
+const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+const loadBefore = load();
 const rows = [];
 for (const n of [10, 100, 1000, 5000]) {
   const dir = join(benchDir, `rules-${n}`);
@@ -57,7 +60,7 @@ const startup = median(Array.from({ length: RUNS }, () => time(() => spawnSync(p
 
 console.log(`input: ../shared/fw4-bench/rules-N (config/firewall, mocks/); median of ${RUNS} runs each, output checked against expected.nft`);
 console.log('in-process: parseDocument + translateFirewall (load, compile, render), files read each run');
-console.log('end to end: node bin/uci-fw4.js fw4 print --config rules-N/config --snapshot rules-N/mocks');
+console.log('end to end: node bin/uci-fw4.js fw4 print --config rules-N/config --snapshot rules-N/mocks (the esbuild bundle in dist/cli)');
 console.log('');
 console.log('rules    in-process    end to end   (CPU user+sys)    fw4 (ucode)    vs fw4');
 for (const r of rows) {
@@ -68,3 +71,4 @@ const r5000 = rows.find((r) => r.n === 5000);
 console.log(`\nrules-1000 end to end: ${(r1000.e2e * 1000).toFixed(1)} ms (target < 200 ms: ${r1000.e2e < 0.2 ? 'met' : 'NOT met'})`);
 console.log(`rules-5000 / rules-1000 end to end: ${(r5000.e2e / r1000.e2e).toFixed(2)}× (target < 5×: ${r5000.e2e < 5 * r1000.e2e ? 'met' : 'NOT met'}); in-process ${(r5000.inproc / r1000.inproc).toFixed(2)}×`);
 console.log(`node start-up alone (node -e 0): ${(startup * 1000).toFixed(1)} ms median (a loaded machine shows here first)`);
+console.log(`load average before: ${loadBefore}; after: ${load()}`);
