@@ -107,9 +107,16 @@ function loadConfig(name: string, file: string, lines: boolean): LoadedConfig {
   return { pkg: doc.toPackage(), ...(lines ? { locator: lineLocator(file, text, doc) } : {}) };
 }
 
+/** A snapshot file whose JSON is not an object. */
+class SnapshotFormatError extends Error {}
+
 function loadSnapshot(path: string): SnapshotView {
   if (statSync(path).isDirectory()) return new SnapshotView(readMocksDir(path));
-  return new SnapshotView(JSON.parse(readFileSync(path, 'utf8')) as SystemSnapshot);
+  const snapshot: unknown = JSON.parse(readFileSync(path, 'utf8'));
+  if (typeof snapshot !== 'object' || snapshot === null || Array.isArray(snapshot)) {
+    throw new SnapshotFormatError(`${path}: a snapshot is a JSON object`);
+  }
+  return new SnapshotView(snapshot as SystemSnapshot);
 }
 
 interface Loaded { firewall: LoadedConfig; helpers?: LoadedConfig; result: Translation; system: SnapshotView }
@@ -160,7 +167,7 @@ export async function run(args: string[]): Promise<number> {
       return e.exitCode;
     }
     const err = e as NodeJS.ErrnoException;
-    if (err.code === 'ENOENT' || err.code === 'EACCES' || e instanceof SyntaxError) {
+    if (err.code === 'ENOENT' || err.code === 'EACCES' || e instanceof SyntaxError || e instanceof SnapshotFormatError) {
       process.stderr.write(`uci-fw4 fw4 ${command}: ${err.message}\n`);
       return 1;
     }

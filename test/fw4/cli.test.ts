@@ -74,6 +74,18 @@ describe.skipIf(!existsSync(join(repo, 'dist/cli/main.js')))('uci-fw4 fw4 (needs
     expect(r.stderr).toMatch(new RegExp(`^${join(d, 'firewall').replace(/[.]/g, '\\.')}:2:\\d+: `));
   });
 
+  it('a snapshot file that is not a JSON object is a clear error', () => {
+    const d = confdir('nullsnap', good);
+    for (const json of ['null', '[]', '"x"', '3']) {
+      const file = join(dir, 'not-an-object.json');
+      writeFileSync(file, json);
+      const r = fw4('print', '--config', d, '--snapshot', file);
+      expect(r.status).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe(`uci-fw4 fw4 print: ${file}: a snapshot is a JSON object\n`);
+    }
+  });
+
   it('missing arguments and unknown commands are usage errors', () => {
     expect(fw4('print').status).toBe(1);
     expect(fw4('print').stderr).toContain('--config and --snapshot are required');
