@@ -17,8 +17,8 @@ export class RawJson {
 }
 
 /**
- * A reply's JSON text in pieces: strings still to encode and buffers already encoded. A reply
- * is put together as pieces and encoded once, into the one buffer the response is written from.
+ * A reply's JSON text in pieces: strings still to encode and buffers already encoded. The
+ * response writes the pieces as they are (one socket write, the buffers not copied).
  */
 export type JsonPieces = (string | Buffer)[];
 
@@ -26,11 +26,19 @@ export function toJsonPieces(value: Json | RawJson): JsonPieces {
   return [value instanceof RawJson ? value.bytes : JSON.stringify(value)];
 }
 
-export function piecesToBuffer(pieces: JsonPieces): Buffer {
+/** Adjacent strings joined, so that the response writes as few chunks as possible. */
+export function joinStrings(pieces: JsonPieces): JsonPieces {
+  const out: JsonPieces = [];
+  for (const p of pieces) {
+    const last = out.length - 1;
+    if (typeof p === 'string' && typeof out[last] === 'string') out[last] += p;
+    else out.push(p);
+  }
+  return out;
+}
+
+export function byteLength(pieces: JsonPieces): number {
   let size = 0;
   for (const p of pieces) size += typeof p === 'string' ? Buffer.byteLength(p) : p.length;
-  const out = Buffer.allocUnsafe(size);
-  let at = 0;
-  for (const p of pieces) at += typeof p === 'string' ? out.write(p, at) : p.copy(out, at);
-  return out;
+  return size;
 }

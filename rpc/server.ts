@@ -7,7 +7,7 @@ import { arrive } from './arrivals.js';
 import { RpcError, Status, statusMessage } from './errors.js';
 import { hasData, type Bus, type CallInfo } from './dispatch.js';
 import { errorText, readRequest, requestId, rpcErrorText, successPieces, successText } from './envelope.js';
-import { isJsonObject, piecesToBuffer, toJsonPieces, type Json, type JsonPieces } from './json.js';
+import { byteLength, isJsonObject, joinStrings, toJsonPieces, type Json, type JsonPieces } from './json.js';
 import { ANONYMOUS_SID } from './session.js';
 
 /** UH_UBUS_MAX_POST_SIZE */
@@ -92,13 +92,16 @@ export class RpcHttpHandler {
     res.setHeader('Access-Control-Allow-Credentials', 'true');
   }
 
-  private send(req: IncomingMessage, res: ServerResponse, status: number, body: string | Buffer, close = false): void {
+  private send(req: IncomingMessage, res: ServerResponse, status: number, body: string | JsonPieces, close = false): void {
     this.corsHeaders(req, res);
-    const headers: OutgoingHttpHeaders = { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) };
+    const parts = typeof body === 'string' ? [body] : joinStrings(body);
+    const headers: OutgoingHttpHeaders = { 'Content-Type': 'application/json', 'Content-Length': byteLength(parts) };
     // the unread rest of an oversized body must not be taken for the next request
     if (close) headers.Connection = 'close';
     res.writeHead(status, headers);
-    res.end(body);
+    // node corks the socket on the first write: the parts leave in one writev
+    for (let i = 0; i < parts.length - 1; i++) res.write(parts[i]);
+    res.end(parts[parts.length - 1]);
   }
 
   private plain(res: ServerResponse, status: number, text: string): void {
@@ -165,7 +168,7 @@ export class RpcHttpHandler {
     const remote = req.socket.remoteAddress ?? '-';
     const parsed = parseJson(body.text);
     const reply = legacy ? await this.legacy(parsed, remote, arrival) : await this.callPath(parsed, object!, req, remote, arrival);
-    this.send(req, res, 200, piecesToBuffer(reply));
+    this.send(req, res, 200, reply);
   }
 
   private async legacy(doc: Json | undefined, remote: string, arrival: number): Promise<JsonPieces> {
