@@ -3,8 +3,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Cursor, type Document, type OptionValue, type UciChange, type UciPackage } from '../uci/index.js';
-import { optionLines } from '../uci/export.js';
-import { resolveSection } from '../uci/path.js';
 import { formatChange } from './changes.js';
 import type { MigrationNote } from './types.js';
 
@@ -107,15 +105,7 @@ export class Transaction {
 
   /** 1-based line of a section's (or option's) statement in the file as read, if it came from there. */
   lineOf(pkg: string, section: string, option?: string): number | undefined {
-    const doc = this.document(pkg);
-    const s = resolveSection(doc, section, true);
-    const node = option === undefined ? s : s?.findOption(option);
-    const seg = node?.segs?.[0];
-    if (!seg || !doc.source) return undefined;
-    let line = 1;
-    const text = doc.source.text;
-    for (let i = text.indexOf('\n'); i >= 0 && i < seg.body; i = text.indexOf('\n', i + 1)) line++;
-    return line;
+    return this.document(pkg).lineOf(section, option);
   }
 
   /** Adds a line to the run's report (the migration's id is filled in). */
@@ -130,68 +120,24 @@ export class Transaction {
 
   /** Runner use, once, after the last migration: every package whose text would change. */
   pending(): PendingFile[] {
-    const markers = this.#applyCommentOuts();
+    this.#applyCommentOuts();
     const out: PendingFile[] = [];
     for (const [pkg, before] of [...this.#before].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       const changes = this.#cursor.changes(pkg);
       if (changes.length === 0) continue;
-      let after = this.#cursor.commitText(pkg);
-      for (const m of markers.filter((x) => x.pkg === pkg)) after = swapRendered(after, m.rendered, m.replacement);
+      const after = this.#cursor.commitText(pkg);
       if (after === before) continue;
       if (before === null) throw new Error(`${pkg}: the file is not valid UTF-8; not rewriting it`);
-      const lines = changes.map((c) => {
-        const m = markers.find((x) => c.op === 'rename' && x.pkg === pkg && c.value === x.marker);
-        return m ? `-${pkg}.${c.section}.${m.option}` : formatChange(c);
-      });
-      out.push({ package: pkg, before, after, changes: lines });
+      out.push({ package: pkg, before, after, changes: changes.map(formatChange) });
     }
     return out;
   }
 
-  /**
-   * Renames each option to be commented out to a unique marker, whose line the writer renders
-   * in libuci's style where the option stood; that line is then swapped for the comment.
-   */
-  #applyCommentOuts(): Array<{ pkg: string; option: string; marker: string; rendered: string; replacement: string }> {
-    return this.#commentOuts.flatMap((c, i) => {
-      const value = this.#cursor.get(c.pkg, c.section, c.option);
-      if (value === undefined) return []; // a later migration removed it
-      const original = this.#ownLine(c.pkg, c.section, c.option, value);
-      let marker = `uci_fw4_commented_out_${i}`;
-      while (this.#cursor.get(c.pkg, c.section, marker) !== undefined) marker += '_';
-      this.#cursor.rename(c.pkg, c.section, c.option, marker);
-      // every physical line, also those inside a multi-line value, becomes a comment
-      const commented = (original ?? optionLines(c.option, value)).slice(0, -1).split('\n')
-        .map((l) => (l.startsWith('\t') ? `\t# ${l.slice(1)}` : `# ${l}`)).join('\n') + '\n';
-      return [{
-        pkg: c.pkg, option: c.option, marker,
-        rendered: optionLines(marker, value),
-        replacement: `\t# ${c.note}\n${commented}`,
-      }];
-    });
+  /** Comments out, at the end of the run, what was asked and still exists. */
+  #applyCommentOuts(): void {
+    for (const c of this.#commentOuts) {
+      // a later migration may have removed it
+      if (this.#cursor.get(c.pkg, c.section, c.option) !== undefined) this.#cursor.commentOut(c.pkg, c.section, c.option, c.note);
+    }
   }
-
-  /**
-   * The option's statement as the user wrote it (layout and trailing comment kept), when it
-   * stands alone on its line(s) and still reads as in the file; otherwise undefined.
-   */
-  #ownLine(pkg: string, section: string, option: string, value: OptionValue): string | undefined {
-    const doc = this.#cursor.document(pkg);
-    const node = resolveSection(doc, section, true)?.findOption(option);
-    const segs = node?.segs;
-    if (!doc.source || !segs || segs.length !== 1 || segs[0]!.refs.length !== 1 || node!.changed) return undefined;
-    const text = doc.source.text.slice(segs[0]!.body, segs[0]!.end);
-    return text.endsWith('\n') && optionLines(option, value).split('\n').length === text.split('\n').length ? text : undefined;
-  }
-}
-
-/**
- * Swaps a marker's rendered lines for their replacement, with the rest of the last line: the
- * writer keeps a trailing comment there, which the replacement already holds as written.
- */
-function swapRendered(text: string, rendered: string, replacement: string): string {
-  const at = text.indexOf(rendered.slice(0, -1));
-  if (at < 0) return text;
-  const eol = text.indexOf('\n', at + rendered.length - 1);
-  return text.slice(0, at) + replacement + text.slice(eol < 0 ? text.length : eol + 1);
 }

@@ -206,6 +206,11 @@ export class Cursor {
     this.edit(pkg, (doc) => doc.reorder(section, index));
   }
 
+  /** Document.commentOut: a deletion for staged changes; a commit keeping comments leaves the option commented out. */
+  commentOut(pkg: string, section: string, option: string, note: string): void {
+    this.edit(pkg, (doc) => doc.commentOut(section, option, note));
+  }
+
   private edit(pkg: string, fn: (doc: Document) => void): void {
     const lp = this.loadPackage(pkg);
     try {

@@ -10,7 +10,7 @@ import { resolveSection } from './path.js';
 import {
   type Target, uciAddList, uciAddSection, uciDelete, uciDelList, uciRename, uciReorder, uciSet,
 } from './ops.js';
-import { renderText } from './writer.js';
+import { commentedOut, lineAt, renderText } from './writer.js';
 
 /** The text a Document was parsed from, cut into statement segments. */
 export interface SourceText {
@@ -238,6 +238,27 @@ export class Document {
     const t = this.resolve(section);
     if (!t.s) throw new UciError('NOT_FOUND', `Entry not found: ${this.name}.${section}`);
     uciReorder(this, t.s, Math.trunc(index), this.onChange);
+  }
+
+  /**
+   * Deletes an option (a deletion like delete() for staged changes and libuci), and has toText()
+   * leave it where it stood as comment lines under `# <note>`: its own line(s) as written when
+   * it had them unchanged, else its libuci form. Without comments kept it is simply gone.
+   */
+  commentOut(section: string, option: string, note: string): void {
+    if (note.includes('\n')) throw new UciError('INVALID_ARGUMENT', `Invalid argument: the note must be one line: ${JSON.stringify(note)}`);
+    const t = this.resolve(section, option);
+    if (!t.o) throw new UciError('NOT_FOUND', `Entry not found: ${this.name}.${section}.${option}`);
+    const block = commentedOut(this.source, t.o, note);
+    uciDelete(this, t, this.onChange);
+    t.o.commentedOut = block;
+  }
+
+  /** The 1-based line of a section's header, or of an option's statement, in the source text; undefined for items not read from it. */
+  lineOf(section: string, option?: string): number | undefined {
+    const t = this.resolve(section, option);
+    const seg = (option === undefined ? t.s : t.o)?.segs?.[0];
+    return seg && this.source ? lineAt(this.source.text, seg.body) : undefined;
   }
 }
 

@@ -28,6 +28,8 @@ export class OptionNode {
   declare origName: string;
   declare origValue: OptionValue | null;
   declare deleted: boolean;
+  /** For an option deleted by Document.commentOut: the lines written where it stood. */
+  declare commentedOut: string | null;
   constructor(
     public section: SectionNode,
     public name: string,
@@ -39,7 +41,7 @@ export class OptionNode {
     return this.deleted || this.origValue === null || this.name !== this.origName || !sameValue(this.value, this.origValue);
   }
 }
-Object.assign(OptionNode.prototype, { segs: null, origName: '', origValue: null, deleted: false });
+Object.assign(OptionNode.prototype, { segs: null, origName: '', origValue: null, deleted: false, commentedOut: null });
 
 // Sections with more options than this get a name index; smaller ones are scanned.
 const INDEX_FROM = 16;

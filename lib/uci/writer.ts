@@ -4,7 +4,7 @@
 // new options after the last line of their section, new sections at the end (before trailing
 // comments). Without a source, or when asked, it is libuci's exact commit text.
 
-import type { Document } from './document.js';
+import type { Document, SourceText } from './document.js';
 import { canonicalBody, optionLines, sectionHeader } from './export.js';
 import { NoopRef, OptionNode, SectionNode, type Segment, type SegmentRef } from './nodes.js';
 
@@ -15,6 +15,9 @@ const clean = (r: SegmentRef): boolean =>
   live(r) && (r instanceof SectionNode ? !r.headerChanged : r instanceof OptionNode ? !r.changed : true);
 
 const ownerOf = (r: SegmentRef): SectionNode => (r instanceof SectionNode ? r : r.section);
+
+/** An option commented out where it stood (Document.commentOut) whose section is still there. */
+const commented = (r: SegmentRef): r is OptionNode => r instanceof OptionNode && r.commentedOut !== null && !r.section.deleted;
 
 export function renderText(doc: Document, keepComments: boolean, names: boolean): string {
   const src = doc.source;
@@ -59,7 +62,7 @@ export function renderText(doc: Document, keepComments: boolean, names: boolean)
       out.push(text.slice(seg.start, seg.end));
       return;
     }
-    if (seg.refs.some(live)) out.push(text.slice(seg.start, seg.body));
+    if (seg.refs.some((r) => live(r) || commented(r))) out.push(text.slice(seg.start, seg.body));
     // a statement alone on its line keeps the comment after it
     const note = seg.refs.length === 1 ? trailingComment(text, seg.body, seg.end) : '';
     for (const r of seg.refs) {
@@ -68,6 +71,8 @@ export function renderText(doc: Document, keepComments: boolean, names: boolean)
         headerDone.add(r);
       } else if (r instanceof OptionNode && live(r) && r.segs![0] === seg) {
         emit(typeof r.value === 'string' ? withNote(optionLines(r.name, r.value), note) : optionLines(r.name, r.value));
+      } else if (commented(r) && r.segs![0] === seg) {
+        emit(r.commentedOut!);
       }
     }
   };
@@ -142,6 +147,29 @@ function trailingComment(text: string, start: number, end: number): string {
     }
   }
   return '';
+}
+
+/**
+ * The lines Document.commentOut leaves: `# <note>`, then the option's statement commented out,
+ * as written when it stood alone and unchanged on lines of its own, else in libuci's form.
+ */
+export function commentedOut(source: SourceText | null, o: OptionNode, note: string): string {
+  let lines = optionLines(o.name, o.value);
+  const seg = o.segs?.length === 1 ? o.segs[0]! : undefined;
+  if (source && seg && seg.refs.length === 1 && !o.changed) {
+    const written = source.text.slice(seg.body, seg.end);
+    // as many lines as its libuci form: no continuation lines, which commented out would read differently
+    if (written.endsWith('\n') && written.split('\n').length === lines.split('\n').length) lines = written;
+  }
+  const body = lines.slice(0, -1).split('\n').map((l) => (l.startsWith('\t') ? `\t# ${l.slice(1)}` : `# ${l}`));
+  return `\t# ${note}\n${body.join('\n')}\n`;
+}
+
+/** The 1-based line number of a position in text. */
+export function lineAt(text: string, pos: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < pos; i = text.indexOf('\n', i + 1)) line++;
+  return line;
 }
 
 function withNote(line: string, note: string): string {

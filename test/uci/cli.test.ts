@@ -31,7 +31,7 @@ describe('uci --keep-comments', () => {
     expect(uci('add_list', 'test.@bar[0].l=new')).toEqual({ out: '', err: '', rc: 0 });
     expect(uci('--keep-comments', 'commit', 'test')).toEqual({ out: '', err: '', rc: 0 });
     expect(readFileSync(join(dir, 'conf', 'test'), 'utf8')).toBe(
-      "# managed by hand\nconfig foo 'x'\n\toption a '2'\n\n# second\nconfig bar\n\toption z \"9\"\n\tlist l 'new'\n",
+      "# managed by hand\nconfig foo 'x'\n\toption a '2'   # one\n\n# second\nconfig bar\n\toption z \"9\"\n\tlist l 'new'\n",
     );
   });
 

@@ -46,6 +46,25 @@ describe('layout-preserving text', () => {
     expect(parseDocument(doc.toText(), { name: 'p' }).get('renamed', 'w')).toBe('new');
   });
 
+  test('commentOut leaves the option where it stood as comments, as written; a deletion otherwise', () => {
+    const doc = parseDocument(SRC, { name: 'firewall' });
+    const staged: string[] = [];
+    doc.onChange = (d) => staged.push(`${d.cmd} ${d.section}.${d.option}`);
+    expect(doc.lineOf('@defaults[0]', 'input')).toBe(4);
+    expect(doc.lineOf('lan')).toBe(8);
+    doc.commentOut('@defaults[0]', 'input', 'not wanted');
+    doc.set('lan', 'name', 'LAN');
+    doc.commentOut('lan', 'name', 'renamed by hand'); // changed: its libuci form is kept
+    expect(doc.get('@defaults[0]', 'input')).toBeUndefined();
+    expect(staged).toEqual(['remove cfg01e63d.input', 'change lan.name', 'remove lan.name']);
+    expect(doc.toText()).toBe(SRC
+      .replace("\toption input 'ACCEPT'   # trailing note\n", "\t# not wanted\n\t# option input 'ACCEPT'   # trailing note\n")
+      .replace('\toption name lan\n', "\t# renamed by hand\n\t# option name 'LAN'\n"));
+    expect(doc.toText({ keepComments: false })).not.toContain('input');
+    expect(() => doc.commentOut('lan', 'nothing', 'x')).toThrow(/Entry not found/);
+    expect(() => doc.commentOut('@defaults[0]', 'output', 'two\nlines')).toThrow(/one line/);
+  });
+
   test('setting an identical value changes nothing', () => {
     expect(edit((d) => d.set('lan', 'name', 'lan'))).toBe(SRC);
   });
