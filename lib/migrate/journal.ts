@@ -2,19 +2,27 @@
 //
 // libuci replaces one file at a time (temp file + rename), so a run that dies between two
 // renames leaves a confdir half-migrated. Here every new file is first staged in the state
-// directory, then a journal naming them all with their checksums: a complete journal is the
-// commit point. Renames into the confdir start only once staged files and journal are durable.
-// `recover` (run before any other work on a confdir) finishes a commit whose journal parses and
-// whose every file checks out (still staged intact, or already renamed: its target holds the
-// new text); a torn journal or a staged file lost by a crash before the first sync means no
-// rename happened yet, so it undoes the commit by deleting what was staged. Many confdirs commit
-// as a group, sharing two syncs.
+// directory as `stage.<checksum>.<name>`; once the staged files are durable, `committed` is
+// created as a second name of the first staged file: that is the commit point. Once it is
+// durable, the staged files are renamed over their configs, and once the renames are durable
+// `committed` goes. `recover` (run before any other work on a confdir) finishes a commit whose
+// marker exists, renaming what is still staged, each file checked against the checksum in its
+// name; without the marker it deletes the staged leftovers, which undoes a commit that never
+// reached its commit point (the confdir was never touched). Many confdirs commit as a group,
+// sharing three syncs.
+//
+// On ext4 without a journal mounted with `discard` (our CI machines), creating a file scans past
+// every recently freed inode of its block group and freeing a data block waits for the device
+// (~0.7 ms): the marker is a link (no new inode, no data of its own), and the file system work
+// (staging, renames, which free the replaced configs' blocks) runs concurrently in the libuv
+// pool while the runner goes on with the next confdir.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   chmodSync, closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync,
-  renameSync, rmSync, statSync, unlinkSync, writeFileSync,
+  renameSync, rmSync, statSync,
 } from 'node:fs';
+import { link, open, rename, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { STATE_DIR } from './state.js';
 
@@ -24,15 +32,19 @@ export interface FileWrite { name: string; text: string }
 /** What `recover` found: nothing to do, an interrupted commit finished, or staged files dropped. */
 export type Recovery = 'clean' | 'finished' | 'undone';
 
-interface JournalEntry { name: string; stage: string; sha256: string; mode: number }
-interface Journal { version: 1; files: JournalEntry[] }
-
 /** Test hook: called after each step of a commit; a test kills the process here. */
 export type StepHook = (step: string) => void;
 
-const JOURNAL = 'journal';
-const STAGE = 'stage-'; // staged files: STATE_DIR/stage-<n>, beside the journal
-const OLD_JOURNAL_TMP = 'journal.tmp'; // left by earlier versions, which renamed it into place
+const COMMITTED = 'committed';
+const STAGED = /^stage\.([0-9a-f]{64})\.(.+)$/; // STATE_DIR/stage.<sha256>.<encoded name>
+// The earlier format, which a run of an older uci-fw4 may have left: numbered staged files named
+// in a JSON journal (`{version: 1, files: [{name, stage, sha256, mode}]}`), renamed into place
+// from journal.tmp; the journal was the commit marker.
+const LEGACY_JOURNAL = 'journal';
+const LEGACY_STAGE = 'stage-';
+const LEGACY_JOURNAL_TMP = 'journal.tmp';
+/** How many confdirs commit at once: the libuv pool's four threads, kept busy. */
+const CONCURRENCY = 8;
 
 function sha256(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('hex');
@@ -65,113 +77,101 @@ function fsyncPath(path: string): void {
   }
 }
 
-function readJournal(path: string): Journal | null {
-  let parsed: Journal;
-  try {
-    parsed = JSON.parse(readFileSync(path, 'utf8')) as Journal;
-  } catch {
-    return null; // torn by a crash while it was written: no rename can have started
-  }
-  if (parsed.version !== 1 || !Array.isArray(parsed.files)) throw new Error(`${path}: unknown journal format`);
-  return parsed;
+function isStaged(file: string): boolean {
+  return STAGED.test(file) || file.startsWith(LEGACY_STAGE);
 }
 
-function sha256Of(path: string): string | null {
-  try {
-    return sha256(readFileSync(path));
-  } catch {
-    return null;
-  }
-}
-
-/** True when an interrupted commit left a journal (only `recover` may touch the confdir then). */
+/** True when an interrupted commit reached its commit point (only `recover` may touch the confdir then). */
 export function hasPendingCommit(confdir: string): boolean {
-  return statSync(join(confdir, STATE_DIR, JOURNAL), { throwIfNoEntry: false }) !== undefined;
+  const state = join(confdir, STATE_DIR);
+  return [COMMITTED, LEGACY_JOURNAL].some((f) => lstatSync(join(state, f), { throwIfNoEntry: false }) !== undefined);
 }
 
-/**
- * Settles the journal of an interrupted commit: renames what is still staged when every file
- * checks out, or reports that the commit never reached its commit point.
- */
-function settle(confdir: string, state: string, journalPath: string, hook?: StepHook): 'finished' | 'undone' {
-  const journal = readJournal(journalPath);
-  if (journal === null) return 'undone';
-  const files = journal.files.map((entry) => {
-    const staged = join(state, entry.stage);
-    const to = target(confdir, entry.name).path;
-    const ready = sha256Of(staged) === entry.sha256;
-    return { entry, staged, to, ready, done: !ready && sha256Of(to) === entry.sha256 };
-  });
-  const broken = files.filter((f) => !f.ready && !f.done);
-  if (broken.length > 0) {
-    // Nothing renamed yet: the crash came before the staged data was durable.
-    if (files.every((f) => !f.done)) return 'undone';
-    throw new Error(`${join(state, broken[0]!.entry.stage)}: staged file does not match the journal; ${journalPath} left in place`);
+interface Rename { name: string; from: string; sha256: string; mode?: number }
+
+/** The files still staged by a committed run, each with the checksum it must match. */
+function stagedFiles(state: string, files: string[]): Rename[] {
+  if (!files.includes(LEGACY_JOURNAL)) {
+    return files.flatMap((f) => {
+      const m = STAGED.exec(f);
+      return m ? [{ name: decodeURIComponent(m[2]!), from: join(state, f), sha256: m[1]! }] : [];
+    });
   }
-  const renamed = files.filter((f) => f.ready);
-  for (const f of renamed) {
-    chmodSync(f.staged, f.entry.mode);
-    fsyncPath(f.staged); // the interrupted run may not have reached its sync
+  const path = join(state, LEGACY_JOURNAL);
+  const legacy = JSON.parse(readFileSync(path, 'utf8')) as { version: number; files: Array<{ name: string; stage: string; sha256: string; mode: number }> };
+  if (legacy.version !== 1 || !Array.isArray(legacy.files)) throw new Error(`${path}: unknown journal format`);
+  return legacy.files
+    .filter((e) => files.includes(e.stage)) // the others were renamed before the interruption
+    .map((e) => ({ name: e.name, from: join(state, e.stage), sha256: e.sha256, mode: e.mode }));
+}
+
+/** Renames every file still staged by a committed run into place, durably. */
+function rollForward(confdir: string, state: string, files: string[], hook?: StepHook): void {
+  const renames = stagedFiles(state, files);
+  for (const r of renames) {
+    if (sha256(readFileSync(r.from)) !== r.sha256) {
+      throw new Error(`${r.from}: staged file does not match its checksum; the commit is left in place for inspection`);
+    }
   }
-  for (const f of renamed) {
-    mkdirSync(dirname(f.to), { recursive: true });
-    renameSync(f.staged, f.to);
-    hook?.(`rename ${f.entry.name}`);
+  const dirs = new Set([confdir, state]);
+  for (const r of renames) {
+    const to = target(confdir, r.name).path;
+    if (r.mode !== undefined) chmodSync(r.from, r.mode);
+    mkdirSync(dirname(to), { recursive: true });
+    renameSync(r.from, to);
+    dirs.add(dirname(to));
+    hook?.(`rename ${r.name}`);
   }
-  // the renames, also those of the interrupted run, are durable before the journal goes
-  for (const dir of new Set(files.map((f) => dirname(f.to)))) fsyncPath(dir);
-  return 'finished';
+  // also the renames the interrupted run made: durable before the marker goes
+  for (const dir of dirs) fsyncPath(dir);
 }
 
 /** Finishes or undoes an interrupted commit in `confdir`. Idempotent; safe to run at any time. */
 export function recover(confdir: string, hook?: StepHook): Recovery {
   const state = join(confdir, STATE_DIR);
-  let names: string[];
+  let files: string[];
   try {
-    names = readdirSync(state);
+    files = readdirSync(state);
   } catch {
     return 'clean';
   }
-  let result: Recovery = 'clean';
-  if (names.includes(JOURNAL)) result = settle(confdir, state, join(state, JOURNAL), hook);
-  const leftovers = names.filter((f) => f === JOURNAL || f.startsWith(STAGE) || f === OLD_JOURNAL_TMP);
-  if (result === 'clean' && leftovers.length > 0) result = 'undone';
+  const committed = files.includes(COMMITTED) || files.includes(LEGACY_JOURNAL);
+  if (committed) rollForward(confdir, state, files, hook);
+  const leftovers = files.filter((f) => f === COMMITTED || f === LEGACY_JOURNAL || f === LEGACY_JOURNAL_TMP || isStaged(f));
   for (const f of leftovers) rmSync(join(state, f), { force: true });
-  return result;
+  return committed ? 'finished' : leftovers.length > 0 ? 'undone' : 'clean';
 }
 
-/** The files of one confdir, staged beside their journal, waiting for `commitStaged`. */
+/** The files of one confdir, staged, waiting for `commitStaged`. */
 export interface StagedCommit {
   confdir: string;
-  /** Each staged file and the path its rename replaces. */
+  /** Each staged file and the path its rename replaces, in the order given to `stageFiles`. */
   renames: Array<{ name: string; from: string; to: string }>;
   /** Set by `commitStaged` when this confdir's commit failed (its next `recover` settles it). */
   error?: Error;
 }
 
 /**
- * Writes the new files, then their journal, into the confdir's state directory. The caller holds
- * the confdir lock and has run `recover` first. Once this returns, an interruption (short of a
- * power loss before the next sync) ends in the new files: `recover` finishes the commit.
+ * Writes the new files into the confdir's state directory, each with the mode of the file it
+ * replaces. The caller holds the confdir lock and has run `recover` first.
  */
-export function stageFiles(confdir: string, writes: FileWrite[], hook?: StepHook): StagedCommit {
+export async function stageFiles(confdir: string, writes: FileWrite[], hook?: StepHook): Promise<StagedCommit> {
   const state = join(confdir, STATE_DIR);
   mkdirSync(state, { recursive: true });
-  const renames: StagedCommit['renames'] = [];
-  const entries: JournalEntry[] = writes.map((w, i) => {
-    const stage = `${STAGE}${i}`;
-    const from = join(state, stage);
+  const renames = await Promise.all(writes.map(async (w) => {
     const to = target(confdir, w.name);
     const data = Buffer.from(w.text, 'utf8');
-    writeFileSync(from, data, { mode: to.mode });
-    chmodSync(from, to.mode); // exactly the old mode, whatever the umask
+    const from = join(state, `stage.${sha256(data)}.${encodeURIComponent(w.name)}`);
+    const file = await open(from, 'w', to.mode);
+    try {
+      await file.chmod(to.mode); // exactly the old mode, whatever the umask
+      await file.writeFile(data);
+    } finally {
+      await file.close();
+    }
     hook?.(`stage ${w.name}`);
-    renames.push({ name: w.name, from, to: to.path });
-    return { name: w.name, stage, sha256: sha256(data), mode: to.mode };
-  });
-  const journal: Journal = { version: 1, files: entries };
-  writeFileSync(join(state, JOURNAL), JSON.stringify(journal) + '\n', { mode: 0o600 });
-  hook?.('journal written');
+    return { name: w.name, from, to: to.path };
+  }));
   return { confdir, renames };
 }
 
@@ -181,42 +181,55 @@ export function syncEverything(): void {
   if (r.status !== 0) throw new Error(`sync failed: ${r.error?.message ?? `exit status ${r.status}`}`);
 }
 
-/**
- * Group commit of staged confdirs: every confdir gets all its new files or none, even if the
- * process dies at any point. Two `barrier` calls make it durable for the whole group (rather
- * than several fsyncs per confdir): staged files and journals before any config is replaced,
- * the replaced configs before any journal is removed. A confdir whose step fails gets `error`
- * and is left for its next recover.
- */
-export function commitStaged(group: StagedCommit[], barrier: () => void = syncEverything, hook?: StepHook): void {
-  const step = (pending: StagedCommit[], fn: (c: StagedCommit) => void): StagedCommit[] =>
-    pending.filter((c) => {
+/** Runs fn on every commit, CONCURRENCY at a time; returns those that succeeded (the others get `error`). */
+async function step(commits: StagedCommit[], fn: (c: StagedCommit) => Promise<void>): Promise<StagedCommit[]> {
+  const ok = new Set<StagedCommit>();
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < commits.length) {
+      const c = commits[next++]!;
       try {
-        fn(c);
-        return true;
+        await fn(c);
+        ok.add(c);
       } catch (e) {
         c.error = e instanceof Error ? e : new Error(String(e));
-        return false;
       }
-    });
-  let live = group.filter((c) => !c.error);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, commits.length) }, worker));
+  return commits.filter((c) => ok.has(c));
+}
+
+/**
+ * Group commit of staged confdirs: every confdir gets all its new files or none, even if the
+ * process dies at any point. Three `barrier` calls make it durable for the whole group (rather
+ * than several fsyncs per confdir): the staged files before any commit point, the commit points
+ * before any config is replaced, the replaced configs before any marker is removed. A confdir
+ * whose step fails gets `error` and is left for its next recover.
+ */
+export async function commitStaged(group: StagedCommit[], barrier: () => void = syncEverything, hook?: StepHook): Promise<void> {
+  const marker = (c: StagedCommit): string => join(c.confdir, STATE_DIR, COMMITTED);
+  let live = group.filter((c) => !c.error && c.renames.length > 0);
   if (live.length === 0) return;
   barrier();
-  live = step(live, (c) => {
+  live = await step(live, (c) => link(c.renames[0]!.from, marker(c)));
+  hook?.('commit point');
+  barrier();
+  live = await step(live, async (c) => {
     for (const r of c.renames) {
-      renameSync(r.from, r.to);
+      await rename(r.from, r.to);
       hook?.(`rename ${r.name}`);
     }
   });
   barrier();
-  // Should an unlink be lost, the next recover finds every file renamed and removes it again.
-  step(live, (c) => unlinkSync(join(c.confdir, STATE_DIR, JOURNAL)));
+  // Should an unlink be lost, the next recover finds nothing staged and removes it again.
+  await step(live, (c) => unlink(marker(c)));
 }
 
 /** Replaces every file in `writes` or none of them (one confdir; see commitStaged). */
-export function commitFiles(confdir: string, writes: FileWrite[], hook?: StepHook, barrier?: () => void): void {
+export async function commitFiles(confdir: string, writes: FileWrite[], hook?: StepHook, barrier?: () => void): Promise<void> {
   if (writes.length === 0) return;
-  const staged = stageFiles(confdir, writes, hook);
-  commitStaged([staged], barrier, hook);
+  const staged = await stageFiles(confdir, writes, hook);
+  await commitStaged([staged], barrier, hook);
   if (staged.error) throw staged.error;
 }

@@ -1,12 +1,13 @@
 // Applies an ordered list of migrations to many confdirs. Each confdir is its own unit: its
 // migrations run on one Transaction and are committed together with the applied-id record, so
 // a confdir ends up with all of them or none, and a failure in one never touches another.
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { unifiedDiff } from './diff.js';
-import { commitStaged, hasPendingCommit, recover, stageFiles, syncEverything, type StagedCommit } from './journal.js';
+import { commitStaged, hasPendingCommit, recover, stageFiles, syncEverything, type FileWrite, type StagedCommit } from './journal.js';
 import { APPLIED_FILE, ID_PATTERN, appendApplied, lockConfdir, readApplied } from './state.js';
-import { Transaction } from './transaction.js';
+import { Transaction, type PendingFile } from './transaction.js';
 import type { ConfdirResult, Migration } from './types.js';
 
 export interface RunOptions {
@@ -19,7 +20,7 @@ export interface RunOptions {
    * atomic if the process dies, not if the machine loses power (for trees on a build host).
    */
   durable?: boolean;
-  /** How many confdirs commit together, sharing their syncs (default 256). */
+  /** How many confdirs commit together, sharing their syncs (default 1024). */
   groupSize?: number;
   /** Called when a confdir's migrations have run (its commit follows with its group's). */
   onMigrated?: (done: number, total: number, confdir: string) => void;
@@ -48,8 +49,17 @@ function message(e: unknown): string {
 
 interface Prepared {
   result: ConfdirResult;
-  staged?: StagedCommit;
+  /** The confdir's files being staged, in the background while the next confdirs migrate. */
+  staging?: Promise<StagedCommit>;
   unlock?: () => void;
+}
+
+/** Stages the new files once none of the packages changed on disk since the migrations read them. */
+async function stageUnlessChanged(confdir: string, pending: PendingFile[], writes: FileWrite[]): Promise<StagedCommit> {
+  for (const p of pending) {
+    if ((await readFile(join(confdir, p.package), 'utf8')) !== p.before) throw new Error(`${p.package} was changed by someone else during the run; nothing written`);
+  }
+  return stageFiles(confdir, writes);
 }
 
 /** Runs the migrations on one confdir and stages its new files. Never throws: a failure is a result. */
@@ -83,11 +93,9 @@ async function prepare(confdir: string, migrations: readonly Migration[], opts: 
     result.files = pending.map((p) => ({ package: p.package, diff: unifiedDiff(p.package, p.before, p.after), changes: p.changes }));
     result.status = pending.length > 0 ? 'changed' : 'unchanged';
     if (!opts.dryRun) {
-      for (const p of pending) {
-        if (readFileSync(join(confdir, p.package), 'utf8') !== p.before) throw new Error(`${p.package} was changed by someone else during the run; nothing written`);
-      }
       const applied = appendApplied(record, result.applied, opts.now ?? new Date());
-      out.staged = stageFiles(confdir, [...pending.map((p) => ({ name: p.package, text: p.after })), { name: APPLIED_FILE, text: applied }]);
+      out.staging = stageUnlessChanged(confdir, pending, [...pending.map((p) => ({ name: p.package, text: p.after })), { name: APPLIED_FILE, text: applied }]);
+      out.staging.catch(() => {}); // awaited with its group; not an unhandled rejection meanwhile
     }
   } catch (e) {
     fail(result, e, current);
@@ -111,7 +119,7 @@ export async function migrateConfdir(confdir: string, migrations: readonly Migra
 
 /**
  * Runs the migrations on every confdir (a confdir named twice runs once). Each confdir is
- * migrated on its own; their commits are grouped (`groupSize`, default 256) to share the syncs.
+ * migrated on its own; their commits are grouped (`groupSize`, default 1024) to share the syncs.
  */
 export async function runMigrations(confdirs: readonly string[], migrations: readonly Migration[], opts: RunOptions = {}): Promise<ConfdirResult[]> {
   checkMigrations(migrations);
@@ -128,7 +136,7 @@ export async function runMigrations(confdirs: readonly string[], migrations: rea
     return true;
   });
   const results: ConfdirResult[] = [];
-  const groupSize = Math.max(1, opts.groupSize ?? 256);
+  const groupSize = Math.max(1, opts.groupSize ?? 1024);
   for (let i = 0; i < unique.length; i += groupSize) {
     const group: Prepared[] = [];
     try {
@@ -136,13 +144,20 @@ export async function runMigrations(confdirs: readonly string[], migrations: rea
         group.push(await prepare(dir, migrations, opts));
         opts.onMigrated?.(i + group.length, unique.length, dir);
       }
-      const staged = group.flatMap((p) => (p.staged ? [p.staged] : []));
-      try {
-        commitStaged(staged, opts.durable === false ? () => {} : syncEverything);
-      } catch (e) {
-        for (const s of staged) s.error ??= e instanceof Error ? e : new Error(String(e));
+      const staged = new Map<Prepared, StagedCommit>();
+      for (const p of group) {
+        try {
+          if (p.staging) staged.set(p, await p.staging);
+        } catch (e) {
+          fail(p.result, e);
+        }
       }
-      for (const p of group) if (p.staged?.error) fail(p.result, p.staged.error);
+      try {
+        await commitStaged([...staged.values()], opts.durable === false ? () => {} : syncEverything);
+      } catch (e) {
+        for (const s of staged.values()) s.error ??= e instanceof Error ? e : new Error(String(e));
+      }
+      for (const [p, s] of staged) if (s.error) fail(p.result, s.error);
     } finally {
       for (const p of group) p.unlock?.();
     }

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
-  existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, unlinkSync, writeFileSync,
+  existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { commitFiles, hasPendingCommit, recover } from '../../lib/migrate/journal.js';
+import { commitFiles, hasPendingCommit, recover, stageFiles } from '../../lib/migrate/journal.js';
 import { STATE_DIR } from '../../lib/migrate/state.js';
 
 const child = fileURLToPath(new URL('./fixtures/crash-commit.mjs', import.meta.url));
@@ -24,21 +25,21 @@ function contents(dir: string): Record<string, string> {
 }
 
 describe('commitFiles', () => {
-  it('replaces every file and leaves no journal or staged file behind', () => {
+  it('replaces every file and leaves no journal or staged file behind', async () => {
     const dir = confdir();
-    commitFiles(dir, Object.entries(NEW).map(([name, text]) => ({ name, text })));
+    await commitFiles(dir, Object.entries(NEW).map(([name, text]) => ({ name, text })));
     expect(contents(dir)).toEqual(NEW);
     expect(hasPendingCommit(dir)).toBe(false);
-    expect(readdirSync(join(dir, STATE_DIR)).filter((f) => f.startsWith('stage-'))).toEqual([]);
+    expect(readdirSync(join(dir, STATE_DIR)).filter((f) => f.startsWith('stage'))).toEqual([]);
     expect(readdirSync(dir).sort()).toEqual(['.uci-fw4', 'dhcp', 'firewall', 'network']);
   });
 
-  it('keeps file modes and replaces the target of a symlinked config, not the link', () => {
+  it('keeps file modes and replaces the target of a symlinked config, not the link', async () => {
     const dir = confdir();
     const elsewhere = mkdtempSync(join(tmpdir(), 'journal-target-'));
     writeFileSync(join(elsewhere, 'real'), 'old\n', { mode: 0o640 });
     symlinkSync(join(elsewhere, 'real'), join(dir, 'linked'));
-    commitFiles(dir, [{ name: 'linked', text: 'new\n' }, { name: 'created', text: 'x\n' }]);
+    await commitFiles(dir, [{ name: 'linked', text: 'new\n' }, { name: 'created', text: 'x\n' }]);
     expect(lstatSync(join(dir, 'linked')).isSymbolicLink()).toBe(true);
     expect(readFileSync(join(elsewhere, 'real'), 'utf8')).toBe('new\n');
     expect(statSync(join(elsewhere, 'real')).mode & 0o777).toBe(0o640);
@@ -63,54 +64,68 @@ describe('commitFiles', () => {
         expect(after).toEqual(NEW);
       }
       expect(hasPendingCommit(dir)).toBe(false);
-      expect(readdirSync(join(dir, STATE_DIR)).filter((f) => f.startsWith('stage-'))).toEqual([]);
+      expect(readdirSync(join(dir, STATE_DIR)).filter((f) => f.startsWith('stage'))).toEqual([]);
       expect(recover(dir)).toBe('clean');
     });
   }
 
-  // What a power loss before the first sync can leave: the journal on disk, not all it names.
-  it('undoes a commit whose journal is torn (cut short by a crash while it was written)', () => {
+  it('refuses to finish a commit whose staged file was altered after the commit point, and leaves it for inspection', () => {
     const dir = confdir();
-    spawnSync(process.execPath, [child, dir, '3']);
-    const journal = join(dir, STATE_DIR, 'journal');
-    writeFileSync(journal, readFileSync(journal, 'utf8').slice(0, 40));
+    spawnSync(process.execPath, [child, dir, '4']);
+    expect(readFileSync(join(dir, 'firewall'), 'utf8')).toBe(NEW.firewall);
+    const network = readdirSync(join(dir, STATE_DIR)).find((f) => f.endsWith('.network'))!;
+    writeFileSync(join(dir, STATE_DIR, network), 'tampered\n');
+    expect(() => recover(dir)).toThrow(/\.network: staged file does not match its checksum/);
+    expect(hasPendingCommit(dir)).toBe(true);
+  });
+
+  it('stages each file under its checksum and name, a state file too, and recover finishes from those names alone', async () => {
+    const dir = confdir();
+    const applied = `${STATE_DIR}/applied`;
+    await stageFiles(dir, [{ name: 'firewall', text: NEW.firewall }, { name: applied, text: 'id\t2026-01-01T00:00:00.000Z\n' }]);
+    expect(readdirSync(join(dir, STATE_DIR)).sort()).toEqual([
+      `stage.${createHash('sha256').update(NEW.firewall).digest('hex')}.firewall`,
+      `stage.${createHash('sha256').update('id\t2026-01-01T00:00:00.000Z\n').digest('hex')}.${encodeURIComponent(applied)}`,
+    ].sort());
+    writeFileSync(join(dir, STATE_DIR, 'committed'), '');
+    expect(hasPendingCommit(dir)).toBe(true);
+    expect(recover(dir)).toBe('finished');
+    expect(contents(dir)).toEqual({ ...OLD, firewall: NEW.firewall });
+    expect(readFileSync(join(dir, applied), 'utf8')).toBe('id\t2026-01-01T00:00:00.000Z\n');
+    expect(readdirSync(join(dir, STATE_DIR))).toEqual(['applied']);
+  });
+
+  it('finishes a commit left in the earlier format (numbered staged files, JSON journal) and drops a stray journal.tmp', () => {
+    const dir = confdir();
+    const state = join(dir, STATE_DIR);
+    mkdirSync(state);
+    const sha = (t: string): string => createHash('sha256').update(t).digest('hex');
+    // firewall was renamed before the interruption; network and dhcp are still staged
+    writeFileSync(join(dir, 'firewall'), NEW.firewall);
+    writeFileSync(join(state, 'stage-1'), NEW.network);
+    writeFileSync(join(state, 'stage-2'), NEW.dhcp);
+    const files = (['firewall', 'network', 'dhcp'] as const).map((name, i) => ({ name, stage: `stage-${i}`, sha256: sha(NEW[name]), mode: 0o640 }));
+    writeFileSync(join(state, 'journal'), JSON.stringify({ version: 1, files }) + '\n');
+    writeFileSync(join(state, 'journal.tmp'), '{"version":1,');
+    expect(recover(dir)).toBe('finished');
+    expect(contents(dir)).toEqual(NEW);
+    expect(statSync(join(dir, 'dhcp')).mode & 0o777).toBe(0o640);
+    expect(readdirSync(state)).toEqual([]);
+  });
+
+  it('undoes an earlier-format commit that had not reached its commit point', () => {
+    const dir = confdir();
+    mkdirSync(join(dir, STATE_DIR));
+    writeFileSync(join(dir, STATE_DIR, 'stage-0'), NEW.firewall);
+    writeFileSync(join(dir, STATE_DIR, 'journal.tmp'), '{"version":1,"files":[]}\n');
     expect(recover(dir)).toBe('undone');
     expect(contents(dir)).toEqual(OLD);
     expect(readdirSync(join(dir, STATE_DIR))).toEqual([]);
   });
 
-  it('undoes a commit whose staged file is missing or incomplete, no rename having happened', () => {
-    for (const damage of [(f: string) => unlinkSync(f), (f: string) => writeFileSync(f, 'new fire')]) {
-      const dir = confdir();
-      spawnSync(process.execPath, [child, dir, '3']);
-      damage(join(dir, STATE_DIR, 'stage-1'));
-      expect(recover(dir)).toBe('undone');
-      expect(contents(dir)).toEqual(OLD);
-      expect(readdirSync(join(dir, STATE_DIR))).toEqual([]);
-    }
-  });
-
-  it('refuses to finish a journal whose staged file was altered after a rename, and leaves it for inspection', () => {
+  it('creates nothing when there is nothing to write', async () => {
     const dir = confdir();
-    spawnSync(process.execPath, [child, dir, '4']);
-    expect(readFileSync(join(dir, 'firewall'), 'utf8')).toBe(NEW.firewall);
-    writeFileSync(join(dir, STATE_DIR, 'stage-1'), 'tampered\n');
-    expect(() => recover(dir)).toThrow(/stage-1: staged file does not match the journal/);
-    expect(existsSync(join(dir, STATE_DIR, 'journal'))).toBe(true);
-  });
-
-  it('finishes a commit left by the earlier format (journal.tmp renamed to journal) and drops a stray journal.tmp', () => {
-    const dir = confdir();
-    spawnSync(process.execPath, [child, dir, '3']);
-    writeFileSync(join(dir, STATE_DIR, 'journal.tmp'), '{"version":1,');
-    expect(recover(dir)).toBe('finished');
-    expect(contents(dir)).toEqual(NEW);
-    expect(readdirSync(join(dir, STATE_DIR))).toEqual([]);
-  });
-
-  it('creates nothing when there is nothing to write', () => {
-    const dir = confdir();
-    commitFiles(dir, []);
+    await commitFiles(dir, []);
     expect(existsSync(join(dir, STATE_DIR))).toBe(false);
     mkdirSync(join(dir, 'sub'));
     expect(recover(dir)).toBe('clean');
