@@ -12,17 +12,16 @@
 // sharing three syncs.
 //
 // On ext4 without a journal mounted with `discard` (our CI machines), creating a file scans past
-// every recently freed inode of its block group and freeing a data block waits for the device
-// (~0.7 ms): the marker is a link (no new inode, no data of its own), and the file system work
-// (staging, renames, which free the replaced configs' blocks) runs concurrently in the libuv
-// pool while the runner goes on with the next confdir.
+// every recently freed inode of its block group, and freeing a data block waits for the device
+// (~0.7 ms): the marker is a link (no new inode, no data of its own), and the renames, which free
+// the replaced configs' blocks, run concurrently in the libuv pool.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   chmodSync, closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync,
-  renameSync, rmSync, statSync,
+  renameSync, rmSync, statSync, writeFileSync,
 } from 'node:fs';
-import { link, open, rename, unlink } from 'node:fs/promises';
+import { link, rename, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { STATE_DIR } from './state.js';
 
@@ -155,23 +154,18 @@ export interface StagedCommit {
  * Writes the new files into the confdir's state directory, each with the mode of the file it
  * replaces. The caller holds the confdir lock and has run `recover` first.
  */
-export async function stageFiles(confdir: string, writes: FileWrite[], hook?: StepHook): Promise<StagedCommit> {
+export function stageFiles(confdir: string, writes: FileWrite[], hook?: StepHook): StagedCommit {
   const state = join(confdir, STATE_DIR);
   mkdirSync(state, { recursive: true });
-  const renames = await Promise.all(writes.map(async (w) => {
+  const renames = writes.map((w) => {
     const to = target(confdir, w.name);
     const data = Buffer.from(w.text, 'utf8');
     const from = join(state, `stage.${sha256(data)}.${encodeURIComponent(w.name)}`);
-    const file = await open(from, 'w', to.mode);
-    try {
-      await file.chmod(to.mode); // exactly the old mode, whatever the umask
-      await file.writeFile(data);
-    } finally {
-      await file.close();
-    }
+    writeFileSync(from, data, { mode: to.mode });
+    chmodSync(from, to.mode); // exactly the old mode, whatever the umask
     hook?.(`stage ${w.name}`);
     return { name: w.name, from, to: to.path };
-  }));
+  });
   return { confdir, renames };
 }
 
@@ -229,7 +223,7 @@ export async function commitStaged(group: StagedCommit[], barrier: () => void = 
 /** Replaces every file in `writes` or none of them (one confdir; see commitStaged). */
 export async function commitFiles(confdir: string, writes: FileWrite[], hook?: StepHook, barrier?: () => void): Promise<void> {
   if (writes.length === 0) return;
-  const staged = await stageFiles(confdir, writes, hook);
+  const staged = stageFiles(confdir, writes, hook);
   await commitStaged([staged], barrier, hook);
   if (staged.error) throw staged.error;
 }

@@ -1,13 +1,12 @@
 // Applies an ordered list of migrations to many confdirs. Each confdir is its own unit: its
 // migrations run on one Transaction and are committed together with the applied-id record, so
 // a confdir ends up with all of them or none, and a failure in one never touches another.
-import { realpathSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { unifiedDiff } from './diff.js';
-import { commitStaged, hasPendingCommit, recover, stageFiles, syncEverything, type FileWrite, type StagedCommit } from './journal.js';
+import { commitStaged, hasPendingCommit, recover, stageFiles, syncEverything, type StagedCommit } from './journal.js';
 import { APPLIED_FILE, ID_PATTERN, appendApplied, lockConfdir, readApplied } from './state.js';
-import { Transaction, type PendingFile } from './transaction.js';
+import { Transaction } from './transaction.js';
 import type { ConfdirResult, Migration } from './types.js';
 
 export interface RunOptions {
@@ -49,17 +48,8 @@ function message(e: unknown): string {
 
 interface Prepared {
   result: ConfdirResult;
-  /** The confdir's files being staged, in the background while the next confdirs migrate. */
-  staging?: Promise<StagedCommit>;
+  staged?: StagedCommit;
   unlock?: () => void;
-}
-
-/** Stages the new files once none of the packages changed on disk since the migrations read them. */
-async function stageUnlessChanged(confdir: string, pending: PendingFile[], writes: FileWrite[]): Promise<StagedCommit> {
-  for (const p of pending) {
-    if ((await readFile(join(confdir, p.package), 'utf8')) !== p.before) throw new Error(`${p.package} was changed by someone else during the run; nothing written`);
-  }
-  return stageFiles(confdir, writes);
 }
 
 /** Runs the migrations on one confdir and stages its new files. Never throws: a failure is a result. */
@@ -93,9 +83,11 @@ async function prepare(confdir: string, migrations: readonly Migration[], opts: 
     result.files = pending.map((p) => ({ package: p.package, diff: unifiedDiff(p.package, p.before, p.after), changes: p.changes }));
     result.status = pending.length > 0 ? 'changed' : 'unchanged';
     if (!opts.dryRun) {
+      for (const p of pending) {
+        if (readFileSync(join(confdir, p.package), 'utf8') !== p.before) throw new Error(`${p.package} was changed by someone else during the run; nothing written`);
+      }
       const applied = appendApplied(record, result.applied, opts.now ?? new Date());
-      out.staging = stageUnlessChanged(confdir, pending, [...pending.map((p) => ({ name: p.package, text: p.after })), { name: APPLIED_FILE, text: applied }]);
-      out.staging.catch(() => {}); // awaited with its group; not an unhandled rejection meanwhile
+      out.staged = stageFiles(confdir, [...pending.map((p) => ({ name: p.package, text: p.after })), { name: APPLIED_FILE, text: applied }]);
     }
   } catch (e) {
     fail(result, e, current);
@@ -144,20 +136,13 @@ export async function runMigrations(confdirs: readonly string[], migrations: rea
         group.push(await prepare(dir, migrations, opts));
         opts.onMigrated?.(i + group.length, unique.length, dir);
       }
-      const staged = new Map<Prepared, StagedCommit>();
-      for (const p of group) {
-        try {
-          if (p.staging) staged.set(p, await p.staging);
-        } catch (e) {
-          fail(p.result, e);
-        }
-      }
+      const staged = group.flatMap((p) => (p.staged ? [p.staged] : []));
       try {
-        await commitStaged([...staged.values()], opts.durable === false ? () => {} : syncEverything);
+        await commitStaged(staged, opts.durable === false ? () => {} : syncEverything);
       } catch (e) {
-        for (const s of staged.values()) s.error ??= e instanceof Error ? e : new Error(String(e));
+        for (const s of staged) s.error ??= e instanceof Error ? e : new Error(String(e));
       }
-      for (const [p, s] of staged) if (s.error) fail(p.result, s.error);
+      for (const p of group) if (p.staged?.error) fail(p.result, p.staged.error);
     } finally {
       for (const p of group) p.unlock?.();
     }

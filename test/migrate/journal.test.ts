@@ -79,10 +79,10 @@ describe('commitFiles', () => {
     expect(hasPendingCommit(dir)).toBe(true);
   });
 
-  it('stages each file under its checksum and name, a state file too, and recover finishes from those names alone', async () => {
+  it('stages each file under its checksum and name, a state file too, and recover finishes from those names alone', () => {
     const dir = confdir();
     const applied = `${STATE_DIR}/applied`;
-    await stageFiles(dir, [{ name: 'firewall', text: NEW.firewall }, { name: applied, text: 'id\t2026-01-01T00:00:00.000Z\n' }]);
+    stageFiles(dir, [{ name: 'firewall', text: NEW.firewall }, { name: applied, text: 'id\t2026-01-01T00:00:00.000Z\n' }]);
     expect(readdirSync(join(dir, STATE_DIR)).sort()).toEqual([
       `stage.${createHash('sha256').update(NEW.firewall).digest('hex')}.firewall`,
       `stage.${createHash('sha256').update('id\t2026-01-01T00:00:00.000Z\n').digest('hex')}.${encodeURIComponent(applied)}`,
