@@ -5,7 +5,7 @@
 //   node bench/migrate.bench.mjs        (MIGRATE_BENCH_CONFDIRS, MIGRATE_BENCH_LOOP, MIGRATE_BENCH_RUNS)
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Cursor, runMigrations } from '../dist/lib/index.js';
@@ -39,10 +39,16 @@ const moduleFile = join(work, 'migration.mjs');
 writeFileSync(moduleFile, `export default [${JSON.stringify({ id: migration.id, description: migration.description }).slice(0, -1)}, up: ${migration.up.toString().replace(/^up/, 'function')} }];\n`);
 writeFileSync(join(work, 'batch.txt'), BATCH);
 
-/** n fresh confdirs (any earlier state removed), synced to disk. */
+let trees = 0;
+/**
+ * n fresh confdirs, synced to disk. Each run gets a new directory and the trees are removed only
+ * at the end: on ext4 without a journal (our CI machines) a file created within a minute of many
+ * deletions in its block group scans past every freed inode (ialloc.c, recently_deleted), so
+ * removing the previous run's thousands of files right before a timed run would charge the
+ * bench's own clean-up to whatever creates files (apply), and not to the read-only pass.
+ */
 function tree(name, n) {
-  const dir = join(work, name);
-  rmSync(dir, { recursive: true, force: true });
+  const dir = join(work, `${name}${trees++}`);
   const dirs = [];
   for (let i = 0; i < n; i++) {
     const d = join(dir, `router${i}`);
@@ -54,17 +60,32 @@ function tree(name, n) {
   return dirs;
 }
 
-async function measure(label, prepare, fn) {
-  const times = [];
-  for (let r = 0; r < RUNS; r++) {
-    const input = prepare();
-    const t0 = performance.now();
-    await fn(input);
-    times.push(performance.now() - t0);
-  }
+async function time(prepare, fn) {
+  const input = prepare();
+  const t0 = performance.now();
+  await fn(input);
+  return performance.now() - t0;
+}
+
+function report(label, times) {
   const m = median(times);
   console.log(`  ${label.padEnd(58)} median ${(m / 1000).toFixed(3)} s  (runs: ${times.map((t) => (t / 1000).toFixed(2)).join(', ')})`);
   return m;
+}
+
+async function measure(label, prepare, fn) {
+  const times = [];
+  for (let r = 0; r < RUNS; r++) times.push(await time(prepare, fn));
+  return report(label, times);
+}
+
+/** The in-process variants, taken in turn within each run, so that a change of load hits them alike. */
+async function measureInTurn(variants) {
+  const times = variants.map(() => []);
+  for (let r = 0; r < RUNS; r++) {
+    for (const [i, v] of variants.entries()) times[i].push(await time(v.prepare, v.fn));
+  }
+  return variants.map((v, i) => report(v.label, times[i]));
 }
 
 function check(results, status) {
@@ -75,16 +96,23 @@ function check(results, status) {
 console.log(`input: ${N} confdirs, each examples/config/{firewall,network} (${FILES.firewall.length + FILES.network.length} bytes)`);
 console.log(`change: firewall.@defaults[0].flow_offloading=1, network.guest interface (proto, ipaddr); ${RUNS} runs each\n`);
 
-const apply = await measure(`runMigrations, apply (${N} confdirs, in-process)`, () => tree('a', N), async (dirs) => check(await runMigrations(dirs, [migration]), 'changed'));
-const applyNoSync = await measure(`runMigrations, apply, durable: false`, () => tree('a', N), async (dirs) => check(await runMigrations(dirs, [migration], { durable: false }), 'changed'));
-const dry = await measure(`runMigrations, dry run (reads, migrates, diffs)`, () => tree('a', N), async (dirs) => check(await runMigrations(dirs, [migration], { dryRun: true }), 'changed'));
-const read = await measure(`read only: Cursor.load(firewall, network) per confdir`, () => tree('a', N), (dirs) => {
-  for (const confdir of dirs) {
-    const c = new Cursor({ confdir, savedir: null });
-    c.load('firewall');
-    c.load('network');
-  }
-});
+const [apply, applyNoSync, dry, read] = await measureInTurn([
+  { label: `runMigrations, apply (${N} confdirs, in-process)`, prepare: () => tree('a', N), fn: async (dirs) => check(await runMigrations(dirs, [migration]), 'changed') },
+  { label: `runMigrations, apply, durable: false`, prepare: () => tree('a', N), fn: async (dirs) => check(await runMigrations(dirs, [migration], { durable: false }), 'changed') },
+  { label: `runMigrations, dry run (reads, migrates, diffs)`, prepare: () => tree('a', N), fn: async (dirs) => check(await runMigrations(dirs, [migration], { dryRun: true }), 'changed') },
+  {
+    label: `read only: Cursor.load(firewall, network) per confdir`,
+    prepare: () => tree('a', N),
+    fn: (dirs) => {
+      for (const confdir of dirs) {
+        const c = new Cursor({ confdir, savedir: null });
+        c.load('firewall');
+        c.load('network');
+      }
+    },
+  },
+]);
+console.log(`  (load average after the in-process runs: ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
 const cli = await measure(`node bin/uci-fw4.js migrate --confdir ×${N} migration.mjs`, () => tree('a', N), (dirs) => {
   const r = spawnSync(process.execPath, [join(root, 'bin/uci-fw4.js'), 'migrate', ...dirs.flatMap((d) => ['--confdir', d]), moduleFile], { stdio: ['ignore', 'ignore', 'inherit'] });
   if (r.status !== 0) throw new Error(`migrate exited ${r.status}`);
@@ -104,4 +132,5 @@ console.log(`  ratio loop / runner (in-process):         ${(loop / apply).toFixe
 console.log(`  ratio apply / read only:                  ${(apply / read).toFixed(2)}×  (target ≤ 3×)`);
 console.log(`  ratio apply (durable: false) / read only: ${(applyNoSync / read).toFixed(2)}×`);
 console.log(`  ratio apply / dry run:                    ${(apply / dry).toFixed(2)}×`);
+console.log(`  load average: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 rmSync(work, { recursive: true, force: true });
