@@ -3,6 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 // the parser alone: the Cursor, export and show modules are not needed to render
 import { parseDocument } from '../uci/parser.js';
+import { readPackageBytes } from '../uci/read-fast.js';
 import { UciParseError } from '../uci/errors.js';
 import type { Document } from '../uci/document.js';
 import type { UciPackage } from '../uci/types.js';
@@ -100,9 +101,15 @@ function lineLocator(file: string, text: string, doc: Document): SourceLocator {
   };
 }
 
-/** `lines`: keep the source positions (check); print skips them, which parses several times faster. */
+/**
+ * `lines`: keep the source positions (check). Print needs only the data: a file the fast scan
+ * reads (lib/uci/read-fast.ts) never builds a Document.
+ */
 function loadConfig(name: string, file: string, lines: boolean): LoadedConfig {
-  const text = readFileSync(file, 'utf8');
+  const bytes = readFileSync(file);
+  const fast = lines ? null : readPackageBytes(bytes, name);
+  if (fast) return { pkg: fast };
+  const text = bytes.toString('utf8');
   const doc = parseDocument(text, { name, file, trivia: lines });
   return { pkg: doc.toPackage(), ...(lines ? { locator: lineLocator(file, text, doc) } : {}) };
 }

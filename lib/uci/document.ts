@@ -38,6 +38,11 @@ function typeHash(type: string, latin1: boolean): number {
   return h & 0xffff;
 }
 
+/** libuci's name for the anonymous section added as the package's n-th (`cfg` + n + type hash). */
+export function anonymousName(n: number, type: string, latin1: boolean): string {
+  return `cfg${n.toString(16).padStart(2, '0')}${typeHash(type, latin1).toString(16).padStart(4, '0')}`;
+}
+
 export class Document {
   readonly name: string;
   readonly file: string;
@@ -68,7 +73,7 @@ export class Document {
   appendSection(type: string, name: string | null): SectionNode {
     this.nSection++;
     const anonymous = name === null || name === '';
-    const s = new SectionNode(type, anonymous ? this.generatedName(type) : name!, anonymous);
+    const s = new SectionNode(type, anonymous ? anonymousName(this.nSection, type, this.latin1) : name!, anonymous);
     this.sections.push(s);
     this.indexAdd(s, true);
     return s;
@@ -99,10 +104,6 @@ export class Document {
     return to !== from;
   }
 
-  private generatedName(type: string): string {
-    const n = this.nSection.toString(16).padStart(2, '0');
-    return `cfg${n}${typeHash(type, this.latin1).toString(16).padStart(4, '0')}`;
-  }
 
   private indexAdd(s: SectionNode, appended: boolean): void {
     if (this.first.get(s.name) === undefined) {

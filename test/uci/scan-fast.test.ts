@@ -1,5 +1,6 @@
-// `uci export` straight from the bytes (lib/uci/export-fast.ts) against the full parser: on any
-// input, the fast path either declines (null) or prints exactly what the parser's export prints.
+// The commands' fast paths (lib/uci/scan-fast.ts) against the full parser: on any input, the
+// export straight from the bytes (export-fast.ts) and the plain data straight from the bytes
+// (read-fast.ts) either decline (null) or give exactly what the parser gives.
 
 import fc from 'fast-check';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -7,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { exportFileBytes, type ExportWriter } from '../../lib/uci/export-fast.js';
+import { readPackageBytes } from '../../lib/uci/read-fast.js';
 import { Cursor, exportText, parseDocument } from '../../lib/uci/index.js';
 
 /** The parser's export of the bytes, or null where the parser reports an error. */
@@ -31,8 +33,12 @@ function fast(text: string | Buffer, window?: number): string | null {
 function agrees(text: string): boolean {
   const got = fast(text);
   for (const window of [1, 7, 64]) expect(fast(text, window)).toBe(got);
+  const bytes = Buffer.from(text, 'latin1');
+  const data = readPackageBytes(bytes, 'pkg', 'latin1');
+  expect(data === null).toBe(got === null); // both scan the same way
   if (got === null) return false;
-  expect(got).toBe(slow(Buffer.from(text, 'latin1')));
+  expect(got).toBe(slow(bytes));
+  expect(data).toEqual(parseDocument(text, { name: 'pkg', latin1: true, trivia: false }).toPackage());
   return true;
 }
 
@@ -96,6 +102,15 @@ describe('export from bytes', () => {
       if (agrees(text)) answered++;
     }), { numRuns: 3000 });
     expect(answered).toBeGreaterThan(100); // the comparison ran on many files, not only on refusals
+  });
+});
+
+describe('plain data from bytes', () => {
+  test('UTF-8 values and generated anonymous names are those of the parser', () => {
+    const text = "config zone\n\toption name 'réseau'\n\tlist network 'lan'\n\tlist network 'wan'\n\nconfig rule 'r1'\n\toption src 'lan'\n\nconfig zone\n\toption name 'wan'\n";
+    const data = readPackageBytes(Buffer.from(text, 'utf8'), 'firewall');
+    expect(data).toEqual(parseDocument(text, { name: 'firewall', trivia: false }).toPackage());
+    expect(data!.sections.map((s) => s.name)).toEqual(['cfg01dc81', 'r1', 'cfg03dc81']);
   });
 });
 
