@@ -5,7 +5,7 @@
 import { OPTION_SPECS, type OptionSpec, type SectionType } from '../../fw4/schema.js';
 import { parseValue, type ParseContext } from '../../fw4/load/options.js';
 import { POLICIES, TARGETS, parseBool, parseEnum, splitWords } from '../../fw4/options/values.js';
-import type { OptionValue } from '../../uci/types.js';
+import type { OptionValue } from '../../uci/index.js';
 import type { Transaction } from '../transaction.js';
 import type { Migration } from '../types.js';
 
