@@ -8,7 +8,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { median, time } from './timing.mjs';
+import { envWithoutExtraCerts, median, time } from './timing.mjs';
+
+const NO_CERTS = envWithoutExtraCerts();
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const benchDir = join(root, '../shared/fw4-bench');
@@ -43,10 +45,12 @@ for (const n of [10, 100, 1000, 5000]) {
   const args = [join(root, 'bin/uci-fw4.js'), 'fw4', 'print', '--config', join(dir, 'config'), '--snapshot', join(dir, 'mocks')];
   const e2e = [];
   const e2eCpu = [];
+  const e2eNoCerts = [];
   for (let i = 0; i < RUNS; i++) {
     let out;
     e2e.push(time(() => (out = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 28 }))));
     if (out.status !== 0 || out.stdout !== expected) throw new Error(`rules-${n}: CLI output differs from expected.nft`);
+    if (NO_CERTS) e2eNoCerts.push(time(() => spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 28, env: NO_CERTS })));
     // CPU time of the child (user + system): steadier than wall time on a shared machine
     if (TIME) {
       const t = spawnSync(TIME, ['-f', '%U %S', process.execPath, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
@@ -54,21 +58,25 @@ for (const n of [10, 100, 1000, 5000]) {
       e2eCpu.push(u + sys);
     }
   }
-  rows.push({ n, inproc: median(inproc), e2e: median(e2e), e2eCpu: e2eCpu.length ? median(e2eCpu) : NaN });
+  rows.push({ n, inproc: median(inproc), e2e: median(e2e), e2eCpu: e2eCpu.length ? median(e2eCpu) : NaN, e2eNoCerts: NO_CERTS ? median(e2eNoCerts) : NaN });
 }
 const startup = median(Array.from({ length: RUNS }, () => time(() => spawnSync(process.execPath, ['-e', '0']))));
+const startupNoCerts = NO_CERTS ? median(Array.from({ length: RUNS }, () => time(() => spawnSync(process.execPath, ['-e', '0'], { env: NO_CERTS })))) : NaN;
 
 console.log(`input: ../shared/fw4-bench/rules-N (config/firewall, mocks/); median of ${RUNS} runs each, output checked against expected.nft`);
 console.log('in-process: parseDocument + translateFirewall (load, compile, render), files read each run');
 console.log('end to end: node bin/uci-fw4.js fw4 print --config rules-N/config --snapshot rules-N/mocks (the esbuild bundle in dist/cli)');
 console.log('');
-console.log('rules    in-process    end to end   (CPU user+sys)    fw4 (ucode)    vs fw4');
+console.log('rules    in-process    end to end   (CPU user+sys)    fw4 (ucode)    vs fw4    end to end without NODE_EXTRA_CA_CERTS');
 for (const r of rows) {
-  console.log(`${String(r.n).padStart(5)} ${(r.inproc * 1000).toFixed(1).padStart(10)} ms ${(r.e2e * 1000).toFixed(1).padStart(10)} ms ${(r.e2eCpu * 1000).toFixed(0).padStart(10)} ms ${FW4[r.n].toFixed(2).padStart(14)} s ${(FW4[r.n] / r.e2e).toFixed(1).padStart(8)}× faster`);
+  console.log(`${String(r.n).padStart(5)} ${(r.inproc * 1000).toFixed(1).padStart(10)} ms ${(r.e2e * 1000).toFixed(1).padStart(10)} ms ${(r.e2eCpu * 1000).toFixed(0).padStart(10)} ms ${FW4[r.n].toFixed(2).padStart(14)} s ${(FW4[r.n] / r.e2e).toFixed(1).padStart(8)}× faster` +
+    (NO_CERTS ? `   ${(r.e2eNoCerts * 1000).toFixed(1).padStart(8)} ms` : ''));
 }
 const r1000 = rows.find((r) => r.n === 1000);
 const r5000 = rows.find((r) => r.n === 5000);
 console.log(`\nrules-1000 end to end: ${(r1000.e2e * 1000).toFixed(1)} ms (target < 200 ms: ${r1000.e2e < 0.2 ? 'met' : 'NOT met'})`);
 console.log(`rules-5000 / rules-1000 end to end: ${(r5000.e2e / r1000.e2e).toFixed(2)}× (target < 5×: ${r5000.e2e < 5 * r1000.e2e ? 'met' : 'NOT met'}); in-process ${(r5000.inproc / r1000.inproc).toFixed(2)}×`);
-console.log(`node start-up alone (node -e 0): ${(startup * 1000).toFixed(1)} ms median (a loaded machine shows here first)`);
+console.log(`node start-up alone (node -e 0): ${(startup * 1000).toFixed(1)} ms median (a loaded machine shows here first)` +
+  (NO_CERTS ? `; ${(startupNoCerts * 1000).toFixed(1)} ms without NODE_EXTRA_CA_CERTS` : ''));
+if (NO_CERTS) console.log(`rules-1000 end to end without NODE_EXTRA_CA_CERTS: ${(r1000.e2eNoCerts * 1000).toFixed(1)} ms`);
 console.log(`load average before: ${loadBefore}; after: ${load()}`);

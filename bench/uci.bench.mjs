@@ -22,7 +22,8 @@ if (!existsSync(gen)) {
 }
 const { parseDocument, exportText } = await import(join(root, 'dist/lib/uci/index.js'));
 const { exportFileBytes } = await import(join(root, 'dist/lib/uci/export-fast.js'));
-const { median, time } = await import('./timing.mjs');
+const { envWithoutExtraCerts, median, time } = await import('./timing.mjs');
+const NO_CERTS = envWithoutExtraCerts();
 
 const work = mkdtempSync(join(tmpdir(), 'uci-bench-'));
 mkdirSync(join(work, 'conf'));
@@ -47,31 +48,36 @@ try {
       if (i === 0 && (pieces === null || Buffer.concat(pieces).compare(expected) !== 0)) throw new Error('export from bytes differs from the CLI');
     }
     const e2e = [];
+    const e2eNoCerts = [];
+    const cli = [join(root, 'bin/uci-fw4.js'), 'uci', '-c', join(work, 'conf'), '-t', join(work, 'save'), 'export', name];
     for (let i = 0; i < RUNS; i++) {
       e2e.push(time(() => {
-        const r = spawnSync(process.execPath, [join(root, 'bin/uci-fw4.js'), 'uci', '-c', join(work, 'conf'), '-t', join(work, 'save'), 'export', name], { maxBuffer: 1 << 30 });
-        if (r.status !== 0) throw new Error(`uci export failed: ${r.stderr}`);
+        const r = spawnSync(process.execPath, cli, { maxBuffer: 1 << 30 });
+        if (r.status !== 0 || r.stdout.compare(expected) !== 0) throw new Error(`uci export failed or differs: ${r.stderr}`);
       }));
+      if (NO_CERTS) e2eNoCerts.push(time(() => spawnSync(process.execPath, cli, { maxBuffer: 1 << 30, env: NO_CERTS })));
     }
-    rows.push({ sections, mb: statSync(file).size / 1e6, inproc: median(inproc), inprocTrivia: median(inprocTrivia), inprocBytes: median(inprocBytes), e2e: median(e2e) });
+    rows.push({ sections, mb: statSync(file).size / 1e6, inproc: median(inproc), inprocTrivia: median(inprocTrivia), inprocBytes: median(inprocBytes), e2e: median(e2e), e2eNoCerts: NO_CERTS ? median(e2eNoCerts) : NaN });
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
 
 const startup = median(Array.from({ length: RUNS }, () => time(() => spawnSync(process.execPath, ['-e', '0']))));
+const startupNoCerts = NO_CERTS ? median(Array.from({ length: RUNS }, () => time(() => spawnSync(process.execPath, ['-e', '0'], { env: NO_CERTS })))) : NaN;
 console.log(`input: node ../shared/tools/gen-big-uci.mjs N (N sections); median of ${RUNS} runs each`);
 console.log('command (end to end): node bin/uci-fw4.js uci -c DIR -t SAVE export bigN');
 console.log('in-process model: exportText(parseDocument(text, { latin1: true, trivia: false })); with trivia: the default (keeps the layout)');
 console.log('in-process from bytes: exportFileBytes(readFileSync(file), name) (the command\'s path for a package with nothing staged)');
 console.log('');
-console.log('sections   MB   model   with trivia   from bytes   end to end   µs/section   vs libuci 2.09 s');
+console.log(`sections   MB   model   with trivia   from bytes   end to end   µs/section   vs libuci 2.09 s${NO_CERTS ? '   (end to end without NODE_EXTRA_CA_CERTS)' : ''}`);
 for (const r of rows) {
   const ratio = r.sections === 20000 ? `${(LIBUCI_EXPORT_20K / r.e2e).toFixed(1)}× faster (target 10×: ${LIBUCI_EXPORT_20K / r.e2e >= 10 ? 'met' : 'NOT met'})` : '';
   const ms = (s) => `${(s * 1000).toFixed(1)} ms`;
   console.log(
     `${String(r.sections).padStart(8)} ${r.mb.toFixed(1).padStart(5)} ${ms(r.inproc).padStart(9)} ${ms(r.inprocTrivia).padStart(11)} ${ms(r.inprocBytes).padStart(11)}` +
-      ` ${ms(r.e2e).padStart(11)} ${(r.e2e / r.sections * 1e6).toFixed(2).padStart(10)}   ${ratio}`,
+      ` ${ms(r.e2e).padStart(11)} ${(r.e2e / r.sections * 1e6).toFixed(2).padStart(10)}   ${ratio}` +
+      (NO_CERTS ? `   (${ms(r.e2eNoCerts)}${r.sections === 20000 ? `: ${(LIBUCI_EXPORT_20K / r.e2eNoCerts).toFixed(1)}×` : ''})` : ''),
   );
 }
-console.log(`\nnode start-up alone (node -e 0): ${(startup * 1000).toFixed(1)} ms median; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(`\nnode start-up alone (node -e 0): ${(startup * 1000).toFixed(1)} ms median${NO_CERTS ? ` (${(startupNoCerts * 1000).toFixed(1)} ms without NODE_EXTRA_CA_CERTS)` : ''}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
