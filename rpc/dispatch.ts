@@ -111,7 +111,7 @@ export class Bus {
   }
 
   /** Invokes a method as ubus would after the checks: status 3 for an unknown method, 2 for bad arguments. */
-  async invoke(object: string, method: string, args: JsonObject, ctx: CallContext): Promise<MethodResult> {
+  invoke(object: string, method: string, args: JsonObject, ctx: CallContext): MethodResult | Promise<MethodResult> {
     const target = this.objects.get(object)!;
     const handler = target.handlers[method];
     if (!handler || !Object.hasOwn(target.handlers, method)) return fail(Status.METHOD_NOT_FOUND);
