@@ -2,7 +2,7 @@
 // (params checks, object lookup, ACL check in scope "ubus") and ubus's method invocation
 // (argument validation, status and data).
 import { Status, type RpcErrorKind } from './errors.js';
-import { isJsonObject, RawJson, toJsonPieces, type Json, type JsonObject, type JsonPieces } from './json.js';
+import { isJsonObject, jsonPiece, RawJson, type Json, type JsonObject, type JsonPieces } from './json.js';
 import { loadObjectSchema, withoutNulls, type MethodSchema, type Signature } from './schemas.js';
 import type { Session, SessionStore } from './session.js';
 
@@ -135,7 +135,7 @@ export class Bus {
     if (Object.hasOwn(args, 'ubus_rpc_session')) return { error: 'PARAMS' };
     const r = await this.invoke(object, method, args, { session: auth.session, remote, arrival });
     info.status = r.status;
-    return { result: hasData(r) ? [`[${r.status},`, ...toJsonPieces(r.data), ']'] : [`[${r.status}]`] };
+    return { result: hasData(r) ? [`[${r.status},`, jsonPiece(r.data), ']'] : [`[${r.status}]`] };
   }
 }
 

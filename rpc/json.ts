@@ -22,8 +22,8 @@ export class RawJson {
  */
 export type JsonPieces = (string | Buffer)[];
 
-export function toJsonPieces(value: Json | RawJson): JsonPieces {
-  return [value instanceof RawJson ? value.bytes : JSON.stringify(value)];
+export function jsonPiece(value: Json | RawJson): string | Buffer {
+  return value instanceof RawJson ? value.bytes : JSON.stringify(value);
 }
 
 /** Adjacent strings joined, so that the response writes as few chunks as possible. */

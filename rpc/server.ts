@@ -7,7 +7,7 @@ import { arrive } from './arrivals.js';
 import { RpcError, Status, statusMessage } from './errors.js';
 import { hasData, type Bus, type CallInfo } from './dispatch.js';
 import { errorText, readRequest, requestId, rpcErrorText, successPieces, successText } from './envelope.js';
-import { byteLength, isJsonObject, joinStrings, toJsonPieces, type Json, type JsonPieces } from './json.js';
+import { byteLength, isJsonObject, joinStrings, jsonPiece, type Json, type JsonPieces } from './json.js';
 import { ANONYMOUS_SID } from './session.js';
 
 /** UH_UBUS_MAX_POST_SIZE */
@@ -109,10 +109,10 @@ export class RpcHttpHandler {
     res.end(text);
   }
 
-  private log(remote: string, kind: string, info: CallInfo, outcome: number, started: bigint): void {
+  private log(remote: string, kind: string, info: CallInfo, outcome: number, started: number): void {
     const sink = this.options.log;
     if (!sink) return;
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const ms = performance.now() - started;
     const target = info.object ? `${info.object}.${info.method}` : '-';
     sink(`${isoNow()} ${remote} ${kind} ${target} ${outcome} ${ms.toFixed(2)}ms`);
   }
@@ -187,7 +187,7 @@ export class RpcHttpHandler {
   }
 
   private async single(raw: Json, remote: string, arrival: number): Promise<JsonPieces> {
-    const started = process.hrtime.bigint();
+    const started = performance.now();
     const id = requestId(raw);
     const request = readRequest(raw);
     const info: CallInfo = {};
@@ -214,7 +214,7 @@ export class RpcHttpHandler {
 
   /** POST /ubus/call/<object>: the request's method is the ubus method, its params the arguments. */
   private async callPath(doc: Json | undefined, object: string, req: IncomingMessage, remote: string, arrival: number): Promise<JsonPieces> {
-    const started = process.hrtime.bigint();
+    const started = performance.now();
     const id = doc === undefined ? null : requestId(doc);
     const request = isJsonObject(doc) ? readRequest(doc) : null;
     const info: CallInfo = { object, method: request?.method };
@@ -232,7 +232,7 @@ export class RpcHttpHandler {
     const r = await bus.invoke(object, request.method, args, { session: allowed.session, remote, arrival });
     this.log(remote, 'call', info, r.status, started);
     if (r.status !== Status.OK) return [errorText(id, r.status, statusMessage(r.status))];
-    return hasData(r) ? successPieces(id, toJsonPieces(r.data)) : [successText(id, null)];
+    return hasData(r) ? successPieces(id, [jsonPiece(r.data)]) : [successText(id, null)];
   }
 }
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { grantsFor, userHasPermission, type AclGroup } from '../../rpc/acl.js';
 import { successPieces } from '../../rpc/envelope.js';
 import { fnmatch } from '../../rpc/fnmatch.js';
-import { byteLength, joinStrings, RawJson, toJsonPieces, type Json, type JsonPieces } from '../../rpc/json.js';
+import { byteLength, joinStrings, jsonPiece, RawJson, type Json, type JsonPieces } from '../../rpc/json.js';
 import { batchedLog } from '../../rpc/log.js';
 import { hashPassword, parseHash, verifyPassword } from '../../rpc/password.js';
 import { isLoopback, parseListen, parseSettings } from '../../rpc/settings.js';
@@ -170,7 +170,7 @@ describe('reply envelopes', () => {
     fc.assert(
       fc.property(fc.jsonValue(), fc.jsonValue(), fc.boolean(), (id, result, cached) => {
         const expected = Buffer.from(JSON.stringify(new SuccessObject(id as string, result)));
-        const pieces = successPieces(id as Json, toJsonPieces(cached ? new RawJson(JSON.stringify(result)) : (result as Json)));
+        const pieces = successPieces(id as Json, [jsonPiece(cached ? new RawJson(JSON.stringify(result)) : (result as Json))]);
         const joined = joinStrings(pieces);
         expect(bytes(joined)).toEqual(expected);
         expect(byteLength(joined)).toBe(expected.length);
