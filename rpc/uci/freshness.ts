@@ -59,9 +59,9 @@ export class FileChecks {
     const after = lastArrival();
     const started = this.clock();
     const st = this.stat(path);
-    const fresh: FileCheck = st
-      ? { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, settled: started - st.ctimeMs > SETTLE_MS, after }
-      : { ino: null, size: 0, mtimeMs: 0, ctimeMs: 0, settled: true, after };
+    // a missing file is not remembered: names come from requests, existing files are bounded
+    if (!st) return { ino: null, size: 0, mtimeMs: 0, ctimeMs: 0, settled: true, after };
+    const fresh: FileCheck = { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, settled: started - st.ctimeMs > SETTLE_MS, after };
     this.checks.set(path, fresh);
     return fresh;
   }

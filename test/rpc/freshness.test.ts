@@ -72,6 +72,14 @@ describe('file checks', () => {
     expect(gone.ino).toBeNull();
     expect(parseStillValid(settled, gone)).toBe(false);
   });
+
+  it('remember no missing file (config names come from requests)', () => {
+    const { state, checks } = fakeFs(undefined, 0);
+    const n = arrive();
+    checks.check('/c/nothing', n);
+    checks.check('/c/nothing', n);
+    expect(state.stats).toBe(2);
+  });
 });
 
 function testConfig(value: string): string {
