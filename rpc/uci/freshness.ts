@@ -14,6 +14,7 @@
 //   more than the coarsest tick: a later write then gets a later ctime, and ctime cannot be set
 //   back by the writer. A file changed more recently is parsed again on every request until then.
 import { statSync } from 'node:fs';
+import { sep } from 'node:path';
 import { lastArrival } from '../arrivals.js';
 
 /** FAT's 2 s timestamps, plus a kernel tick of lag. */
@@ -44,30 +45,32 @@ export function parseStillValid(parsedAfter: FileCheck, now: FileCheck): boolean
   return parsedAfter.settled && sameFile(parsedAfter, now);
 }
 
+/** Checks of the files of one directory, by name. */
 export class FileChecks {
   private readonly checks = new Map<string, FileCheck>();
 
   constructor(
+    private readonly dir: string,
     private readonly stat: StatFn = statFile,
     private readonly clock: () => number = Date.now,
   ) {}
 
   /** A check of the file made after request `arrival` was read; Infinity for a check made now. */
-  check(path: string, arrival: number): FileCheck {
-    const known = this.checks.get(path);
+  check(name: string, arrival: number): FileCheck {
+    const known = this.checks.get(name);
     if (known && known.after >= arrival) return known;
     const after = lastArrival();
     const started = this.clock();
-    const st = this.stat(path);
+    const st = this.stat(this.dir + sep + name);
     // a missing file is not remembered: names come from requests, existing files are bounded
     if (!st) return { ino: null, size: 0, mtimeMs: 0, ctimeMs: 0, settled: true, after };
     const fresh: FileCheck = { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, settled: started - st.ctimeMs > SETTLE_MS, after };
-    this.checks.set(path, fresh);
+    this.checks.set(name, fresh);
     return fresh;
   }
 
   /** This server changed the file: the next request checks it again. */
-  forget(path: string): void {
-    this.checks.delete(path);
+  forget(name: string): void {
+    this.checks.delete(name);
   }
 }

@@ -4,7 +4,7 @@
 // snapshots that make a multi-step method all-or-nothing.
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, writeSync, constants } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { basename, dirname, join, sep } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { Cursor, type UciPackage } from '../../lib/uci/index.js';
 import type { AppContext } from '../app.js';
 import { RawJson, type JsonObject } from '../json.js';
@@ -70,7 +70,7 @@ export class UciStore {
     /** The wall clock file times are compared with. */
     now: () => number = Date.now,
   ) {
-    this.checks = new FileChecks(undefined, now);
+    this.checks = new FileChecks(confdir, undefined, now);
   }
 
   savedir(sid: string): string {
@@ -90,10 +90,6 @@ export class UciStore {
     return s;
   }
 
-  private configPath(config: string): string {
-    return this.confdir + sep + config;
-  }
-
   /**
    * The session's Cursor, with `config` re-read from disk on its next use. The caller may be
    * about to write the config file: every session checks it again.
@@ -103,7 +99,7 @@ export class UciStore {
     if (config !== undefined) {
       s.cursor.unload(config);
       s.cache.delete(config);
-      this.checks.forget(this.configPath(config));
+      this.checks.forget(config);
     }
     return s.cursor;
   }
@@ -111,7 +107,7 @@ export class UciStore {
   /** `arrival`: the request's number (rpc/arrivals.ts); Infinity checks the file now. */
   private entry(sid: string, config: string, arrival: number): CacheEntry {
     const s = this.state(sid);
-    const file = this.checks.check(this.configPath(config), arrival);
+    const file = this.checks.check(config, arrival);
     const hit = s.cache.get(config);
     if (hit && parseStillValid(hit.file, file)) return hit;
     s.cursor.unload(config);
@@ -133,9 +129,8 @@ export class UciStore {
 
   /** Puts a config file back (apply's rollback); every session reads it again. */
   restoreConfig(config: string, bytes: Buffer | null, mode: number | null): void {
-    const path = this.configPath(config);
-    restoreFile(path, bytes, mode);
-    this.checks.forget(path);
+    restoreFile(join(this.confdir, config), bytes, mode);
+    this.checks.forget(config);
   }
 
   /** `uci state`: the package with the state directory's changes as well (never cached). */

@@ -22,7 +22,7 @@ function fakeFs(file: FakeFile | undefined, now: number) {
     state.stats++;
     return state.file && { ...state.file };
   };
-  return { state, checks: new FileChecks(stat, () => state.now) };
+  return { state, checks: new FileChecks('/c', stat, () => state.now) };
 }
 
 describe('file checks', () => {
@@ -32,43 +32,43 @@ describe('file checks', () => {
     const { state, checks } = fakeFs(old, 1000 + 10 * SETTLE_MS);
     const first = arrive();
     const second = arrive();
-    const c = checks.check('/c/firewall', first);
+    const c = checks.check('firewall', first);
     expect(state.stats).toBe(1);
     expect(c.after).toBe(lastArrival());
     // read before the check was made, though numbered after the request it was made for
-    expect(checks.check('/c/firewall', second)).toBe(c);
+    expect(checks.check('firewall', second)).toBe(c);
     expect(state.stats).toBe(1);
     const later = arrive();
-    expect(checks.check('/c/firewall', later)).not.toBe(c);
+    expect(checks.check('firewall', later)).not.toBe(c);
     expect(state.stats).toBe(2);
-    expect(checks.check('/c/firewall', Infinity)).not.toBe(c);
+    expect(checks.check('firewall', Infinity)).not.toBe(c);
     expect(state.stats).toBe(3);
   });
 
   it('check again after this server wrote the file', () => {
     const { state, checks } = fakeFs(old, 1000 + 10 * SETTLE_MS);
     const n = arrive();
-    checks.check('/c/network', n);
-    checks.forget('/c/network');
-    checks.check('/c/network', n);
+    checks.check('network', n);
+    checks.forget('network');
+    checks.check('network', n);
     expect(state.stats).toBe(2);
   });
 
   it('let a parse be reused only when no field changed and the file was older than a clock tick at the check', () => {
     const { state, checks } = fakeFs(old, 1000 + SETTLE_MS);
-    const recent = checks.check('/c/x', Infinity);
+    const recent = checks.check('x', Infinity);
     expect(recent.settled).toBe(false);
     // a rewrite within the same tick would keep every field: not to be trusted yet
-    expect(parseStillValid(recent, checks.check('/c/x', Infinity))).toBe(false);
+    expect(parseStillValid(recent, checks.check('x', Infinity))).toBe(false);
     state.now = 1000 + SETTLE_MS + 1;
-    const settled = checks.check('/c/x', Infinity);
-    expect(parseStillValid(settled, checks.check('/c/x', Infinity))).toBe(true);
+    const settled = checks.check('x', Infinity);
+    expect(parseStillValid(settled, checks.check('x', Infinity))).toBe(true);
     for (const change of [{ ino: 8 }, { size: 101 }, { mtimeMs: 999 }, { ctimeMs: 5000 }]) {
       state.file = { ...old, ...change };
-      expect(parseStillValid(settled, checks.check('/c/x', Infinity)), JSON.stringify(change)).toBe(false);
+      expect(parseStillValid(settled, checks.check('x', Infinity)), JSON.stringify(change)).toBe(false);
     }
     state.file = undefined;
-    const gone = checks.check('/c/x', Infinity);
+    const gone = checks.check('x', Infinity);
     expect(gone.ino).toBeNull();
     expect(parseStillValid(settled, gone)).toBe(false);
   });
@@ -76,8 +76,8 @@ describe('file checks', () => {
   it('remember no missing file (config names come from requests)', () => {
     const { state, checks } = fakeFs(undefined, 0);
     const n = arrive();
-    checks.check('/c/nothing', n);
-    checks.check('/c/nothing', n);
+    checks.check('nothing', n);
+    checks.check('nothing', n);
     expect(state.stats).toBe(2);
   });
 });
