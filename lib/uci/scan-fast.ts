@@ -135,41 +135,54 @@ class Scanner {
    * nothing consumed, otherwise.
    */
   private canonicalLine(): boolean {
+    // one pass over the line's bytes in JS: a built-in indexOf per line costs a call into C++
     const src = this.src;
+    const n = this.n;
     const p = this.p;
     const at = this.base + p;
-    const nl = indexOf.call(src, NL, p);
-    if (nl < 0 || nl >= this.n) return false;
     const c = src[p];
+    let nl: number;
     if (c === TAB) {
       let nameStart: number;
       let list: boolean;
-      if (startsWith(src, p, nl, TAB_OPTION_SP)) {
+      if (startsWith(src, p, n, TAB_OPTION_SP)) {
         nameStart = p + 8;
         list = false;
-      } else if (startsWith(src, p, nl, TAB_LIST_SP)) {
+      } else if (startsWith(src, p, n, TAB_LIST_SP)) {
         nameStart = p + 6;
         list = true;
       } else {
         return false;
       }
-      const nameEnd = nameLength(src, nameStart, nl) + nameStart;
+      const nameEnd = nameLength(src, nameStart, n) + nameStart;
       if (nameEnd === nameStart || src[nameEnd] !== SP || src[nameEnd + 1] !== SQ) return false;
       // a non-empty value with no quote in it, closed at the end of the line
-      if (nl === nameEnd + 3 || indexOf.call(src, SQ, nameEnd + 2) !== nl - 1) return false;
+      let q = nameEnd + 2;
+      while (q < n) {
+        const d = src[q];
+        if (d === SQ) break;
+        if (d === NL) return false;
+        q++;
+      }
+      nl = q + 1;
+      if (nl >= n || src[nl] !== NL || q === nameEnd + 2) return false;
       if (!this.inSection || !this.firstUse(nameStart, nameEnd, list)) return false;
-      this.sink.option(src, list, nameStart, nameEnd, nameEnd + 2, nl - 1, at, true);
+      this.sink.option(src, list, nameStart, nameEnd, nameEnd + 2, q, at, true);
     } else if (c === NL) {
+      nl = p;
       this.sink.blank(at);
-    } else if (startsWith(src, p, nl, CONFIG_SP)) {
-      const typeEnd = typeLength(src, p + 7, nl) + p + 7;
-      if (typeEnd === p + 7) return false;
-      let nameStart = nl;
-      let nameEnd = nl;
-      if (typeEnd !== nl) {
+    } else if (startsWith(src, p, n, CONFIG_SP)) {
+      const typeEnd = typeLength(src, p + 7, n) + p + 7;
+      if (typeEnd === p + 7 || typeEnd >= n) return false;
+      let nameStart = typeEnd;
+      let nameEnd = typeEnd;
+      if (src[typeEnd] === NL) {
+        nl = typeEnd;
+      } else {
         nameStart = typeEnd + 2;
-        nameEnd = nameLength(src, nameStart, nl) + nameStart;
-        if (src[typeEnd] !== SP || src[typeEnd + 1] !== SQ || nameEnd === nameStart || nameEnd !== nl - 1 || src[nameEnd] !== SQ) return false;
+        nameEnd = nameLength(src, nameStart, n) + nameStart;
+        nl = nameEnd + 1;
+        if (src[typeEnd] !== SP || src[typeEnd + 1] !== SQ || nameEnd === nameStart || src[nameEnd] !== SQ || nl >= n || src[nl] !== NL) return false;
         if (!this.newName(src.toString('latin1', nameStart, nameEnd))) return false;
       }
       this.startSection();
