@@ -6,4 +6,5 @@ export { parseDocument, type ParseOptions } from './parser.js';
 export { exportText } from './export.js';
 export { showText, type ShowOptions } from './show.js';
 export { Cursor, type CursorOptions } from './cursor.js';
+export { lockPackage } from './files.js';
 export { isValidName, isValidType, isValidPackage, isValidText } from './names.js';

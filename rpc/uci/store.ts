@@ -5,7 +5,7 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, writeSync, constants } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
-import { Cursor, type UciPackage } from '../../lib/uci/index.js';
+import { Cursor, lockPackage, type UciPackage } from '../../lib/uci/index.js';
 import type { AppContext } from '../app.js';
 import { RawJson, type JsonObject } from '../json.js';
 import { isValidSid } from '../session.js';
@@ -129,7 +129,14 @@ export class UciStore {
 
   /** Puts a config file back (apply's rollback); every session reads it again. */
   restoreConfig(config: string, bytes: Buffer | null, mode: number | null): void {
-    restoreFile(join(this.confdir, config), bytes, mode);
+    const path = join(this.confdir, config);
+    // the lock a commit takes (ours or a `uci` command's): a rollback never lands inside one
+    const release = lockPackage(path);
+    try {
+      restoreFile(path, bytes, mode);
+    } finally {
+      release();
+    }
     this.checks.forget(config);
   }
 
