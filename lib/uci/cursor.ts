@@ -9,7 +9,7 @@ import { Document } from './document.js';
 import { UciError, type UciParseError } from './errors.js';
 import { filterDelta, formatDelta, replayDelta } from './delta.js';
 import { exportOpenFile, type ExportWriter } from './export-fast.js';
-import { lockPackage, modeOf, readRegular, replaceFile, sizeOf, type TextEncoding } from './files.js';
+import { lockPackage, modeOf, openRegular, readRegular, replaceFile, sizeOf, type TextEncoding } from './files.js';
 import { isValidPackage, isValidPackageKeyword } from './names.js';
 import { parseDocument } from './parser.js';
 import { resolveSection } from './path.js';
@@ -138,22 +138,8 @@ export class Cursor {
     if (this.opts.anonymousNames || this.loaded.has(name) || this.memory.get(name)?.length) return null;
     if (!isValidPackageKeyword(name)) return null; // paths and tuples (`pkg.sec`, `pkg=x`) are looked up in full
     for (const dir of this.deltaPath) if ((sizeOf(join(dir, name)) ?? 0) > 0) return null;
-    let fd: number;
-    let size: number;
-    try {
-      fd = openSync(this.locate(name).path, 'r');
-    } catch {
-      return null;
-    }
-    try {
-      const st = fstatSync(fd);
-      if (!st.isFile()) throw new Error('not a regular file');
-      size = st.size;
-    } catch {
-      closeSync(fd);
-      return null;
-    }
-    const out = exportOpenFile(fd, size, Buffer.from(name, this.encoding));
+    const file = openRegular(this.locate(name).path);
+    const out = file && exportOpenFile(file.fd, file.size, Buffer.from(name, this.encoding));
     if (out) this.parseCount++;
     return out;
   }

@@ -10,7 +10,7 @@ import { resolveSection } from './path.js';
 import {
   type Target, uciAddList, uciAddSection, uciDelete, uciDelList, uciRename, uciReorder, uciSet,
 } from './ops.js';
-import { commentedOut, lineAt, renderText } from './writer.js';
+import { commentedOut, renderText } from './writer.js';
 
 /** The text a Document was parsed from, cut into statement segments. */
 export interface SourceText {
@@ -57,6 +57,8 @@ export class Document {
   private readonly first = new Map<string, SectionNode>();
   /** How many sections share a name, for names held by more than one. */
   private readonly dupes = new Map<string, number>();
+  /** Line starts of the source text, computed once: checks ask for the line of many items. */
+  private lines: { text: string; starts: number[] } | null = null;
 
   constructor(name: string, opts: { file?: string; latin1?: boolean } = {}) {
     this.name = name;
@@ -255,11 +257,38 @@ export class Document {
     t.o.commentedOut = block;
   }
 
-  /** The 1-based line of a section's header, or of an option's statement, in the source text; undefined for items not read from it. */
-  lineOf(section: string, option?: string): number | undefined {
-    const t = this.resolve(section, option);
-    const seg = (option === undefined ? t.s : t.o)?.segs?.[0];
-    return seg && this.source ? lineAt(this.source.text, seg.body) : undefined;
+  /**
+   * The 1-based line of a section's header, or of an option's statement, in the source text;
+   * undefined for items not read from it. The section is a name, `@type[n]`, or its index.
+   */
+  lineOf(section: string | number, option?: string): number | undefined {
+    let node: SectionNode | OptionNode | undefined;
+    if (typeof section === 'number') {
+      node = this.sections[section];
+      if (option !== undefined) node = node?.findOption(option);
+    } else {
+      const t = this.resolve(section, option);
+      node = option === undefined ? t.s : t.o;
+    }
+    const seg = node?.segs?.[0];
+    return seg && this.source ? this.lineAt(this.source.text, seg.body) : undefined;
+  }
+
+  private lineAt(text: string, pos: number): number {
+    if (this.lines?.text !== text) {
+      const starts = [0];
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+      this.lines = { text, starts };
+    }
+    const starts = this.lines.starts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= pos) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
   }
 }
 

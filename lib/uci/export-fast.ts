@@ -4,22 +4,20 @@
 // the lines that are not; for a big file the ranges are read again while writing, so neither
 // the file nor the output is ever held in fresh memory.
 
-import { closeSync, readSync } from 'node:fs';
+import { closeSync, readFileSync, readSync } from 'node:fs';
 import { bytesReader, scanPackage, type ReadAt, type ScanSink } from './scan-fast.js';
-
-export type { ReadAt } from './scan-fast.js';
 
 const NL = 10;
 const SQ = 39;
 const BSL = 92;
 
 /** Bytes [from, to) of the source, output as they are. */
-export interface SourceRange {
+interface SourceRange {
   from: number;
   to: number;
 }
 
-export type ExportPiece = Buffer | SourceRange;
+type ExportPiece = Buffer | SourceRange;
 
 class ExportSink implements ScanSink {
   /** The output: runs of the source and, between them, text written into `out`. */
@@ -160,7 +158,7 @@ class ExportSink implements ScanSink {
  * ranges of the source output as they are. Null when the source needs the full parser. `pkg` is
  * the package name's bytes; `window` the size of the buffer the source is read through.
  */
-export function planExport(readAt: ReadAt, pkg: Buffer, window = 1 << 18): ExportPiece[] | null {
+function planExport(readAt: ReadAt, pkg: Buffer, window = 1 << 18): ExportPiece[] | null {
   const sink = new ExportSink(pkg);
   return scanPackage(readAt, sink, window) ? sink.finish() : null;
 }
@@ -184,14 +182,13 @@ const READ_WHOLE = 1 << 20;
  */
 export function exportOpenFile(fd: number, size: number, pkg: Buffer): ExportWriter | null {
   if (size <= READ_WHOLE) {
-    const bytes = Buffer.allocUnsafe(size);
-    let got = 0;
+    let bytes: Buffer;
     try {
-      for (let n; got < size && (n = readSync(fd, bytes, got, size - got, got)) > 0;) got += n;
+      bytes = readFileSync(fd);
     } finally {
       closeSync(fd);
     }
-    const pieces = exportFileBytes(bytes.subarray(0, got), pkg);
+    const pieces = exportFileBytes(bytes, pkg);
     return pieces && ((write) => pieces.forEach((p) => write(p)));
   }
   const readAt: ReadAt = (buf, offset, length, position) => readSync(fd, buf, offset, length, position);
@@ -213,7 +210,7 @@ export function exportOpenFile(fd: number, size: number, pkg: Buffer): ExportWri
  * Writes a plan: its text, and each range read again through `readAt` into one reused buffer.
  * `write` must write all it is given.
  */
-export function writePlan(plan: ExportPiece[], readAt: ReadAt, write: (bytes: Buffer) => void): void {
+function writePlan(plan: ExportPiece[], readAt: ReadAt, write: (bytes: Buffer) => void): void {
   let buf: Buffer | null = null;
   for (const piece of plan) {
     if (Buffer.isBuffer(piece)) {

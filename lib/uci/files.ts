@@ -1,7 +1,7 @@
 // File system pieces of the Cursor: reading configs, the package lock, and atomic replacement.
 
 import {
-  closeSync, constants, fsyncSync, openSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeSync,
+  closeSync, constants, fstatSync, fsyncSync, openSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeSync,
   chmodSync, existsSync, linkSync, writeFileSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -25,6 +25,20 @@ export function modeOf(path: string): number | null {
   } catch {
     return null;
   }
+}
+
+/** A regular file opened for reading, with its size; null when there is none at path. */
+export function openRegular(path: string): { fd: number; size: number } | null {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK); // a FIFO must not block the open
+  } catch {
+    return null;
+  }
+  const st = fstatSync(fd);
+  if (st.isFile()) return { fd, size: st.size };
+  closeSync(fd);
+  return null;
 }
 
 /** The size of what is at path, or null when nothing is. */

@@ -165,13 +165,6 @@ export function commentedOut(source: SourceText | null, o: OptionNode, note: str
   return `\t# ${note}\n${body.join('\n')}\n`;
 }
 
-/** The 1-based line number of a position in text. */
-export function lineAt(text: string, pos: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < pos; i = text.indexOf('\n', i + 1)) line++;
-  return line;
-}
-
 function withNote(line: string, note: string): string {
   return note === '' ? line : `${line.slice(0, -1)}${note}\n`;
 }
