@@ -165,8 +165,8 @@ export async function run(args: string[]): Promise<number> {
     loaded = translate(o, command === 'check');
   } catch (e) {
     if (e instanceof UciParseError) {
-      const where = `${e.file}:${e.line}:${e.column}: `;
-      process.stderr.write(`${e.message.startsWith(e.file) ? e.message : where + e.message}\n`);
+      // the message is already file:line:column: reason
+      process.stderr.write(`${e.message}\n`);
       return 1;
     }
     if (e instanceof Fw4RuntimeError) {
