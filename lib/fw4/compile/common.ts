@@ -77,12 +77,12 @@ export function definedOnly<T extends object>(o: T): T {
   return out;
 }
 
-/** The address and port fields common to every rule kind. */
+/** The address and port fields common to every rule kind (the caller's definedOnly drops the unset ones). */
 export function matchFields(
   saddrs: AddressGroup | readonly [], daddrs: AddressGroup | readonly [],
   sports: PortRange[] | undefined, dports: PortRange[] | undefined,
 ): Pick<RuleSpec, 'hasAddrs' | 'saddrsPos' | 'saddrsNeg' | 'saddrsMasked' | 'daddrsPos' | 'daddrsNeg' | 'daddrsMasked' | 'sportsPos' | 'sportsNeg' | 'dportsPos' | 'dportsNeg'> {
-  return definedOnly({
+  return {
     hasAddrs: !!(saddrs[0] || saddrs[1] || saddrs[2] || daddrs[0] || daddrs[1] || daddrs[2]),
     saddrsPos: mapCidr(saddrs[0]),
     saddrsNeg: mapCidr(saddrs[1]),
@@ -94,7 +94,7 @@ export function matchFields(
     sportsNeg: ports(sports, true),
     dportsPos: ports(dports, false),
     dportsNeg: ports(dports, true),
-  });
+  };
 }
 
 
@@ -135,9 +135,9 @@ export function macs(list: MacAddress[] | undefined, invert: boolean): string[] 
   return sel.length ? sel.map((m) => m.mac) : undefined;
 }
 
-/** limit, time window and mark matches, read the same way for every rule kind. */
+/** limit, time window and mark matches, read the same way for every rule kind (unset ones dropped by the caller's definedOnly). */
 export function stateFields(o: ParsedOptions): Pick<RuleSpec, 'limit' | 'limitBurst' | 'startDate' | 'stopDate' | 'startTime' | 'stopTime' | 'weekdays' | 'mark'> {
-  return definedOnly({
+  return {
     limit: o.get('limit') as Limit | undefined,
     limitBurst: o.get('limit_burst') as number | undefined,
     startDate: o.get('start_date') as DateStamp | undefined,
@@ -146,5 +146,5 @@ export function stateFields(o: ParsedOptions): Pick<RuleSpec, 'limit' | 'limitBu
     stopTime: o.get('stop_time') as TimeOfDay | undefined,
     weekdays: o.get('weekdays') as Weekdays | undefined,
     mark: o.get('mark') as Mark | undefined,
-  });
+  };
 }

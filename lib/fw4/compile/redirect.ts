@@ -80,10 +80,11 @@ export function compileRedirect(
     dest.zone!.dflags.add(target);
   }
 
-  const shared = definedOnly({
+  // every rule built from these goes through definedOnly
+  const shared = {
     ...stateFields(o),
     helper: helper ? { name: helper.name, invert: helper.invert } : undefined,
-  });
+  };
   const main = definedOnly({
     ...shared,
     name,
