@@ -130,17 +130,21 @@ export function annotatePaths(a: Analysis, paths: OffloadPath[], findings: reado
     // a section kept on the slow path (offload '0') is no caveat of the offloaded flows
     if (!scope || offloadOption(a.ruleset, origin) === false) return;
     const section = sectionOf(origin).section;
-    scopes.set(section, [...(scopes.get(section) ?? []), scope]);
+    const known = scopes.get(section);
+    if (known) known.push(scope);
+    else scopes.set(section, [scope]);
   };
   for (const r of [...a.ruleset.rules, ...a.ruleset.redirects]) if (r.origin) add(r.origin, scopeOf(r));
   for (const z of a.zones) add(z.origin, { src: z.name });
   for (const f of findings) {
     const note = PATH_NOTES[f.kind];
     if (!note) continue;
+    const own = scopes.get(f.section);
+    if (!own) continue;
+    const text = `${f.section}${f.name !== undefined ? ` (${f.name})` : ''}: ${note}`;
     for (const p of paths) {
       if (p.offload === 'none') continue;
-      const applies = (scopes.get(f.section) ?? []).some((s) => (s.src ?? p.src) === p.src && (s.dest ?? p.dest) === p.dest);
-      const text = `${f.section}${f.name !== undefined ? ` (${f.name})` : ''}: ${note}`;
+      const applies = own.some((s) => (s.src ?? p.src) === p.src && (s.dest ?? p.dest) === p.dest);
       if (applies && !p.reasons.includes(text)) p.reasons.push(text);
     }
   }
