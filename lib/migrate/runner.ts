@@ -96,9 +96,9 @@ async function prepare(confdir: string, migrations: readonly Migration[], opts: 
 }
 
 function fail(result: ConfdirResult, e: unknown, migration?: string): void {
-  const message = e instanceof Error ? e.message : String(e);
+  const text = message(e);
   result.status = 'failed';
-  result.reason = migration === undefined ? message : `migration '${migration}': ${message}`;
+  result.reason = migration === undefined ? text : `migration '${migration}': ${text}`;
   if (migration !== undefined) result.failedMigration = migration;
   result.applied = [];
   result.files = [];
