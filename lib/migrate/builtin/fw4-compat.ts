@@ -54,7 +54,8 @@ function migrateSection(tx: Transaction, type: SectionType, name: string, ref: s
         tx.set(PKG, name, option, word);
       }
     } else if (s.deprecated && option === '_name') {
-      const logs = typeof options.get('log') === 'string' && parseBool(options.get('log') as string) === true;
+      const log = options.get('log');
+      const logs = typeof log === 'string' && parseBool(log) === true;
       if (!accepted(s, value)) at(p, `left in place: fw4 rejects its value, so the section is skipped either way`);
       else if (options.has('name')) commentOut(p, `option '_name' is deprecated by fw4 and superseded by option 'name'`);
       else if (logs) commentOut(p, `option '_name' is deprecated by fw4; not renamed to 'name', which would change the log prefix`);
