@@ -77,27 +77,12 @@ function parseArgs(args: string[], command: string): Options | string {
 
 interface LoadedConfig { pkg: UciPackage; locator?: SourceLocator }
 
-function lineLocator(file: string, text: string, doc: Document): SourceLocator {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-  const lineAt = (offset: number) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
-  };
+function lineLocator(file: string, doc: Document): SourceLocator {
   return {
     file,
-    line(index, option) {
-      const section = doc.sections[index];
-      const node = option !== undefined ? section?.findOption(option) ?? section : section;
-      const seg = node?.segs?.[0];
-      return seg ? lineAt(seg.body) : undefined;
-    },
+    // an option the section does not have is placed at its section
+    line: (index, option) =>
+      option !== undefined && doc.sections[index]?.findOption(option) ? doc.lineOf(index, option) : doc.lineOf(index),
   };
 }
 
@@ -111,7 +96,7 @@ function loadConfig(name: string, file: string, lines: boolean): LoadedConfig {
   if (fast) return { pkg: fast };
   const text = bytes.toString('utf8');
   const doc = parseDocument(text, { name, file, trivia: lines });
-  return { pkg: doc.toPackage(), ...(lines ? { locator: lineLocator(file, text, doc) } : {}) };
+  return { pkg: doc.toPackage(), ...(lines ? { locator: lineLocator(file, doc) } : {}) };
 }
 
 /** A snapshot file whose JSON is not an object. */
