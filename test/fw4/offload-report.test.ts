@@ -303,26 +303,21 @@ config rule
     expect(kinds(report(input('esp')))).toEqual(['@rule[0] (Allow-IPsec) ipsec']);
     expect(kinds(report(input('udp', '4500')))).toEqual(['@rule[0] (Allow-IPsec) ipsec']);
   });
-  it('an xfrm interface in a zone', () => {
-    const r = report(`${BASE}
+  /** BASE with an accepting zone `vpn`, on `network` when given. */
+  const withVpnZone = (network?: string) => `${BASE}
 config zone
-	option name 'vpn'
-	list network 'vpn0'
+	option name 'vpn'${network ? `\n\tlist network '${network}'` : ''}
 	option input 'ACCEPT'
 	option output 'ACCEPT'
 	option forward 'ACCEPT'
-`, { nets: [...LAN_WAN, { name: 'vpn0', device: 'ipsec0', proto: 'xfrm' }] });
+`;
+  it('an xfrm interface in a zone', () => {
+    const r = report(withVpnZone('vpn0'), { nets: [...LAN_WAN, { name: 'vpn0', device: 'ipsec0', proto: 'xfrm' }] });
     expect(kinds(r)).toEqual(['@zone[2] (vpn) ipsec']);
     expect(r.findings[0]!.message).toMatch(/^Zone vpn holds the IPsec tunnel interface vpn0 \(xfrm\): traffic the router decrypts/);
   });
   it('an interface name with control characters never reaches the report', () => {
-    const r = report(`${BASE}
-config zone
-	option name 'vpn'
-	option input 'ACCEPT'
-	option output 'ACCEPT'
-	option forward 'ACCEPT'
-`, { nets: [...LAN_WAN, { name: 'x\n- @zone[0] (lan) [notrack]', device: 'ipsec0', proto: 'xfrm', zone: 'vpn' }] });
+    const r = report(withVpnZone(), { nets: [...LAN_WAN, { name: 'x\n- @zone[0] (lan) [notrack]', device: 'ipsec0', proto: 'xfrm', zone: 'vpn' }] });
     expect(r.findings.filter((f) => f.kind === 'ipsec')).toEqual([]);
   });
   it('not for other input rules, nor for forwarded ESP (passthrough: not-tcp-udp only)', () => {
