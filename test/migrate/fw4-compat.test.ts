@@ -3,8 +3,7 @@
 // comments survive, and a second run changes no byte. Plus a hand-written fw3-era config whose
 // migrated text is checked line by line.
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { diagnosticText, readMocksDir, SnapshotView, translateFirewall, type Translation } from '../../lib/fw4/index.js';
@@ -12,7 +11,7 @@ import { fw4Compat } from '../../lib/migrate/builtin/fw4-compat.js';
 import { runMigrations } from '../../lib/migrate/runner.js';
 import { parseDocument, type UciPackage } from '../../lib/uci/index.js';
 import type { SystemView } from '../../lib/fw4/snapshot/types.js';
-import { snapshot } from './fixtures/confdir.js';
+import { makeConfdir, snapshot } from './fixtures/confdir.js';
 
 const corpus = fileURLToPath(new URL('../../../shared/fw4-corpus/cases', import.meta.url));
 const NOT_WANTED = /is deprecated by fw4|is not supported by fw4/;
@@ -55,9 +54,7 @@ function withComments(text: string): { text: string; comments: string[] } {
 }
 
 function confdirWith(firewall: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'fw4-compat-'));
-  writeFileSync(join(dir, 'firewall'), firewall);
-  return dir;
+  return makeConfdir(undefined, { firewall });
 }
 
 const cases = existsSync(corpus) ? readdirSync(corpus).sort() : [];

@@ -9,15 +9,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { commitFiles, hasPendingCommit, recover, stageFiles } from '../../lib/migrate/journal.js';
 import { STATE_DIR } from '../../lib/migrate/state.js';
+import { makeConfdir } from './fixtures/confdir.js';
 
 const child = fileURLToPath(new URL('./fixtures/crash-commit.mjs', import.meta.url));
 const OLD = { firewall: 'old firewall\n', network: 'old network\n', dhcp: 'old dhcp\n' };
 const NEW = { firewall: 'new firewall\n', network: 'new network\n', dhcp: 'new dhcp\n' };
 
 function confdir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'journal-'));
-  for (const [name, text] of Object.entries(OLD)) writeFileSync(join(dir, name), text);
-  return dir;
+  return makeConfdir(undefined, OLD);
 }
 
 function contents(dir: string): Record<string, string> {
