@@ -23,19 +23,10 @@ import { storeFor } from '../uci/store.js';
 
 /** Lines of the text a commit would write, so findings point where the user will look. */
 function locator(file: string, doc: Document): SourceLocator {
-  const text = doc.source?.text ?? '';
-  const lineOf = (offset: number) => {
-    let line = 1;
-    for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-    return line;
-  };
   return {
     file,
-    line(index, option) {
-      const section = doc.sections[index];
-      const seg = (option !== undefined ? section?.findOption(option)?.segs?.[0] : undefined) ?? section?.segs?.[0];
-      return seg ? lineOf(seg.body) : undefined;
-    },
+    // an option the section does not have is placed at its section (as `fw4 check` does)
+    line: (index, option) => (option !== undefined && doc.sections[index]?.findOption(option) ? doc.lineOf(index, option) : doc.lineOf(index)),
   };
 }
 
