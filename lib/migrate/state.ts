@@ -5,8 +5,9 @@
 //
 //   applied   one line per applied migration: `<id>\t<ISO 8601 time>\n`, in order of application
 //   lock      symlink to the pid of the runner working on the confdir (absent when idle)
-//   journal   present only while a commit is being finished (see journal.ts)
-//   stage-<n> new file contents, written before the journal (only while a commit is in flight)
+//   stage.<sha256>.<name>  a new file's contents, staged before the commit point (journal.ts)
+//   committed              a second name of a staged file: the commit point, present only while
+//                          a commit is being finished
 import { mkdirSync, readdirSync, readFileSync, readlinkSync, rmdirSync, statSync, symlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
