@@ -14,7 +14,7 @@ import { nfproto, quote } from '../../render/format.js';
 import { renderRule } from '../../render/rule.js';
 import { zoneMatch } from '../../render/zone.js';
 import { offloadOption } from './option.js';
-import { FORWARDED_MANGLE_CHAINS, isForwardChain } from './sections.js';
+import { FORWARDED_MANGLE_CHAINS, isForwardChain, isTcpUdp } from './sections.js';
 
 /** fw4's own statement, kept when no section uses the extension. */
 const FW4_OFFLOAD = '\t\tmeta l4proto { tcp, udp } flow offload @ft;\n';
@@ -52,7 +52,7 @@ export function selectionOf(rs: Ruleset): Selection {
 /** Whether a rule's option can change offloading: it accepts, marks or sets DSCP on forwarded TCP or UDP. */
 export function selectsFlows(r: RuleSpec): boolean {
   const accepted = isForwardChain(r.chain) && (r.target === 'accept' || r.jumpChain?.startsWith('accept_to_') === true);
-  return (accepted || FORWARDED_MANGLE_CHAINS.has(r.chain)) && (r.proto.any === true || r.proto.name === 'tcp' || r.proto.name === 'udp');
+  return (accepted || FORWARDED_MANGLE_CHAINS.has(r.chain)) && (r.proto.any === true || isTcpUdp(r));
 }
 
 /** Whether a forwarding or forward rule applies to traffic from zone `src` to zone `dest`. */
