@@ -52,6 +52,12 @@ function noteLines(r: ConfdirResult): string[] {
   return r.notes.map((n) => `# ${r.confdir}: [${n.migration}] ${where(n)}${n.message}`);
 }
 
+function summarize(results: ConfdirResult[]): Record<ConfdirResult['status'], number> {
+  const summary = { changed: 0, unchanged: 0, failed: 0 };
+  for (const r of results) summary[r.status]++;
+  return summary;
+}
+
 function table(results: ConfdirResult[], dryRun: boolean): string {
   const rows = results.map((r) => [
     r.confdir,
@@ -63,9 +69,9 @@ function table(results: ConfdirResult[], dryRun: boolean): string {
   const head = ['CONFDIR', 'STATUS', 'FILES', dryRun ? 'WOULD APPLY' : 'APPLIED', 'REASON'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]): string => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
-  const count = (s: string): number => results.filter((r) => r.status === s).length;
+  const n = summarize(results);
   return [line(head), ...rows.map(line),
-    `${results.length} confdir${results.length === 1 ? '' : 's'}: ${count('changed')} changed, ${count('unchanged')} unchanged, ${count('failed')} failed${dryRun ? ' (dry run, nothing written)' : ''}`,
+    `${results.length} confdir${results.length === 1 ? '' : 's'}: ${n.changed} changed, ${n.unchanged} unchanged, ${n.failed} failed${dryRun ? ' (dry run, nothing written)' : ''}`,
   ].join('\n') + '\n';
 }
 
@@ -102,9 +108,7 @@ export async function run(args: string[]): Promise<number> {
   });
   const failed = results.some((r) => r.status === 'failed');
   if (parsed.json) {
-    const summary = { changed: 0, unchanged: 0, failed: 0 };
-    for (const r of results) summary[r.status]++;
-    process.stdout.write(JSON.stringify({ dryRun: parsed.dryRun, summary, results }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ dryRun: parsed.dryRun, summary: summarize(results), results }, null, 2) + '\n');
     return failed ? 1 : 0;
   }
   const out: string[] = [];
