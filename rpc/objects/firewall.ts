@@ -53,7 +53,9 @@ export const firewallObject: ObjectFactory = (app: AppContext) => {
     }
     const sid = ctx.session.id;
     try {
-      const text = store.cursor(sid, 'firewall').commitText('firewall');
+      // a read: the session's parse serves while the file is unchanged, and no other session's check is dropped
+      store.load(sid, 'firewall', ctx.arrival);
+      const text = store.cursor(sid).commitText('firewall');
       const doc = parseDocument(text, { name: 'firewall', file: 'firewall' });
       const firewall = doc.toPackage();
       let helpers: UciPackage;
