@@ -5,10 +5,9 @@
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { envWithoutExtraCerts, median, time } from './timing.mjs';
+import { envWithoutExtraCerts, loadAverage, median, nodeStartup, time } from './timing.mjs';
 
 const NO_CERTS = envWithoutExtraCerts();
 
@@ -26,8 +25,7 @@ const { translateFirewall, defaultHelpers, SnapshotView, readMocksDir } = await 
 const { parseDocument } = await import(join(root, 'dist/lib/uci/index.js'));
 
 
-const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
-const loadBefore = load();
+const loadBefore = loadAverage();
 const rows = [];
 for (const n of [10, 100, 1000, 5000]) {
   const dir = join(benchDir, `rules-${n}`);
@@ -60,8 +58,8 @@ for (const n of [10, 100, 1000, 5000]) {
   }
   rows.push({ n, inproc: median(inproc), e2e: median(e2e), e2eCpu: e2eCpu.length ? median(e2eCpu) : NaN, e2eNoCerts: NO_CERTS ? median(e2eNoCerts) : NaN });
 }
-const startup = median(Array.from({ length: RUNS }, () => time(() => spawnSync(process.execPath, ['-e', '0']))));
-const startupNoCerts = NO_CERTS ? median(Array.from({ length: RUNS }, () => time(() => spawnSync(process.execPath, ['-e', '0'], { env: NO_CERTS })))) : NaN;
+const startup = nodeStartup(RUNS);
+const startupNoCerts = NO_CERTS ? nodeStartup(RUNS, NO_CERTS) : NaN;
 
 console.log(`input: ../shared/fw4-bench/rules-N (config/firewall, mocks/); median of ${RUNS} runs each, output checked against expected.nft`);
 console.log('in-process: parseDocument + translateFirewall (load, compile, render), files read each run');
@@ -79,4 +77,4 @@ console.log(`rules-5000 / rules-1000 end to end: ${(r5000.e2e / r1000.e2e).toFix
 console.log(`node start-up alone (node -e 0): ${(startup * 1000).toFixed(1)} ms median (a loaded machine shows here first)` +
   (NO_CERTS ? `; ${(startupNoCerts * 1000).toFixed(1)} ms without NODE_EXTRA_CA_CERTS` : ''));
 if (NO_CERTS) console.log(`rules-1000 end to end without NODE_EXTRA_CA_CERTS: ${(r1000.e2eNoCerts * 1000).toFixed(1)} ms`);
-console.log(`load average before: ${loadBefore}; after: ${load()}`);
+console.log(`load average before: ${loadBefore}; after: ${loadAverage()}`);

@@ -1,4 +1,8 @@
-// Shared by the benchmarks: the median of a sample and the wall time of one call.
+// Shared by the benchmarks: the median of a sample, the wall time of one call, node's own
+// start-up time and the machine's load average.
+import { spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
+
 export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Seconds taken by fn(). */
@@ -19,3 +23,11 @@ export function envWithoutExtraCerts() {
   delete env.NODE_EXTRA_CA_CERTS;
   return env;
 }
+
+/** Median seconds of `node -e 0` over `runs` runs (in `env` when given): what any command pays first. */
+export function nodeStartup(runs, env) {
+  return median(Array.from({ length: runs }, () => time(() => spawnSync(process.execPath, ['-e', '0'], env ? { env } : {}))));
+}
+
+/** The 1, 5 and 15 minute load averages, `0.4 0.9 1.2`: a busy machine shows in every figure. */
+export const loadAverage = () => loadavg().map((l) => l.toFixed(1)).join(' ');
