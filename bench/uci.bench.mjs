@@ -7,7 +7,7 @@
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,7 +22,7 @@ if (!existsSync(gen)) {
 }
 const { parseDocument, exportText } = await import(join(root, 'dist/lib/uci/index.js'));
 const { exportFileBytes } = await import(join(root, 'dist/lib/uci/export-fast.js'));
-const { envWithoutExtraCerts, median, time } = await import('./timing.mjs');
+const { envWithoutExtraCerts, loadAverage, median, nodeStartup, time } = await import('./timing.mjs');
 const NO_CERTS = envWithoutExtraCerts();
 
 const work = mkdtempSync(join(tmpdir(), 'uci-bench-'));
@@ -71,8 +71,8 @@ try {
   rmSync(work, { recursive: true, force: true });
 }
 
-const startup = median(Array.from({ length: RUNS }, () => time(() => spawnSync(process.execPath, ['-e', '0']))));
-const startupNoCerts = NO_CERTS ? median(Array.from({ length: RUNS }, () => time(() => spawnSync(process.execPath, ['-e', '0'], { env: NO_CERTS })))) : NaN;
+const startup = nodeStartup(RUNS);
+const startupNoCerts = NO_CERTS ? nodeStartup(RUNS, NO_CERTS) : NaN;
 console.log(`input: node ../shared/tools/gen-big-uci.mjs N (N sections); median of ${RUNS} runs each`);
 console.log('command (end to end): node bin/uci-fw4.js uci -c DIR -t SAVE export bigN > FILE (checked after every run)');
 console.log('in-process model: exportText(parseDocument(text, { latin1: true, trivia: false })); with trivia: the default (keeps the layout)');
@@ -88,4 +88,4 @@ for (const r of rows) {
       (NO_CERTS ? `   (${ms(r.e2eNoCerts)}${r.sections === 20000 ? `: ${(LIBUCI_EXPORT_20K / r.e2eNoCerts).toFixed(1)}×` : ''})` : ''),
   );
 }
-console.log(`\nnode start-up alone (node -e 0): ${(startup * 1000).toFixed(1)} ms median${NO_CERTS ? ` (${(startupNoCerts * 1000).toFixed(1)} ms without NODE_EXTRA_CA_CERTS)` : ''}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(`\nnode start-up alone (node -e 0): ${(startup * 1000).toFixed(1)} ms median${NO_CERTS ? ` (${(startupNoCerts * 1000).toFixed(1)} ms without NODE_EXTRA_CA_CERTS)` : ''}; load average ${loadAverage()}`);
