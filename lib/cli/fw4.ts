@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { parseDocument } from '../uci/parser.js';
 import { readPackageBytes } from '../uci/read-fast.js';
 import { UciParseError } from '../uci/errors.js';
-import type { Document } from '../uci/document.js';
 import type { UciPackage } from '../uci/types.js';
 import { defaultHelpers } from '../fw4/default-helpers.js';
 import type { SourceLocator } from '../fw4/check.js';
+import { documentLocator } from '../fw4/locator.js';
 import { formatDiagnostic } from '../fw4/load/diagnostics.js';
 import { Fw4RuntimeError } from '../fw4/load/sections.js';
 import { readMocksDir } from '../fw4/snapshot/mocks.js';
@@ -77,15 +77,6 @@ function parseArgs(args: string[], command: string): Options | string {
 
 interface LoadedConfig { pkg: UciPackage; locator?: SourceLocator }
 
-function lineLocator(file: string, doc: Document): SourceLocator {
-  return {
-    file,
-    // an option the section does not have is placed at its section
-    line: (index, option) =>
-      option !== undefined && doc.sections[index]?.findOption(option) ? doc.lineOf(index, option) : doc.lineOf(index),
-  };
-}
-
 /**
  * `lines`: keep the source positions (check). Print needs only the data: a file the fast scan
  * reads (lib/uci/read-fast.ts) never builds a Document.
@@ -96,7 +87,7 @@ function loadConfig(name: string, file: string, lines: boolean): LoadedConfig {
   if (fast) return { pkg: fast };
   const text = bytes.toString('utf8');
   const doc = parseDocument(text, { name, file, trivia: lines });
-  return { pkg: doc.toPackage(), ...(lines ? { locator: lineLocator(file, doc) } : {}) };
+  return { pkg: doc.toPackage(), ...(lines ? { locator: documentLocator(file, doc) } : {}) };
 }
 
 /** A snapshot file whose JSON is not an object. */

@@ -13,6 +13,7 @@ export { scriptIncludes } from './includes.js';
 export type { ScriptInclude, ScriptIncludesResult } from './includes.js';
 export { checkFindings, schemaViolations, locateDiagnostics, formatFinding } from './check.js';
 export type { CheckFinding, SchemaViolation, SourceLocator } from './check.js';
+export { documentLocator } from './locator.js';
 export { defaultHelpers } from './default-helpers.js';
 export { hwOffloadProbe, lowerDevices, resolveFlowtable } from './offload/devices.js';
 export {

@@ -10,7 +10,7 @@ import {
   offloadReport,
   SnapshotView,
   translateFirewall,
-  type SourceLocator,
+  documentLocator,
   type SystemSnapshot,
   type Translation,
 } from '../../lib/fw4/index.js';
@@ -20,15 +20,6 @@ import { fail, ok, type CallContext, type MethodResult } from '../dispatch.js';
 import { Status } from '../errors.js';
 import { RawJson, type JsonObject } from '../json.js';
 import { storeFor } from '../uci/store.js';
-
-/** Lines of the text a commit would write, so findings point where the user will look. */
-function locator(file: string, doc: Document): SourceLocator {
-  return {
-    file,
-    // an option the section does not have is placed at its section (as `fw4 check` does)
-    line: (index, option) => (option !== undefined && doc.sections[index]?.findOption(option) ? doc.lineOf(index, option) : doc.lineOf(index)),
-  };
-}
 
 interface View {
   firewall: UciPackage;
@@ -88,7 +79,7 @@ export const firewallObject: ObjectFactory = (app: AppContext) => {
       check: (_args, ctx) => {
         const v = view(ctx);
         if (!isView(v)) return v;
-        const findings = checkFindings(v.firewall, v.translation.diagnostics, { firewall: locator('firewall', v.doc) });
+        const findings = checkFindings(v.firewall, v.translation.diagnostics, { firewall: documentLocator('firewall', v.doc) });
         const out: JsonObject[] = findings.map((f) => ({ file: f.file, ...(f.line !== undefined ? { line: f.line } : {}), message: f.message }));
         return ok({ findings: out });
       },
