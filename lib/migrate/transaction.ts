@@ -2,8 +2,7 @@
 // memory (savedir null) until the runner commits all touched files at once (journal.ts).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Cursor, type Document, type OptionValue, type UciChange, type UciPackage } from '../uci/index.js';
-import { formatChange } from './changes.js';
+import { Cursor, formatChange, type Document, type OptionValue, type UciChange, type UciPackage } from '../uci/index.js';
 import type { MigrationNote } from './types.js';
 
 /** A package whose text the transaction would change. */

@@ -135,12 +135,3 @@ export function filterDelta(pkg: string, text: string, section?: string, option?
   }
   return out;
 }
-
-/** A staged change as `uci changes` prints it. */
-export function formatChange(pkg: string, d: Delta, quoteValue: (v: string) => string): string {
-  const prefix = d.cmd === 'remove' ? '-' : '';
-  let line = `${prefix}${pkg}.${d.section}`;
-  if (d.option !== undefined) line += `.${d.option}`;
-  if (d.cmd !== 'remove') line += (d.cmd === 'list-add' ? '+=' : d.cmd === 'list-del' ? '-=' : '=') + quoteValue(d.value!);
-  return line + '\n';
-}

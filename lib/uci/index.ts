@@ -4,7 +4,7 @@ export { UciError, UciParseError, type UciErrorCode } from './errors.js';
 export { Document, type SourceText, type TextOptions } from './document.js';
 export { parseDocument, type ParseOptions } from './parser.js';
 export { exportText } from './export.js';
-export { showText, type ShowOptions } from './show.js';
+export { formatChange, showText, type ShowOptions } from './show.js';
 export { Cursor, type CursorOptions } from './cursor.js';
 export { lockPackage } from './files.js';
 export { isValidName, isValidType, isValidPackage, isValidText } from './names.js';

@@ -1,10 +1,25 @@
-// `uci show` and `uci get` formatting (cli.c uci_show_*), byte for byte.
+// `uci show`, `uci get` and `uci changes` formatting (cli.c uci_show_*), byte for byte.
 
-import type { OptionValue, UciPackage, UciSection } from './types.js';
+import type { OptionValue, UciChange, UciPackage, UciSection } from './types.js';
 
 /** `'…'` with every `'` as `'\''` (cli.c uci_print_value). */
 export function quote(s: string): string {
   return `'${s.replaceAll("'", "'\\''")}'`;
+}
+
+/**
+ * A staged change as one line of `uci changes` (cli.c uci_show_changes), without the newline:
+ * add, rename and reorder print like a set, a list-index delete without its index.
+ */
+export function formatChange(c: UciChange): string {
+  const option = 'option' in c ? c.option : undefined;
+  const path = `${c.package}.${c.section}${option !== undefined ? `.${option}` : ''}`;
+  switch (c.op) {
+    case 'delete': return `-${path}`;
+    case 'list-add': return `${path}+=${quote(c.value)}`;
+    case 'list-del': return `${path}-=${quote(c.value)}`;
+    default: return `${path}=${quote(c.value)}`;
+  }
 }
 
 export interface ShowOptions {

@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { Cursor, UciError } from '../../lib/uci/index.js';
+import { Cursor, formatChange, UciError } from '../../lib/uci/index.js';
 
 let dir: string;
 const conf = (): string => join(dir, 'conf');
@@ -39,6 +39,27 @@ describe('Cursor', () => {
       ].join('\n'),
     );
     expect(c.changes('network').map((ch) => ch.op)).toEqual(['set', 'add', 'list-add', 'list-del', 'rename', 'reorder', 'delete']);
+  });
+
+  test('lists staged changes as `uci changes` lines: add, rename and reorder like a set, a list-index delete without its index', () => {
+    const c = new Cursor({ confdir: conf(), savedir: save() });
+    c.set('network', 'lan', 'proto', "it's dhcp");
+    c.add('network', 'route');
+    c.addList('network', 'lan', 'dns', '9.9.9.9');
+    c.delList('network', 'lan', 'dns', '1.1.1.1');
+    c.rename('network', '@route[0]', undefined, 'r1');
+    c.reorder('network', 'r1', 0);
+    c.delete('network', 'lan', 'proto');
+    expect(c.changes('network').map(formatChange)).toEqual([
+      "network.lan.proto='it'\\''s dhcp'",
+      "network.cfg03c8b4='route'",
+      "network.lan.dns+='9.9.9.9'",
+      "network.lan.dns-='1.1.1.1'",
+      "network.cfg02c8b4='r1'",
+      "network.r1='0'",
+      '-network.lan.proto',
+    ]);
+    expect(formatChange({ op: 'delete', package: 'network', section: 'lan', option: 'dns', value: '0' })).toBe('-network.lan.dns');
   });
 
   test('reads changes staged by another process (or the real uci) and replays them in order', () => {

@@ -1,7 +1,6 @@
 // The commands of `uci` (cli.c), each with libuci's output, messages and exit status.
 
-import { Cursor, type LoadedPackage } from '../../uci/cursor.js';
-import { formatChange } from '../../uci/delta.js';
+import { Cursor, toChange, type LoadedPackage } from '../../uci/cursor.js';
 import { exportText } from '../../uci/export.js';
 import { UciError } from '../../uci/errors.js';
 import { Tokenizer } from '../../uci/lexer.js';
@@ -12,7 +11,7 @@ import {
 } from '../../uci/ops.js';
 import { mergeInto, parseDocument, parsePackages } from '../../uci/parser.js';
 import { lookupExtSection, parsePath } from '../../uci/path.js';
-import { getValue, quote, showSectionLines, showValue } from '../../uci/show.js';
+import { formatChange, getValue, showSectionLines, showValue } from '../../uci/show.js';
 import { errorNumber, type Output } from './context.js';
 
 export interface Settings {
@@ -181,7 +180,7 @@ export class Commands {
     try {
       switch (cmd) {
         case 'changes':
-          for (const d of lp.staged) this.io.stdout(formatChange(doc.name, d, quote));
+          for (const d of lp.staged) this.io.stdout(formatChange(toChange(doc.name, d)) + '\n');
           break;
         case 'commit':
           if (!this.set.noCommit) this.cursor.commitPackage(lp, false);
