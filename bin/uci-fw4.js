@@ -1,11 +1,16 @@
 #!/usr/bin/env node
-// The CLI runs from dist/cli/: lib/cli bundled by esbuild (`npm run build`, also run by `npm ci`
-// through the prepare script), one chunk per command, since loading a hundred separate modules
-// was most of a short command's time.
-import { statSync } from 'node:fs';
+'use strict';
+// The `uci-fw4` command. It runs lib/cli from dist/cli: one esbuild bundle per command, run with
+// V8's code cache (lib/cli/bundle-loader.ts; `npm run build`, also run by `npm ci` through the
+// prepare script). This file is CommonJS (bin/package.json): the ES module loader alone costs a
+// short command a few milliseconds.
+const { statSync } = require('node:fs');
+const { join } = require('node:path');
+const { pathToFileURL } = require('node:url');
 
-const bundle = new URL('../dist/cli/main.js', import.meta.url);
-const compiled = new URL('../dist/lib/cli/main.js', import.meta.url);
+const bundles = join(__dirname, '../dist/cli');
+const loader = join(bundles, 'loader.cjs');
+const compiled = join(__dirname, '../dist/lib/cli/main.js');
 const mtime = (file) => {
   try {
     return statSync(file).mtimeMs;
@@ -13,10 +18,13 @@ const mtime = (file) => {
     return -1;
   }
 };
-// `npx tsc` alone leaves the bundle behind: then tsc's output has the newer code, so run that
-const { main } = await import(mtime(bundle) >= mtime(compiled) ? bundle.href : compiled.href);
+const argv = process.argv.slice(2);
+// `npx tsc` alone leaves the bundles behind: then tsc's output has the newer code, so run that
+const running = mtime(loader) >= mtime(compiled)
+  ? require(loader).runBundled(bundles, argv)
+  : import(pathToFileURL(compiled).href).then((m) => m.main(argv));
 
-main(process.argv.slice(2)).then(
+running.then(
   (code) => { process.exitCode = code; },
   (err) => {
     process.stderr.write(`uci-fw4: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { builtins } from './builtin/index.js';
+import { importModule } from './import-module.js';
 import type { Migration } from './types.js';
 
 export async function loadMigrations(spec: string): Promise<Migration[]> {
@@ -13,7 +14,7 @@ export async function loadMigrations(spec: string): Promise<Migration[]> {
   if (!existsSync(path)) {
     throw new Error(`'${spec}' is neither a built-in migration (${Object.keys(builtins).join(', ')}) nor a file`);
   }
-  const mod = (await import(pathToFileURL(path).href)) as { default?: unknown; migrations?: unknown };
+  const mod = (await importModule(pathToFileURL(path).href)) as { default?: unknown; migrations?: unknown };
   const exported = mod.migrations ?? mod.default;
   if (exported === undefined) throw new Error(`${spec}: exports neither 'migrations' nor a default export`);
   return (Array.isArray(exported) ? exported : [exported]) as Migration[];

@@ -1,7 +1,8 @@
-// bin/uci-fw4.js runs the esbuild bundle (dist/cli) unless tsc's output (dist/lib) is newer,
+// bin/uci-fw4.js runs the per-command bundles (dist/cli) unless tsc's output (dist/lib) is newer,
 // as after `npx tsc` alone: stand-in entry modules in a copy of the layout show which one ran.
+// The real bundles run with the code cache the build trains (lib/cli/bundle-loader.ts).
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,32 +14,73 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 mkdirSync(join(dir, 'bin'));
 copyFileSync(join(repo, 'bin/uci-fw4.js'), join(dir, 'bin/uci-fw4.js'));
+copyFileSync(join(repo, 'bin/package.json'), join(dir, 'bin/package.json'));
 writeFileSync(join(dir, 'package.json'), '{"type": "module"}');
-const bundle = join(dir, 'dist/cli/main.js');
+const loader = join(dir, 'dist/cli/loader.cjs');
 const compiled = join(dir, 'dist/lib/cli/main.js');
-for (const [file, name] of [[bundle, 'bundle'], [compiled, 'tsc']] as const) {
-  mkdirSync(join(file, '..'), { recursive: true });
-  writeFileSync(file, `export async function main(argv) { process.stdout.write('${name} ' + argv.join(' ')); return 3; }\n`);
-}
+mkdirSync(join(loader, '..'), { recursive: true });
+mkdirSync(join(compiled, '..'), { recursive: true });
+writeFileSync(loader, "exports.runBundled = async (dir, argv) => { process.stdout.write('bundle ' + argv.join(' ')); return 3; };\n");
+writeFileSync(compiled, "export async function main(argv) { process.stdout.write('tsc ' + argv.join(' ')); return 3; }\n");
 
 function run() {
   return spawnSync(process.execPath, [join(dir, 'bin/uci-fw4.js'), 'fw4', 'print'], { encoding: 'utf8' });
 }
 
 describe('bin/uci-fw4.js', () => {
-  it('runs the bundle when it is as new as the tsc output or newer, with the exit code of main', () => {
+  it('runs the bundles when they are as new as the tsc output or newer, with the exit code of the command', () => {
     utimesSync(compiled, 1000, 1000);
-    utimesSync(bundle, 2000, 2000);
+    utimesSync(loader, 2000, 2000);
     expect(run()).toMatchObject({ stdout: 'bundle fw4 print', status: 3 });
-    utimesSync(bundle, 1000, 1000);
+    utimesSync(loader, 1000, 1000);
     expect(run()).toMatchObject({ stdout: 'bundle fw4 print', status: 3 });
   });
 
-  it('runs the tsc output when the bundle is older or missing', () => {
-    utimesSync(bundle, 1000, 1000);
+  it('runs the tsc output when the bundles are older or missing', () => {
+    utimesSync(loader, 1000, 1000);
     utimesSync(compiled, 2000, 2000);
     expect(run()).toMatchObject({ stdout: 'tsc fw4 print', status: 3 });
-    rmSync(bundle);
+    rmSync(loader);
     expect(run()).toMatchObject({ stdout: 'tsc fw4 print', status: 3 });
+  });
+});
+
+const built = join(repo, 'dist/cli');
+describe.skipIf(!existsSync(join(built, 'loader.cjs')))('the command bundles and their code caches (needs the build)', () => {
+  // the loader as bin/uci-fw4.js uses it, in a child: a cache is only valid for the node that made it
+  function load(command: string, cache: boolean) {
+    const script = `const { loadBundle } = require(${JSON.stringify(join(built, 'loader.cjs'))});
+      const b = loadBundle(${JSON.stringify(join(built, `${command}.cjs`))}${cache ? `, ${JSON.stringify(join(built, `${command}.cache`))}` : ''});
+      process.stdout.write(JSON.stringify({ run: typeof b.run, rejected: b.cacheRejected }));`;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    return JSON.parse(r.stdout) as { run: string; rejected: boolean };
+  }
+
+  it.each(['fw4', 'uci', 'migrate'])('%s has a code cache that V8 accepts', (command) => {
+    expect(readFileSync(join(built, `${command}.cache`)).length).toBeGreaterThan(10000);
+    expect(load(command, true)).toEqual({ run: 'function', rejected: false });
+  });
+
+  it('under --enable-source-maps a bundle runs as a plain module (node maps its stack traces)', () => {
+    const r = spawnSync(process.execPath, ['--enable-source-maps', join(repo, 'bin/uci-fw4.js'), 'uci', '-c', join(repo, 'examples/config'), 'get', 'firewall.@zone[0].name'], { encoding: 'utf8' });
+    expect(r).toMatchObject({ status: 0, stdout: 'lan\n', stderr: '' });
+  });
+
+  it('a cache that does not match its bundle is refused, and the command still runs', () => {
+    const copy = mkdtempSync(join(tmpdir(), 'fw4-cache-'));
+    try {
+      copyFileSync(join(built, 'loader.cjs'), join(copy, 'loader.cjs'));
+      copyFileSync(join(built, 'uci.cjs'), join(copy, 'uci.cjs'));
+      copyFileSync(join(built, 'fw4.cache'), join(copy, 'uci.cache')); // another bundle's cache
+      const script = `const { runBundled, loadBundle } = require('./loader.cjs');
+        process.stderr.write(String(loadBundle('./uci.cjs', './uci.cache').cacheRejected));
+        runBundled(__dirname, ['uci', '-c', ${JSON.stringify(join(repo, 'examples/config'))}, 'get', 'firewall.@zone[0].name']).then((c) => { process.exitCode = c; });`;
+      writeFileSync(join(copy, 'run.cjs'), script);
+      const r = spawnSync(process.execPath, [join(copy, 'run.cjs')], { encoding: 'utf8', cwd: copy });
+      expect(r).toMatchObject({ status: 0, stdout: 'lan\n', stderr: 'true' });
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
   });
 });

@@ -31,7 +31,7 @@ writeFileSync(snapshot, JSON.stringify({
 const good = "config zone\n\toption name 'lan'\n\tlist network 'lan'\n\toption input 'ACCEPT'\n";
 const bad = `${good}\nconfig rule\n\toption name 'web'\n\toption src 'lan'\n\toption dest_port 'http'\n\toption target 'ACCEPT'\n\nconfig rule\n\toption src 'nowhere'\n\toption enabled '0'\n\toption limit 'often'\n`;
 
-describe.skipIf(!existsSync(join(repo, 'dist/cli/main.js')))('uci-fw4 fw4 (needs the build)', () => {
+describe.skipIf(!existsSync(join(repo, 'dist/cli/loader.cjs')))('uci-fw4 fw4 (needs the build)', () => {
   it.each(['print', 'check', 'offload'])('%s --help describes the command', (cmd) => {
     const r = fw4(cmd, '--help');
     expect(r.status).toBe(0);

@@ -23,7 +23,7 @@ function offload(...args: string[]) {
   });
 }
 
-describe.skipIf(!existsSync(join(repo, 'dist/cli/main.js')))('uci-fw4 fw4 offload (needs the build)', () => {
+describe.skipIf(!existsSync(join(repo, 'dist/cli/loader.cjs')))('uci-fw4 fw4 offload (needs the build)', () => {
   it('prints the zone-pair table and the findings', () => {
     const r = offload();
     expect(r.stderr).toBe('');

@@ -15,7 +15,7 @@ function cli(...args: string[]) {
   });
 }
 
-describe.skipIf(!existsSync(dir) || !existsSync(join(repo, 'dist/cli/main.js')))('kernel refusals through the CLI (needs ../shared and the build)', () => {
+describe.skipIf(!existsSync(dir) || !existsSync(join(repo, 'dist/cli/loader.cjs')))('kernel refusals through the CLI (needs ../shared and the build)', () => {
   it('check reports each refused rule at its section with what nft says', () => {
     const run = cli('check');
     const file = join(dir, 'config/firewall');
