@@ -15,6 +15,7 @@ import { readMocksDir } from '../fw4/snapshot/mocks.js';
 import { SnapshotView } from '../fw4/snapshot/view.js';
 import type { SystemSnapshot } from '../fw4/snapshot/types.js';
 import { translateFirewall, type Translation } from '../fw4/translate.js';
+import { writeText } from './output.js';
 
 const USAGE: Record<string, string> = {
   print: `Usage: uci-fw4 fw4 print --config <confdir> --snapshot <file.json|mocks-dir> [--helpers <file>] [--fix]
@@ -161,11 +162,11 @@ export async function run(args: string[]): Promise<number> {
   if (command === 'print') {
     if (o.fix) {
       const { fixKernelRefusals, refusalContext } = await import('../fw4/verify/index.js');
-      process.stdout.write(fixKernelRefusals(result.text, refusalContext(result.ruleset)).text);
-    } else process.stdout.write(result.text);
+      writeText(1, fixKernelRefusals(result.text, refusalContext(result.ruleset)).text);
+    } else writeText(1, result.text);
     if (!process.env.QUIET) {
       const tty = !!process.env.TTY;
-      process.stderr.write(result.diagnostics.map((d) => formatDiagnostic(d, { tty })).join(''));
+      writeText(2, result.diagnostics.map((d) => formatDiagnostic(d, { tty })).join(''));
     }
     return 0;
   }

@@ -3,12 +3,12 @@
 // Arguments, files and output are handled as bytes (latin1 strings), as libuci does.
 
 import { openSync, readFileSync, closeSync } from 'node:fs';
-import { writevSync } from 'node:fs';
 import { Cursor } from '../uci/cursor.js';
 import type { ExportWriter } from '../uci/export-fast.js';
 import { Commands, type Settings } from './uci/commands.js';
 import { Output, PROG, strerror } from './uci/context.js';
 import { getopt } from './uci/getopt.js';
+import { writeAll } from './output.js';
 import { usage } from './uci/usage.js';
 
 const SPEC = 'c:C:d:f:LmnNp:P:qsSt:X';
@@ -18,23 +18,6 @@ function readInput(fd: number | string): string {
     return readFileSync(fd, 'latin1');
   } catch {
     return '';
-  }
-}
-
-/** Writes buffers in order, a writev of up to IOV_MAX at a time. */
-function writeAll(fd: number, bufs: Buffer[]): void {
-  let i = 0;
-  while (i < bufs.length) {
-    let written: number;
-    try {
-      written = writevSync(fd, bufs.slice(i, i + 1024));
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
-      continue;
-    }
-    // a short write leaves the rest of a buffer for the next round
-    while (i < bufs.length && written >= bufs[i]!.length) written -= bufs[i++]!.length;
-    if (written > 0) bufs[i] = bufs[i]!.subarray(written);
   }
 }
 

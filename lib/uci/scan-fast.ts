@@ -60,6 +60,11 @@ export function scanPackage(readAt: ReadAt, sink: ScanSink, window: number): boo
   return new Scanner(readAt, sink, window).run();
 }
 
+/** scanPackage of bytes in memory, scanned where they are: positions are offsets in `src`. */
+export function scanBytes(src: Buffer, sink: ScanSink): boolean {
+  return new Scanner(() => 0, sink, src).run();
+}
+
 class Scanner {
   /** The window on the source: src[0] is byte `base`; src[0, lim) is loaded, src[0, n) holds whole lines. */
   private src: Buffer;
@@ -83,12 +88,19 @@ class Scanner {
   private namesEnd = 0;
   private lastList = -1;
 
-  constructor(private readonly readAt: ReadAt, private readonly sink: ScanSink, window: number) {
-    this.src = Buffer.allocUnsafe(window);
+  /** `window`: its size, or the whole source, already loaded. */
+  constructor(private readonly readAt: ReadAt, private readonly sink: ScanSink, window: number | Buffer) {
+    if (typeof window === 'number') {
+      this.src = Buffer.allocUnsafe(window);
+      return;
+    }
+    this.src = window;
+    this.lim = this.n = window.length;
+    this.eof = true;
   }
 
   run(): boolean {
-    while (this.more()) {
+    for (let more = this.lim > 0 || this.more(); more; more = this.more()) {
       const loaded = this.src.subarray(0, this.lim);
       if (RARE.some((b) => loaded.indexOf(b) >= 0)) return false;
       while (this.p < this.n) {

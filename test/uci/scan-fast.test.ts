@@ -112,6 +112,17 @@ describe('plain data from bytes', () => {
     expect(data).toEqual(parseDocument(text, { name: 'firewall', trivia: false }).toPackage());
     expect(data!.sections.map((s) => s.name)).toEqual(['cfg01dc81', 'r1', 'cfg03dc81']);
   });
+
+  test('an ASCII file (names and values sliced from one decoded string) and the same with one byte over 127 agree with the parser', () => {
+    const ascii = "config zone\n\toption name 'lan'\n\tlist network 'lan'\n\tlist network 'wan6'\n\nconfig rule 'r1'\n\toption src 'lan'\n\toption name 'Allow-x'\n";
+    for (const text of [ascii, ascii.replace('Allow-x', 'Allow-\u00e9')]) {
+      for (const encoding of ['utf8', 'latin1'] as const) {
+        const data = readPackageBytes(Buffer.from(text, encoding), 'firewall', encoding);
+        expect(data).not.toBeNull();
+        expect(data).toEqual(parseDocument(text, { name: 'firewall', latin1: encoding === 'latin1', trivia: false }).toPackage());
+      }
+    }
+  });
 });
 
 describe('Cursor.exportUnchanged', () => {
