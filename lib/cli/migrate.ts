@@ -104,6 +104,7 @@ export async function run(args: string[]): Promise<number> {
   const tty = process.stderr.isTTY === true;
   const results = await runMigrations(parsed.confdirs, migrations, {
     dryRun: parsed.dryRun,
+    diffs: parsed.dryRun || parsed.json,
     onMigrated: tty ? progress : undefined,
   });
   const failed = results.some((r) => r.status === 'failed');
@@ -113,7 +114,7 @@ export async function run(args: string[]): Promise<number> {
   }
   const out: string[] = [];
   for (const r of results) {
-    if (parsed.dryRun && r.files.length > 0) out.push(`# ${r.confdir}\n`, ...r.files.map((f) => f.diff));
+    if (parsed.dryRun && r.files.length > 0) out.push(`# ${r.confdir}\n`, ...r.files.map((f) => f.diff!)); // a dry run computes every diff
     const notes = noteLines(r);
     if (notes.length) out.push(notes.join('\n') + '\n');
   }

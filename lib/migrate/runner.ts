@@ -12,6 +12,11 @@ import type { ConfdirResult, Migration } from './types.js';
 export interface RunOptions {
   /** Compute diffs and change lists, write nothing (no lock, no state directory, no recovery). */
   dryRun?: boolean;
+  /**
+   * Give each changed file its unified diff (`FileChange.diff`). Default: in a dry run only, so
+   * that an apply whose caller shows no diff does not compute one per file.
+   */
+  diffs?: boolean;
   /** Time written to the applied record (default: now). */
   now?: Date;
   /**
@@ -80,7 +85,10 @@ async function prepare(confdir: string, migrations: readonly Migration[], opts: 
     const pending = tx.pending();
     result.applied = todo.map((m) => m.id);
     result.notes = [...tx.notes];
-    result.files = pending.map((p) => ({ package: p.package, diff: unifiedDiff(p.package, p.before, p.after), changes: p.changes }));
+    const diffs = opts.diffs ?? opts.dryRun === true;
+    result.files = pending.map((p) => (diffs
+      ? { package: p.package, diff: unifiedDiff(p.package, p.before, p.after), changes: p.changes }
+      : { package: p.package, changes: p.changes }));
     result.status = pending.length > 0 ? 'changed' : 'unchanged';
     if (!opts.dryRun) {
       for (const p of pending) {

@@ -25,8 +25,11 @@ export interface MigrationNote {
 /** One file a run changes (or would change, in a dry run). */
 export interface FileChange {
   package: string;
-  /** Unified diff, `--- a/<package>` / `+++ b/<package>` headers. */
-  diff: string;
+  /**
+   * Unified diff, `--- a/<package>` / `+++ b/<package>` headers: in a dry run, or when the run
+   * was asked for diffs (RunOptions.diffs).
+   */
+  diff?: string;
   /** The staged changes in `uci changes` form (`firewall.@rule[0].name='x'`, `-firewall.x`). */
   changes: string[];
 }

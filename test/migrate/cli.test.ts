@@ -75,8 +75,13 @@ describe.skipIf(!existsSync(join(root, 'dist/lib/cli/main.js')))('uci-fw4 migrat
     const before = snapshot(join(parent, 'router2'));
     const run = cli(parent, 'migrate', '--json', ...['router1', 'router2', 'router3'].flatMap((r) => ['--confdir', r]), example);
     expect(run.status).toBe(1);
-    const out = JSON.parse(run.stdout) as { summary: Record<string, number>; results: Array<{ confdir: string; status: string; reason?: string }> };
+    const out = JSON.parse(run.stdout) as {
+      summary: Record<string, number>;
+      results: Array<{ confdir: string; status: string; reason?: string; files: Array<{ package: string; diff?: string }> }>;
+    };
     expect(out.summary).toEqual({ changed: 2, unchanged: 0, failed: 1 });
+    // --json asks the apply for its diffs
+    expect(out.results[0]!.files.map((f) => f.diff?.split('\n', 2).join('\n'))).toEqual(['--- a/firewall\n+++ b/firewall', '--- a/network\n+++ b/network']);
     expect(out.results[1]).toMatchObject({
       confdir: 'router2', status: 'failed', reason: "migration '2026-11-flow-offloading': firewall has no defaults section",
     });

@@ -45,6 +45,15 @@ describe('runMigrations', () => {
     expect(snapshot(dir)).toEqual(state);
   });
 
+  it('apply: diffs only when asked (a dry run always has them)', async () => {
+    const [plain] = await runMigrations([makeConfdir()], [flowOffloading]);
+    expect(plain!.files).toEqual([{ package: 'firewall', changes: ["firewall.defaults.flow_offloading='1'"] }]);
+    const [asked] = await runMigrations([makeConfdir()], [flowOffloading], { diffs: true });
+    const [dry] = await runMigrations([makeConfdir()], [flowOffloading], { dryRun: true });
+    expect(asked!.files[0]!.diff).toMatch(/^--- a\/firewall\n\+\+\+ b\/firewall\n@@ /);
+    expect(asked!.files).toEqual(dry!.files);
+  });
+
   it('records a migration that changes nothing, so it is not run again', async () => {
     const dir = makeConfdir();
     let runs = 0;
