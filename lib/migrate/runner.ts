@@ -5,7 +5,7 @@ import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { unifiedDiff } from './diff.js';
 import { commitStaged, hasPendingCommit, recover, stageFiles, syncEverything, type StagedCommit } from './journal.js';
-import { APPLIED_FILE, ID_PATTERN, appendApplied, lockConfdir, readApplied } from './state.js';
+import { APPLIED_FILE, ID_PATTERN, appendApplied, lockConfdir, readApplied, type ConfdirLock } from './state.js';
 import { Transaction } from './transaction.js';
 import type { ConfdirResult, Migration } from './types.js';
 
@@ -54,11 +54,14 @@ function message(e: unknown): string {
 interface Prepared {
   result: ConfdirResult;
   staged?: StagedCommit;
-  unlock?: () => void;
+  lock?: ConfdirLock;
 }
 
-/** Runs the migrations on one confdir and stages its new files. Never throws: a failure is a result. */
-async function prepare(confdir: string, migrations: readonly Migration[], opts: RunOptions): Promise<Prepared> {
+/**
+ * Runs the migrations on one confdir and stages its new files. Never throws: a failure is a
+ * result. `like`: a lock this run holds, of which the confdir's lock becomes another name.
+ */
+async function prepare(confdir: string, migrations: readonly Migration[], opts: RunOptions, like?: string): Promise<Prepared> {
   const result: ConfdirResult = { confdir, status: 'unchanged', applied: [], skipped: [], files: [], notes: [], recovery: 'clean' };
   const out: Prepared = { result };
   let current: string | undefined;
@@ -67,7 +70,7 @@ async function prepare(confdir: string, migrations: readonly Migration[], opts: 
     if (opts.dryRun) {
       if (hasPendingCommit(confdir)) throw new Error('an interrupted commit is pending; run without --dry-run to finish it');
     } else {
-      out.unlock = lockConfdir(confdir);
+      out.lock = lockConfdir(confdir, like);
       result.recovery = recover(confdir);
     }
     const record = readApplied(confdir);
@@ -140,8 +143,11 @@ export async function runMigrations(confdirs: readonly string[], migrations: rea
   for (let i = 0; i < unique.length; i += groupSize) {
     const group: Prepared[] = [];
     try {
+      let like: string | undefined; // the group's locks are names of one (lockConfdir)
       for (const dir of unique.slice(i, i + groupSize)) {
-        group.push(await prepare(dir, migrations, opts));
+        const p = await prepare(dir, migrations, opts, like);
+        like = p.lock?.path ?? like;
+        group.push(p);
         opts.onMigrated?.(i + group.length, unique.length, dir);
       }
       const staged = group.flatMap((p) => (p.staged ? [p.staged] : []));
@@ -152,7 +158,7 @@ export async function runMigrations(confdirs: readonly string[], migrations: rea
       }
       for (const p of group) if (p.staged?.error) fail(p.result, p.staged.error);
     } finally {
-      for (const p of group) p.unlock?.();
+      for (const p of group) p.lock?.release();
     }
     for (const p of group) {
       results.push(p.result);

@@ -4,11 +4,12 @@
 // sysupgrade) so a rerun anywhere knows what was applied.
 //
 //   applied   one line per applied migration: `<id>\t<ISO 8601 time>\n`, in order of application
-//   lock      symlink to the pid of the runner working on the confdir (absent when idle)
+//   lock      symlink to the pid of the runner working on the confdir (absent when idle); the
+//             locks a run holds at once are names of one symlink (hard links)
 //   stage.<sha256>.<name>  a new file's contents, staged before the commit point (journal.ts)
 //   committed              a second name of a staged file: the commit point, present only while
 //                          a commit is being finished
-import { mkdirSync, readdirSync, readFileSync, readlinkSync, rmdirSync, statSync, symlinkSync, unlinkSync } from 'node:fs';
+import { linkSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmdirSync, statSync, symlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const STATE_DIR = '.uci-fw4';
@@ -70,13 +71,40 @@ function lockHolder(path: string): number {
   return Number.parseInt(text, 10);
 }
 
+/** A confdir lock held by this process. */
+export interface ConfdirLock {
+  path: string;
+  release(): void;
+}
+
+/**
+ * Creates the lock at `path`: a second name of `like` (a lock this process holds) when given
+ * and the file system allows, else a symlink of its own. A hard link needs no new inode; on ext4
+ * without a journal, creating an inode soon after many deletions walks every recently freed one
+ * of its block group, and the unlink of the last name frees it, so a run holding a group of
+ * locks pays for one inode, not one per confdir.
+ */
+function makeLock(path: string, like: string | undefined): void {
+  if (like !== undefined) {
+    try {
+      linkSync(like, path); // link(2) names the symlink itself, not its target
+      return;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw e;
+      // another file system, too many links, or no hard links: a lock of its own
+    }
+  }
+  symlinkSync(String(process.pid), path);
+}
+
 /**
  * Takes the confdir's runner lock. A lock left by a dead process (a killed run) is taken over;
  * one held by a live process is an error naming it. The lock is a symlink whose target is the
  * pid: it appears complete in one step, and, having no data block, it costs no block discard
- * when removed (on ext4 mounted with `discard`, freeing a block waits for the device).
+ * when removed (on ext4 mounted with `discard`, freeing a block waits for the device). With
+ * `like`, the path of a lock this process holds, the new lock is another name of that symlink.
  */
-export function lockConfdir(confdir: string): () => void {
+export function lockConfdir(confdir: string, like?: string): ConfdirLock {
   const dir = join(confdir, STATE_DIR);
   const path = join(dir, LOCK_FILE);
   // a run that ends up writing nothing leaves no trace in the confdir
@@ -87,8 +115,8 @@ export function lockConfdir(confdir: string): () => void {
   };
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      symlinkSync(String(process.pid), path);
-      return release;
+      makeLock(path, like);
+      return { path, release };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const holder = lockHolder(path);

@@ -13,12 +13,41 @@ function deadPid(): number {
 describe('lockConfdir', () => {
   it('holds a symlink to our pid; release removes it and the state directory it created', () => {
     const dir = makeConfdir();
-    const release = lockConfdir(dir);
-    const lock = join(dir, STATE_DIR, 'lock');
-    expect(lstatSync(lock).isSymbolicLink()).toBe(true);
-    expect(readlinkSync(lock)).toBe(String(process.pid));
-    release();
+    const lock = lockConfdir(dir);
+    expect(lock.path).toBe(join(dir, STATE_DIR, 'lock'));
+    expect(lstatSync(lock.path).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(lock.path)).toBe(String(process.pid));
+    lock.release();
     expect(existsSync(join(dir, STATE_DIR))).toBe(false);
+  });
+
+  it('like another lock held: the same symlink under a second name, released on its own', () => {
+    const [a, b] = [makeConfdir(), makeConfdir()];
+    const first = lockConfdir(a);
+    const second = lockConfdir(b, first.path);
+    expect(lstatSync(second.path).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(second.path)).toBe(String(process.pid));
+    expect(lstatSync(second.path).ino).toBe(lstatSync(first.path).ino);
+    expect(lstatSync(first.path).nlink).toBe(2);
+    first.release();
+    expect(existsSync(first.path)).toBe(false);
+    expect(readlinkSync(second.path)).toBe(String(process.pid));
+    second.release();
+    expect(existsSync(join(b, STATE_DIR))).toBe(false);
+    // a lock to be like that is gone: a symlink of its own
+    const third = lockConfdir(a, first.path);
+    expect(lstatSync(third.path).nlink).toBe(1);
+    expect(readlinkSync(third.path)).toBe(String(process.pid));
+    third.release();
+  });
+
+  it('like another lock held, on a confdir locked by a live process: refused all the same', () => {
+    const mine = lockConfdir(makeConfdir());
+    const dir = makeConfdir();
+    mkdirSync(join(dir, STATE_DIR));
+    symlinkSync(String(process.ppid), join(dir, STATE_DIR, 'lock'));
+    expect(() => lockConfdir(dir, mine.path)).toThrow(`confdir is locked by running process ${process.ppid}`);
+    mine.release();
   });
 
   it('refuses a confdir locked by a live process, naming it, in either lock format', () => {
@@ -39,9 +68,9 @@ describe('lockConfdir', () => {
       mkdirSync(join(dir, STATE_DIR));
       const lock = join(dir, STATE_DIR, 'lock');
       leave(lock);
-      const release = lockConfdir(dir);
+      const held = lockConfdir(dir);
       expect(readlinkSync(lock)).toBe(String(process.pid));
-      release();
+      held.release();
       expect(existsSync(lock)).toBe(false);
       expect(existsSync(join(dir, STATE_DIR))).toBe(true);
     }
