@@ -70,33 +70,23 @@ function ports(list: PortRange[] | undefined, invert: boolean): string[] | undef
   return sel.length ? sel.map(portText) : undefined;
 }
 
-/** A copy without the undefined fields: rule records stay small and fast to copy. */
-export function definedOnly<T extends object>(o: T): T {
-  const out = {} as T;
-  for (const k in o) if (o[k] !== undefined) out[k] = o[k];
-  return out;
-}
-
-/** The address and port fields common to every rule kind (the caller's definedOnly drops the unset ones). */
-export function matchFields(
-  saddrs: AddressGroup | readonly [], daddrs: AddressGroup | readonly [],
+/** Sets the address and port fields common to every rule kind. */
+export function assignMatchFields(
+  r: RuleSpec, saddrs: AddressGroup | readonly [], daddrs: AddressGroup | readonly [],
   sports: PortRange[] | undefined, dports: PortRange[] | undefined,
-): Pick<RuleSpec, 'hasAddrs' | 'saddrsPos' | 'saddrsNeg' | 'saddrsMasked' | 'daddrsPos' | 'daddrsNeg' | 'daddrsMasked' | 'sportsPos' | 'sportsNeg' | 'dportsPos' | 'dportsNeg'> {
-  return {
-    hasAddrs: !!(saddrs[0] || saddrs[1] || saddrs[2] || daddrs[0] || daddrs[1] || daddrs[2]),
-    saddrsPos: mapCidr(saddrs[0]),
-    saddrsNeg: mapCidr(saddrs[1]),
-    saddrsMasked: saddrs[2],
-    daddrsPos: mapCidr(daddrs[0]),
-    daddrsNeg: mapCidr(daddrs[1]),
-    daddrsMasked: daddrs[2],
-    sportsPos: ports(sports, false),
-    sportsNeg: ports(sports, true),
-    dportsPos: ports(dports, false),
-    dportsNeg: ports(dports, true),
-  };
+): void {
+  r.hasAddrs = !!(saddrs[0] || saddrs[1] || saddrs[2] || daddrs[0] || daddrs[1] || daddrs[2]);
+  r.saddrsPos = mapCidr(saddrs[0]);
+  r.saddrsNeg = mapCidr(saddrs[1]);
+  r.saddrsMasked = saddrs[2];
+  r.daddrsPos = mapCidr(daddrs[0]);
+  r.daddrsNeg = mapCidr(daddrs[1]);
+  r.daddrsMasked = daddrs[2];
+  r.sportsPos = ports(sports, false);
+  r.sportsNeg = ports(sports, true);
+  r.dportsPos = ports(dports, false);
+  r.dportsNeg = ports(dports, true);
 }
-
 
 /** Rules, redirects and nats are named after their section id unless `name` is set. */
 export function sectionDefault(sectionId: string): (spec: OptionSpec) => string | undefined {
@@ -135,16 +125,14 @@ export function macs(list: MacAddress[] | undefined, invert: boolean): string[] 
   return sel.length ? sel.map((m) => m.mac) : undefined;
 }
 
-/** limit, time window and mark matches, read the same way for every rule kind (unset ones dropped by the caller's definedOnly). */
-export function stateFields(o: ParsedOptions): Pick<RuleSpec, 'limit' | 'limitBurst' | 'startDate' | 'stopDate' | 'startTime' | 'stopTime' | 'weekdays' | 'mark'> {
-  return {
-    limit: o.get('limit') as Limit | undefined,
-    limitBurst: o.get('limit_burst') as number | undefined,
-    startDate: o.get('start_date') as DateStamp | undefined,
-    stopDate: o.get('stop_date') as DateStamp | undefined,
-    startTime: o.get('start_time') as TimeOfDay | undefined,
-    stopTime: o.get('stop_time') as TimeOfDay | undefined,
-    weekdays: o.get('weekdays') as Weekdays | undefined,
-    mark: o.get('mark') as Mark | undefined,
-  };
+/** Sets the limit, time window and mark matches, read the same way for every rule kind. */
+export function assignStateFields(r: RuleSpec, o: ParsedOptions): void {
+  r.limit = o.get('limit') as Limit | undefined;
+  r.limitBurst = o.get('limit_burst') as number | undefined;
+  r.startDate = o.get('start_date') as DateStamp | undefined;
+  r.stopDate = o.get('stop_date') as DateStamp | undefined;
+  r.startTime = o.get('start_time') as TimeOfDay | undefined;
+  r.stopTime = o.get('stop_time') as TimeOfDay | undefined;
+  r.weekdays = o.get('weekdays') as Weekdays | undefined;
+  r.mark = o.get('mark') as Mark | undefined;
 }

@@ -5,7 +5,7 @@ import type { ZoneRef } from '../load/model.js';
 import { parseEnabledSection, type ParseContext, type SectionInput } from '../load/options.js';
 import type { Family } from '../options/types.js';
 import { inferFamily } from './family.js';
-import type { RuleSpec } from './types.js';
+import { newRule, type RuleSpec } from './types.js';
 
 const HUMAN: Record<number, string> = { 4: 'IPv4', 6: 'IPv6' };
 
@@ -23,19 +23,17 @@ export function compileForwarding(input: SectionInput, ctx: ParseContext, sink: 
   const fam: Family = family ?? 0;
   const name = (o.get('name') as string | undefined) ||
     `Accept ${src.zone?.name ?? 'any'} to ${dest.zone?.name ?? 'any'} ${fam ? `${HUMAN[fam]} ` : ''}forwarding`;
-  const rule: RuleSpec = {
-    origin: ref,
-    kind: 'forwarding',
-    name,
-    chain: src.zone ? `forward_${src.zone.name}` : 'forward',
-    family: fam,
-    proto: { any: true },
-    hasAddrs: false,
-    hasPorts: false,
-    counter: false,
-    ...(src.zone ? { srcZone: src.zone.name } : {}),
-    ...(dest.zone ? { destZone: dest.zone.name, jumpChain: `accept_to_${dest.zone.name}` } : { target: 'accept' }),
-  };
+  const rule = newRule(ref, 'forwarding', name, false);
+  rule.chain = src.zone ? `forward_${src.zone.name}` : 'forward';
+  rule.family = fam;
+  rule.proto = { any: true };
+  rule.srcZone = src.zone?.name;
+  if (dest.zone) {
+    rule.destZone = dest.zone.name;
+    rule.jumpChain = `accept_to_${dest.zone.name}`;
+  } else {
+    rule.target = 'accept';
+  }
   if (dest.zone) dest.zone.dflags.add('accept');
   return [rule];
 }

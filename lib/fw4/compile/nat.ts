@@ -5,9 +5,9 @@ import type { ZoneRef } from '../load/model.js';
 import { parseEnabledSection, type ParseContext, type SectionInput } from '../load/options.js';
 import type { Family, NetworkMatch, PortRange, Protocol } from '../options/types.js';
 import { addressesOf, groupByMasking, splitByFamily } from './addresses.js';
-import { definedOnly, ensureTcpUdp, logPrefix, matchFields, sectionDefault, stateFields } from './common.js';
+import { assignMatchFields, assignStateFields, ensureTcpUdp, logPrefix, sectionDefault } from './common.js';
 import { inferFamily } from './family.js';
-import type { RuleSpec } from './types.js';
+import { newRule, type RuleSpec } from './types.js';
 
 export function compileNat(input: SectionInput, sectionId: string, ctx: ParseContext, sink: DiagnosticSink): RuleSpec[] {
   const ref = input.ref;
@@ -43,18 +43,13 @@ export function compileNat(input: SectionInput, sectionId: string, ctx: ParseCon
   }
   const name = o.get('name') as string;
   const src = o.get('src') as ZoneRef | undefined;
-  const base = definedOnly({
-    origin: ref,
-    kind: 'nat' as const,
-    name,
-    target,
-    counter: o.get('counter') !== false,
-    device: o.get('device') as string | undefined,
-    log: logPrefix(o.get('log') as string | undefined, name),
-    ...stateFields(o),
-    srcZone: src?.zone?.name,
-    chain: src?.zone ? `srcnat_${src.zone.name}` : 'srcnat',
-  });
+  const base = newRule(ref, 'nat', name, o.get('counter') !== false);
+  base.target = target;
+  base.device = o.get('device') as string | undefined;
+  base.log = logPrefix(o.get('log') as string | undefined, name);
+  assignStateFields(base, o);
+  base.srcZone = src?.zone?.name;
+  base.chain = src?.zone ? `srcnat_${src.zone.name}` : 'srcnat';
   const srcIp = o.get('src_ip') as NetworkMatch | undefined;
   const destIp = o.get('dest_ip') as NetworkMatch | undefined;
   const out: RuleSpec[] = [];
@@ -81,16 +76,15 @@ export function compileNat(input: SectionInput, sectionId: string, ctx: ParseCon
     const has6 = !!(sip.v6?.length || dip.v6?.length || rip.v6?.length);
     // an unspecified family means IPv4 unless only IPv6 addresses are given
     const family: Family = inferred ?? (has6 && !has4 ? 6 : 4);
-    const add = (fam: Family, saddrs: Parameters<typeof matchFields>[0], daddrs: Parameters<typeof matchFields>[1], raddrs: typeof rip.v4) => {
-      out.push(definedOnly({
-        ...base,
-        family: fam,
-        proto,
-        ...matchFields(saddrs, daddrs, sport ? [sport] : undefined, dport ? [dport] : undefined),
-        hasPorts: !!(sport || dport),
-        raddr: raddrs?.[0],
-        rport,
-      }));
+    const add = (fam: Family, saddrs: Parameters<typeof assignMatchFields>[1], daddrs: Parameters<typeof assignMatchFields>[2], raddrs: typeof rip.v4) => {
+      const r: RuleSpec = { ...base };
+      r.family = fam;
+      r.proto = proto;
+      assignMatchFields(r, saddrs, daddrs, sport ? [sport] : undefined, dport ? [dport] : undefined);
+      r.hasPorts = !!(sport || dport);
+      r.raddr = raddrs?.[0];
+      r.rport = rport;
+      out.push(r);
     };
     if (!family && !has4 && !has6) {
       add(0, [], [], undefined);

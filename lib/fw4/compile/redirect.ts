@@ -6,11 +6,11 @@ import { parseEnabledSection, type ParseContext, type SectionInput } from '../lo
 import { applyMask } from '../options/ip.js';
 import type { Family, Limit, MacAddress, NetworkMatch, PortRange, Protocol } from '../options/types.js';
 import { addressesOf, groupByMasking, hostAddress, splitByFamily, type SplitAddresses } from './addresses.js';
-import { definedOnly, logPrefix, macs, matchFields, protocolsAndSet, ruleSetField, sectionDefault, stateFields } from './common.js';
+import { assignMatchFields, assignStateFields, logPrefix, macs, protocolsAndSet, ruleSetField, sectionDefault } from './common.js';
 import { inferFamily } from './family.js';
-import type { RuleSpec } from './types.js';
+import { newRule, type RuleSpec } from './types.js';
 
-type Group = Parameters<typeof matchFields>[0];
+type Group = Parameters<typeof assignMatchFields>[1];
 
 function sameSubnet(a: Address, zoneAddr: Address): boolean {
   return applyMask(a.addr, zoneAddr.mask ?? '') === applyMask(zoneAddr.addr, zoneAddr.mask ?? '');
@@ -80,44 +80,36 @@ export function compileRedirect(
     dest.zone!.dflags.add(target);
   }
 
-  // every rule built from these goes through definedOnly
-  const shared = {
-    ...stateFields(o),
-    helper: helper ? { name: helper.name, invert: helper.invert } : undefined,
-  };
-  const main = definedOnly({
-    ...shared,
-    name,
-    counter: o.get('counter') !== false,
-    log: logPrefix(o.get('log') as string | undefined, name),
-    logLimit: o.get('log_limit') as Limit | undefined,
-    smacsPos: macs(srcMac, false),
-    smacsNeg: macs(srcMac, true),
-  });
+  // what every rule of the section has, reflection rules included
+  const shared = newRule(ref, 'redirect', name, false);
+  assignStateFields(shared, o);
+  shared.helper = helper ? { name: helper.name, invert: helper.invert } : undefined;
+  const main: RuleSpec = { ...shared };
+  main.counter = o.get('counter') !== false;
+  main.log = logPrefix(o.get('log') as string | undefined, name);
+  main.logLimit = o.get('log_limit') as Limit | undefined;
+  main.smacsPos = macs(srcMac, false);
+  main.smacsNeg = macs(srcMac, true);
   const out: RuleSpec[] = [];
 
   const addRule = (
-    fields: Partial<RuleSpec> & { name: string; counter: boolean },
+    fields: RuleSpec,
     family: Family, proto: Protocol, saddrs: Group, daddrs: Group, raddrs: Address[] | undefined,
     sport: PortRange | undefined, dport: PortRange | undefined, rport: PortRange | undefined,
     set: Ipset | undefined, kind: 'dnat' | 'snat', zoneName: string,
   ): void => {
     const setField = ruleSetField(set, matched.setMatch, proto.name, ref, sink);
     if (setField === 'skip') return;
-    const r: RuleSpec = definedOnly({
-      origin: ref,
-      kind: 'redirect' as const,
-      ...fields,
-      family,
-      proto,
-      ...matchFields(saddrs, daddrs, sport ? [sport] : undefined, dport ? [dport] : undefined),
-      hasPorts: !!(sport || dport || rport),
-      raddr: raddrs?.[0],
-      rport,
-      ipset: setField,
-      target: kind,
-      chain: kind === 'dnat' ? `dstnat_${zoneName}` : `srcnat_${zoneName}`,
-    });
+    const r: RuleSpec = { ...fields };
+    r.family = family;
+    r.proto = proto;
+    assignMatchFields(r, saddrs, daddrs, sport ? [sport] : undefined, dport ? [dport] : undefined);
+    r.hasPorts = !!(sport || dport || rport);
+    r.raddr = raddrs?.[0];
+    r.rport = rport;
+    r.ipset = setField;
+    r.target = kind;
+    r.chain = kind === 'dnat' ? `dstnat_${zoneName}` : `srcnat_${zoneName}`;
     const zone = ctx.zones.find((z) => z.name === zoneName);
     zone?.dflags.add(kind);
     if (kind === 'dnat' && !r.raddr) r.target = 'redirect';
@@ -176,7 +168,8 @@ export function compileRedirect(
           } else if (!addressesOf(eaddrs, f)?.length) {
             sink.warn(ref, 'external address range cannot be determined, disabling reflection');
           } else {
-            const refl = { ...shared, name: `${name} (reflection)`, counter: false };
+            const refl: RuleSpec = { ...shared };
+            refl.name = `${name} (reflection)`;
             for (const s of groupByMasking(addressesOf(iaddrs, f))) {
               for (const d of groupByMasking(addressesOf(eaddrs, f))) {
                 addRule({ ...refl, srcZone: rz.name }, f, proto, s, d, rips, sport, dport, rport, undefined, 'dnat', rz.name);
@@ -198,7 +191,9 @@ export function compileRedirect(
     const has4 = !!(sip.v4?.length || dip.v4?.length || rip.v4?.length);
     const has6 = !!(sip.v6?.length || dip.v6?.length || rip.v6?.length);
     const zoneName = target === 'dnat' ? src!.zone!.name : dest!.zone!.name;
-    const fields = { ...main, ...(src?.zone ? { srcZone: src.zone.name } : {}), ...(dest?.zone ? { destZone: dest.zone.name } : {}) };
+    const fields: RuleSpec = { ...main };
+    fields.srcZone = src?.zone?.name;
+    fields.destZone = dest?.zone?.name;
     if (!family && !has4 && !has6) {
       // an unspecified family means IPv4 only, unless `family any` was asked for
       addRule(fields, family === null ? 4 : family, proto, [], [], undefined, sport, dport, rport, ipset, target as 'dnat' | 'snat', zoneName);

@@ -5,9 +5,9 @@ import type { HelperRef, Ipset, ZoneRef } from '../load/model.js';
 import { parseEnabledSection, type ParseContext, type SectionInput } from '../load/options.js';
 import type { DeviceMatch, Dscp, Family, IcmpType, Limit, MacAddress, Mark, NetworkMatch, PortRange, Protocol } from '../options/types.js';
 import { addressesOf, groupByMasking, splitByFamily } from './addresses.js';
-import { definedOnly, logPrefix, macs, matchFields, protocolsAndSet, ruleSetField, sectionDefault, stateFields } from './common.js';
+import { assignMatchFields, assignStateFields, logPrefix, macs, protocolsAndSet, ruleSetField, sectionDefault } from './common.js';
 import { inferFamily } from './family.js';
-import type { RuleSpec } from './types.js';
+import { newRule, type RuleSpec } from './types.js';
 
 export function compileRule(
   input: SectionInput, sectionId: string, ctx: ParseContext, ipsets: readonly Ipset[], sink: DiagnosticSink,
@@ -51,47 +51,39 @@ export function compileRule(
   const destZone = dest?.zone;
   const out: RuleSpec[] = [];
 
-  const base = definedOnly({
-    origin: ref,
-    kind: 'rule' as const,
-    name,
-    counter: o.get('counter') !== false,
-    srcZone: srcZone?.name,
-    destZone: destZone?.name,
-    smacsPos: macs(o.get('src_mac') as MacAddress[] | undefined, false),
-    smacsNeg: macs(o.get('src_mac') as MacAddress[] | undefined, true),
-    helper: helper ? { name: helper.name, invert: helper.invert } : undefined,
-    ...stateFields(o),
-    dscp,
-    log,
-    logLimit: o.get('log_limit') as Limit | undefined,
-    target,
-    setXmark: setMark
-      ? { invert: setMark.invert, mark: setMark.mark, mask: (setMark.mark | setMark.mask) >>> 0 }
-      : (o.get('set_xmark') as Mark | undefined),
-    setDscp: o.get('set_dscp') as Dscp | undefined,
-    setHelper: setHelper?.name,
-  });
+  const base = newRule(ref, 'rule', name, o.get('counter') !== false);
+  base.srcZone = srcZone?.name;
+  base.destZone = destZone?.name;
+  base.smacsPos = macs(o.get('src_mac') as MacAddress[] | undefined, false);
+  base.smacsNeg = macs(o.get('src_mac') as MacAddress[] | undefined, true);
+  base.helper = helper ? { name: helper.name, invert: helper.invert } : undefined;
+  assignStateFields(base, o);
+  base.dscp = dscp;
+  base.log = log;
+  base.logLimit = o.get('log_limit') as Limit | undefined;
+  base.target = target;
+  base.setXmark = setMark
+    ? { invert: setMark.invert, mark: setMark.mark, mask: (setMark.mark | setMark.mask) >>> 0 }
+    : (o.get('set_xmark') as Mark | undefined);
+  base.setDscp = o.get('set_dscp') as Dscp | undefined;
+  base.setHelper = setHelper?.name;
 
   const addRule = (
-    family: Family, proto: Protocol, saddrs: Parameters<typeof matchFields>[0], daddrs: Parameters<typeof matchFields>[1],
+    family: Family, proto: Protocol, saddrs: Parameters<typeof assignMatchFields>[1], daddrs: Parameters<typeof assignMatchFields>[2],
     sports: PortRange[] | undefined, dports: PortRange[] | undefined,
     types: IcmpType[] | null, codes: IcmpType[] | null,
   ): void => {
     const setField = ruleSetField(ipset, matched.setMatch, proto.name, ref, sink);
     if (setField === 'skip') return;
-    const r: RuleSpec = definedOnly({
-      ...base,
-      family,
-      proto,
-      ...matchFields(saddrs, daddrs, sports, dports),
-      hasPorts: !!(sports?.length || dports?.length),
-      icmpTypes: types?.length ? types.map((i) => (family === 4 ? i.type! : i.type6!)) : undefined,
-      icmpCodes: codes?.length
-        ? codes.map((i) => (family === 4 ? `${i.type} . ${i.codeMin}` : `${i.type6} . ${i.code6Min}`)) : undefined,
-      ipset: setField,
-      chain: '',
-    });
+    const r: RuleSpec = { ...base };
+    r.family = family;
+    r.proto = proto;
+    assignMatchFields(r, saddrs, daddrs, sports, dports);
+    r.hasPorts = !!(sports?.length || dports?.length);
+    r.icmpTypes = types?.length ? types.map((i) => (family === 4 ? i.type! : i.type6!)) : undefined;
+    r.icmpCodes = codes?.length
+      ? codes.map((i) => (family === 4 ? `${i.type} . ${i.codeMin}` : `${i.type6} . ${i.code6Min}`)) : undefined;
+    r.ipset = setField;
     if (target === 'notrack') {
       r.chain = `notrack_${srcZone!.name}`;
       srcZone!.dflags.add('notrack');

@@ -7,7 +7,7 @@ import { inferFamily } from '../compile/family.js';
 import type { DiagnosticSink } from './diagnostics.js';
 import type { HelperRef, Zone, ZoneMatch } from './model.js';
 import { parseEnabledSection, type ParseContext, type SectionInput } from './options.js';
-import type { RuleSpec } from '../compile/types.js';
+import { newRule, type RuleSpec } from '../compile/types.js';
 
 /** Devices of one match group: [positive, negated plain, negated wildcard]. */
 type DeviceGroup = readonly [string[] | undefined, string[], string[]];
@@ -172,19 +172,15 @@ export function loadZone(
     for (const helper of helpers?.length ? helpers : ctx.helpers) {
       if (!helper.available) continue;
       for (const proto of helper.proto) {
-        helperRules.push({
-          chain: `helper_${name}`,
-          family: helper.family ?? 0,
-          name: helper.description || helper.name,
-          proto,
-          srcZone: name,
-          dportsPos: helper.port ? [portText(helper.port)] : ['undefined'],
-          target: 'helper',
-          setHelper: helper.name,
-          counter: false,
-          hasAddrs: false,
-          hasPorts: false,
-        });
+        const r = newRule(undefined, undefined, helper.description || helper.name, false);
+        r.chain = `helper_${name}`;
+        r.family = helper.family ?? 0;
+        r.proto = proto;
+        r.srcZone = name;
+        r.dportsPos = helper.port ? [portText(helper.port)] : ['undefined'];
+        r.target = 'helper';
+        r.setHelper = helper.name;
+        helperRules.push(r);
       }
     }
   }
