@@ -152,16 +152,15 @@ export interface StagedCommit {
 
 /**
  * Writes the new files into the confdir's state directory, each with the mode of the file it
- * replaces. The caller holds the confdir lock and has run `recover` first.
+ * replaces. The caller holds the confdir lock (which made the state directory) and has run
+ * `recover` first.
  */
 export function stageFiles(confdir: string, writes: FileWrite[], hook?: StepHook): StagedCommit {
   const state = join(confdir, STATE_DIR);
-  mkdirSync(state, { recursive: true });
   const renames = writes.map((w) => {
     const to = target(confdir, w.name);
-    const data = Buffer.from(w.text, 'utf8');
-    const from = join(state, `stage.${sha256(data)}.${encodeURIComponent(w.name)}`);
-    writeFileSync(from, data, { mode: to.mode });
+    const from = join(state, `stage.${sha256(w.text)}.${encodeURIComponent(w.name)}`);
+    writeFileSync(from, w.text, { mode: to.mode }); // a string is written as UTF-8 in one call
     chmodSync(from, to.mode); // exactly the old mode, whatever the umask
     hook?.(`stage ${w.name}`);
     return { name: w.name, from, to: to.path };
@@ -223,6 +222,7 @@ export async function commitStaged(group: StagedCommit[], barrier: () => void = 
 /** Replaces every file in `writes` or none of them (one confdir; see commitStaged). */
 export async function commitFiles(confdir: string, writes: FileWrite[], hook?: StepHook, barrier?: () => void): Promise<void> {
   if (writes.length === 0) return;
+  mkdirSync(join(confdir, STATE_DIR), { recursive: true });
   const staged = stageFiles(confdir, writes, hook);
   await commitStaged([staged], barrier, hook);
   if (staged.error) throw staged.error;

@@ -71,7 +71,7 @@ async function prepare(confdir: string, migrations: readonly Migration[], opts: 
       if (hasPendingCommit(confdir)) throw new Error('an interrupted commit is pending; run without --dry-run to finish it');
     } else {
       out.lock = lockConfdir(confdir, like);
-      result.recovery = recover(confdir);
+      if (!out.lock.fresh) result.recovery = recover(confdir);
     }
     const record = readApplied(confdir);
     const todo = migrations.filter((m) => !record.ids.has(m.id));

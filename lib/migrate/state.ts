@@ -9,7 +9,7 @@
 //   stage.<sha256>.<name>  a new file's contents, staged before the commit point (journal.ts)
 //   committed              a second name of a staged file: the commit point, present only while
 //                          a commit is being finished
-import { linkSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmdirSync, statSync, symlinkSync, unlinkSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, readlinkSync, rmdirSync, statSync, symlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const STATE_DIR = '.uci-fw4';
@@ -50,6 +50,15 @@ function removeFile(path: string): void {
   }
 }
 
+/** Removes a directory unless something is in it (one rmdir, where a listing would take three calls). */
+function removeEmptyDir(path: string): void {
+  try {
+    rmdirSync(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOTEMPTY' && (e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  }
+}
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -74,6 +83,11 @@ function lockHolder(path: string): number {
 /** A confdir lock held by this process. */
 export interface ConfdirLock {
   path: string;
+  /**
+   * The lock created the state directory and took no lock over: no earlier run left anything
+   * there to recover.
+   */
+  fresh: boolean;
   release(): void;
 }
 
@@ -111,12 +125,12 @@ export function lockConfdir(confdir: string, like?: string): ConfdirLock {
   const created = mkdirSync(dir, { recursive: true }) !== undefined;
   const release = (): void => {
     removeFile(path);
-    if (created && readdirSync(dir).length === 0) rmdirSync(dir);
+    if (created) removeEmptyDir(dir);
   };
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       makeLock(path, like);
-      return { path, release };
+      return { path, fresh: created && attempt === 0, release };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const holder = lockHolder(path);

@@ -81,6 +81,7 @@ describe('commitFiles', () => {
   it('stages each file under its checksum and name, a state file too, and recover finishes from those names alone', () => {
     const dir = confdir();
     const applied = `${STATE_DIR}/applied`;
+    mkdirSync(join(dir, STATE_DIR)); // made by the confdir lock in a run
     stageFiles(dir, [{ name: 'firewall', text: NEW.firewall }, { name: applied, text: 'id\t2026-01-01T00:00:00.000Z\n' }]);
     expect(readdirSync(join(dir, STATE_DIR)).sort()).toEqual([
       `stage.${createHash('sha256').update(NEW.firewall).digest('hex')}.firewall`,

@@ -17,8 +17,27 @@ describe('lockConfdir', () => {
     expect(lock.path).toBe(join(dir, STATE_DIR, 'lock'));
     expect(lstatSync(lock.path).isSymbolicLink()).toBe(true);
     expect(readlinkSync(lock.path)).toBe(String(process.pid));
+    expect(lock.fresh).toBe(true); // nothing there to recover
     lock.release();
     expect(existsSync(join(dir, STATE_DIR))).toBe(false);
+  });
+
+  it('release keeps the state directory it created once something else is in it', () => {
+    const dir = makeConfdir();
+    const lock = lockConfdir(dir);
+    writeFileSync(join(dir, STATE_DIR, 'applied'), 'x\t2026-01-01T00:00:00.000Z\n');
+    lock.release();
+    expect(existsSync(lock.path)).toBe(false);
+    expect(existsSync(join(dir, STATE_DIR, 'applied'))).toBe(true);
+  });
+
+  it('not fresh where the state directory was there already', () => {
+    const dir = makeConfdir();
+    mkdirSync(join(dir, STATE_DIR));
+    const lock = lockConfdir(dir);
+    expect(lock.fresh).toBe(false);
+    lock.release();
+    expect(existsSync(join(dir, STATE_DIR))).toBe(true);
   });
 
   it('like another lock held: the same symlink under a second name, released on its own', () => {
@@ -70,6 +89,7 @@ describe('lockConfdir', () => {
       leave(lock);
       const held = lockConfdir(dir);
       expect(readlinkSync(lock)).toBe(String(process.pid));
+      expect(held.fresh).toBe(false);
       held.release();
       expect(existsSync(lock)).toBe(false);
       expect(existsSync(join(dir, STATE_DIR))).toBe(true);
