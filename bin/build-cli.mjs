@@ -42,6 +42,7 @@ await build({
   target: 'node20',
   packages: 'external',
   sourcemap: true,
+  charset: 'ascii', // the loader reads bundles as latin1
   logLevel: 'warning',
   // import.meta.url of the bundled ES modules: the bundle's own file
   define: { 'import.meta.url': '__importMetaUrl' },

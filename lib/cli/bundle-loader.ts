@@ -48,7 +48,8 @@ export function loadBundle(bundle: string, cacheFile?: string): LoadedBundle {
   const file = resolve(bundle);
   if (process.sourceMapsEnabled) return { run: runExport(file, createRequire(file)(file) as { run?: unknown }), cacheRejected: false };
   const cachedData = cacheFile === undefined ? undefined : readIfPresent(cacheFile);
-  const script = new Script(wrap(readFileSync(file, 'utf8')), { filename: file, ...(cachedData ? { cachedData } : {}) });
+  // ASCII (the build asks esbuild for it): latin1 makes the string without decoding UTF-8
+  const script = new Script(wrap(readFileSync(file, 'latin1')), { filename: file, ...(cachedData ? { cachedData } : {}) });
   const module = { exports: {} as { run?: unknown } };
   const init = script.runInThisContext() as (...args: unknown[]) => void;
   init(module.exports, createRequire(file), module, file, dirname(file));
