@@ -62,32 +62,43 @@ function tree(name, n) {
   return dirs;
 }
 
+/** Wall time and this process's CPU time (user + system, all its threads), in ms. */
 async function time(prepare, fn) {
   const input = prepare();
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   await fn(input);
-  return performance.now() - t0;
+  const wall = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  return { wall, cpu: (c.user + c.system) / 1000 };
 }
 
-function report(label, times) {
+/** The median wall time; with `cpu`, the median CPU time beside it (what was not waiting). */
+function report(label, times, cpu) {
   const m = median(times);
-  console.log(`  ${label.padEnd(58)} median ${(m / 1000).toFixed(3)} s  (runs: ${times.map((t) => (t / 1000).toFixed(2)).join(', ')})`);
+  const cpuText = cpu ? `  cpu ${(median(cpu) / 1000).toFixed(3)} s` : '';
+  console.log(`  ${label.padEnd(58)} median ${(m / 1000).toFixed(3)} s  (runs: ${times.map((t) => (t / 1000).toFixed(2)).join(', ')})${cpuText}`);
   return m;
 }
 
 async function measure(label, prepare, fn) {
   const times = [];
-  for (let r = 0; r < RUNS; r++) times.push(await time(prepare, fn));
+  for (let r = 0; r < RUNS; r++) times.push((await time(prepare, fn)).wall);
   return report(label, times);
 }
 
 /** The in-process variants, taken in turn within each run, so that a change of load hits them alike. */
 async function measureInTurn(variants) {
   const times = variants.map(() => []);
+  const cpu = variants.map(() => []);
   for (let r = 0; r < RUNS; r++) {
-    for (const [i, v] of variants.entries()) times[i].push(await time(v.prepare, v.fn));
+    for (const [i, v] of variants.entries()) {
+      const t = await time(v.prepare, v.fn);
+      times[i].push(t.wall);
+      cpu[i].push(t.cpu);
+    }
   }
-  return variants.map((v, i) => report(v.label, times[i]));
+  return variants.map((v, i) => report(v.label, times[i], cpu[i]));
 }
 
 function check(results, status) {
