@@ -54,6 +54,7 @@ class PackageSink implements ScanSink {
  * `uci` command one byte per character).
  */
 export function readPackageBytes(src: Buffer, name: string, encoding: 'utf8' | 'latin1' = 'utf8'): UciPackage | null {
-  const sink = new PackageSink(encoding, isAscii(src) ? src.toString('latin1') : null);
-  return scanBytes(src, sink) ? { name, sections: sink.sections } : null;
+  const text = isAscii(src) ? src.toString('latin1') : null;
+  const sink = new PackageSink(encoding, text);
+  return scanBytes(src, sink, text) ? { name, sections: sink.sections } : null;
 }
