@@ -10,7 +10,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { Script } from 'node:vm';
-import { withoutCommand, type CommandRunner } from './commands.js';
+import { setFlagsFromString } from 'node:v8';
+import { V8_FLAGS, withoutCommand, type CommandName, type CommandRunner } from './commands.js';
 
 /** A bundle compiled and run as a CommonJS module: its `run` and the script (for its cache). */
 export interface LoadedBundle {
@@ -62,6 +63,8 @@ export async function runBundled(dir: string, argv: string[]): Promise<number> {
   const done = withoutCommand(name);
   if (done !== null) return done;
   const { run } = loadBundle(join(dir, `${name}.cjs`), join(dir, `${name}.cache`));
+  // after loading: V8 accepts a code cache only under the flags it was made with
+  for (const flag of V8_FLAGS[name as CommandName] ?? []) setFlagsFromString(flag);
   return run(rest);
 }
 
