@@ -13,9 +13,12 @@ export interface SplitAddresses {
 
 export function splitByFamily(matches: readonly NetworkMatch[] | undefined): SplitAddresses {
   const rv: SplitAddresses = {};
-  for (const m of matches ?? []) {
-    for (const a of m.addrs ?? []) if (a.family === 4) (rv.v4 ??= []).push({ ...a, invert: m.invert });
-    for (const a of m.addrs ?? []) if (a.family === 6) (rv.v6 ??= []).push({ ...a, invert: m.invert });
+  if (!matches) return rv;
+  for (let i = 0; i < matches.length; i++) {
+    const m = matches[i]!;
+    const addrs = m.addrs ?? [];
+    for (let j = 0; j < addrs.length; j++) if (addrs[j]!.family === 4) (rv.v4 ??= []).push({ ...addrs[j]!, invert: m.invert });
+    for (let j = 0; j < addrs.length; j++) if (addrs[j]!.family === 6) (rv.v6 ??= []).push({ ...addrs[j]!, invert: m.invert });
   }
   if (rv.v4 || rv.v6) rv.family = !rv.v4 !== !rv.v6 ? (rv.v4 ? 4 : 6) : 0;
   return rv;
@@ -38,7 +41,9 @@ export function groupByMasking(addrs: readonly Address[] | undefined): AddressGr
   const nc: Address[] = [];
   const invertPlain: Address[] = [];
   const invertMasked: Address[] = [];
-  for (const a of addrs ?? []) {
+  const list = addrs ?? [];
+  for (let i = 0; i < list.length; i++) {
+    const a = list[i]!;
     if (a.bits === -1 && !a.invert) nc.push(a);
     else if (!a.invert) plain.push(a);
     else if (a.bits === -1) invertMasked.push(a);

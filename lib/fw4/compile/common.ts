@@ -66,8 +66,10 @@ export function portText(p: PortRange): string {
 }
 
 function ports(list: PortRange[] | undefined, invert: boolean): string[] | undefined {
-  const sel = (list ?? []).filter((p) => p.invert === invert);
-  return sel.length ? sel.map(portText) : undefined;
+  if (!list) return undefined;
+  let out: string[] | undefined;
+  for (let i = 0; i < list.length; i++) if (list[i]!.invert === invert) (out ??= []).push(portText(list[i]!));
+  return out;
 }
 
 /** Sets the address and port fields common to every rule kind. */
@@ -121,8 +123,10 @@ export function protocolsAndSet(
 }
 
 export function macs(list: MacAddress[] | undefined, invert: boolean): string[] | undefined {
-  const sel = (list ?? []).filter((m) => m.invert === invert);
-  return sel.length ? sel.map((m) => m.mac) : undefined;
+  if (!list) return undefined;
+  let out: string[] | undefined;
+  for (let i = 0; i < list.length; i++) if (list[i]!.invert === invert) (out ??= []).push(list[i]!.mac);
+  return out;
 }
 
 /** Sets the limit, time window and mark matches, read the same way for every rule kind. */

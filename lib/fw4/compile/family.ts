@@ -9,7 +9,11 @@ export function inferFamily(
   sources: readonly (readonly [FamilySource | null | undefined, string])[],
 ): Family | null | string {
   let res: Family | null = start ?? null;
-  for (const [obj, desc] of sources) {
+  // indexed loops here and in the other per-rule helpers: a cold command runs them in the
+  // interpreter, where for-of and destructuring allocate an iterator and a result per step
+  for (let i = 0; i < sources.length; i++) {
+    const obj = sources[i]![0];
+    const desc = sources[i]![1];
     if (!obj || !obj.family || obj.family === res) continue;
     if (!res) {
       res = obj.family;

@@ -9,6 +9,8 @@ import { assignMatchFields, assignStateFields, logPrefix, macs, protocolsAndSet,
 import { inferFamily } from './family.js';
 import { newRule, type RuleSpec } from './types.js';
 
+const FAMILIES = [4, 6] as const;
+
 export function compileRule(
   input: SectionInput, sectionId: string, ctx: ParseContext, ipsets: readonly Ipset[], sink: DiagnosticSink,
 ): RuleSpec[] {
@@ -125,7 +127,8 @@ export function compileRule(
     out.push(r);
   };
 
-  for (const proto of protos) {
+  for (let pi = 0; pi < protos.length; pi++) {
+    const proto = protos[pi]!;
     let family = o.get('family') as Family | undefined | null;
     let itypes4: IcmpType[] | undefined;
     let itypes6: IcmpType[] | undefined;
@@ -163,17 +166,20 @@ export function compileRule(
       addRule(0, proto, [], [], sports, dports, null, null);
       continue;
     }
-    for (const f of [4, 6] as const) {
+    for (let k = 0; k < FAMILIES.length; k++) {
+      const f = FAMILIES[k]!;
       if (fam !== 0 && fam !== f) continue;
       const itypes = (f === 4 ? itypes4 : itypes6) ?? [];
       // fw4 tests the IPv4 code range for both families, so IPv6-only names count as codes
       const lo = (i: IcmpType) => i.codeMin === 0 && i.codeMax === 0xff;
       const types = itypes.filter(lo);
       const codes = itypes.filter((i) => !lo(i));
-      for (const saddrs of groupByMasking(addressesOf(sip, f))) {
-        for (const daddrs of groupByMasking(addressesOf(dip, f))) {
-          if (types.length || !codes.length) addRule(f, proto, saddrs, daddrs, sports, dports, types, null);
-          if (codes.length) addRule(f, proto, saddrs, daddrs, sports, dports, null, codes);
+      const sgroups = groupByMasking(addressesOf(sip, f));
+      const dgroups = groupByMasking(addressesOf(dip, f));
+      for (let si = 0; si < sgroups.length; si++) {
+        for (let di = 0; di < dgroups.length; di++) {
+          if (types.length || !codes.length) addRule(f, proto, sgroups[si]!, dgroups[di]!, sports, dports, types, null);
+          if (codes.length) addRule(f, proto, sgroups[si]!, dgroups[di]!, sports, dports, null, codes);
         }
       }
     }

@@ -155,7 +155,9 @@ export function parseOptions(
       result = staticDefault(spec, ctx);
     } else if (spec.list) {
       const items: unknown[] = [];
-      for (const item of raw === undefined ? [] : toArray(raw)) {
+      const list = raw === undefined ? [] : toArray(raw);
+      for (let j = 0; j < list.length; j++) {
+        const item = list[j]!;
         const res = parseValue(spec.datatype, item, ctx);
         if (res === null) {
           sink.warn(ref, `option '${spec.name}' specifies invalid value '${item}'`, spec.name);

@@ -7,7 +7,8 @@ function parseIpv4(text: string): IpBytes | null {
   const parts = text.split('.');
   if (parts.length !== 4) return null;
   const out: number[] = [];
-  for (const p of parts) {
+  for (let i = 0; i < 4; i++) {
+    const p = parts[i]!;
     // inet_pton refuses leading zeros and anything but 1-3 decimal digits
     if (!/^\d{1,3}$/.test(p) || (p.length > 1 && p[0] === '0')) return null;
     const n = Number(p);

@@ -11,7 +11,8 @@ import type {
 /** fw4's enums match the first choice that starts with the lower-cased value (parse_enum). */
 export function parseEnum<T extends string>(value: string, choices: readonly T[]): T | null {
   const v = value.toLowerCase();
-  for (const c of choices) if (c.slice(0, v.length).toLowerCase() === v) return c;
+  // indexed: a cold command runs this in the interpreter, where for-of allocates per step
+  for (let i = 0; i < choices.length; i++) if (choices[i]!.slice(0, v.length).toLowerCase() === v) return choices[i]!;
   return null;
 }
 

@@ -12,14 +12,17 @@ export function quote(value: string | number, force = false): string {
 
 /** A single value bare, several (or `force`) as `{ a, b }`; duplicates dropped. */
 export function set(values: readonly (string | number)[], force = false): string {
+  if (values.length === 1 && !force) return quote(String(values[0]));
   const seen = new Set<string>();
-  const v: string[] = [];
-  for (const x of values) {
-    const k = String(x);
-    if (!seen.has(k)) { seen.add(k); v.push(k); }
+  let text = '';
+  for (let i = 0; i < values.length; i++) {
+    const k = String(values[i]);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    text += seen.size === 1 ? quote(k) : `, ${quote(k)}`;
   }
-  if (force || v.length !== 1) return `{ ${v.map((x) => quote(x)).join(', ')} }`;
-  return quote(v[0]!);
+  if (force || seen.size !== 1) return `{ ${text} }`;
+  return text;
 }
 
 export function hex(n: number): string {

@@ -10,7 +10,11 @@ export interface LogZone { name: string; logLimit?: Limit }
 
 function masked(family: Family, dir: 'saddr' | 'daddr', list: readonly Address[] | undefined): string {
   let s = '';
-  for (const a of list ?? []) s += `${ipproto(family)} ${dir} & ${a.mask} ${a.invert ? '!=' : '=='} ${a.addr} `;
+  if (!list) return s;
+  for (let i = 0; i < list.length; i++) {
+    const a = list[i]!;
+    s += `${ipproto(family)} ${dir} & ${a.mask} ${a.invert ? '!=' : '=='} ${a.addr} `;
+  }
   return s;
 }
 
