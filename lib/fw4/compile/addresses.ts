@@ -32,11 +32,15 @@ function orUndefined<T>(x: T[]): T[] | undefined {
   return x.length ? x : undefined;
 }
 
+const NO_ADDRESSES: AddressGroup[] = Object.freeze([Object.freeze([undefined, undefined, undefined] as const)]) as unknown as AddressGroup[];
+
 /**
  * Non-contiguous masks need bitwise matches that cannot share a set: each such address gets
  * its own group; plain addresses share one (fw4's subnets_group_by_masking).
  */
 export function groupByMasking(addrs: readonly Address[] | undefined): AddressGroup[] {
+  // most rules match no address: one shared answer, nothing allocated (callers only read groups)
+  if (!addrs || addrs.length === 0) return NO_ADDRESSES;
   const plain: Address[] = [];
   const nc: Address[] = [];
   const invertPlain: Address[] = [];
