@@ -43,6 +43,10 @@ await build({
   packages: 'external',
   sourcemap: true,
   charset: 'ascii', // the loader reads bundles as latin1
+  // a smaller source to read and hold in memory (each fresh page costs); names are kept for
+  // stack traces, and the source maps lead back to lib/*.ts
+  minifyWhitespace: true,
+  minifySyntax: true,
   logLevel: 'warning',
   // import.meta.url of the bundled ES modules: the bundle's own file
   define: { 'import.meta.url': '__importMetaUrl' },
