@@ -1,5 +1,6 @@
 // The translator: UCI packages + system view → ruleset IR (in fw4's processing order, with its
 // warnings) → nft text.
+import { sectionRefs } from '../uci/section-refs.js';
 import type { UciPackage, UciSection } from '../uci/types.js';
 import { compileForwarding } from './compile/forwarding.js';
 import { compileNat } from './compile/nat.js';
@@ -34,16 +35,6 @@ export interface CompiledFirewall {
   defaultsOrigin?: SectionRef;
   /** Warnings in the order fw4 prints them. */
   diagnostics: Diagnostic[];
-}
-
-/** `@type[N]` for anonymous sections (N counts sections of that type), else the name. */
-function sectionIds(pkg: UciPackage): string[] {
-  const counts = new Map<string, number>();
-  return pkg.sections.map((s) => {
-    const n = counts.get(s.type) ?? 0;
-    counts.set(s.type, n + 1);
-    return s.anonymous ? `@${s.type}[${n}]` : s.name;
-  });
 }
 
 function toInput(pkg: UciPackage, section: UciSection, id: string | null): SectionInput {
@@ -135,7 +126,7 @@ export function compileFirewall(input: FirewallInput): CompiledFirewall {
   const ubus = readUbus(view);
   const kernel = readKernelVersion(view);
   const ctx: ParseContext = { networks: ubus.networks, zones: [], helpers: [] };
-  const ids = sectionIds(firewall);
+  const ids = sectionRefs(firewall.sections);
   const byType = new Map<string, SectionInput[]>();
   const sectionId = new Map<SectionInput, string>();
   firewall.sections.forEach((s, i) => {

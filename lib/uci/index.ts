@@ -5,6 +5,7 @@ export { Document, type SourceText, type TextOptions } from './document.js';
 export { parseDocument, type ParseOptions } from './parser.js';
 export { exportText } from './export.js';
 export { formatChange, showText, type ShowOptions } from './show.js';
+export { sectionRefs } from './section-refs.js';
 export { Cursor, type CursorOptions } from './cursor.js';
 export { lockPackage } from './files.js';
 export { isValidName, isValidType, isValidPackage, isValidText } from './names.js';

@@ -1,5 +1,6 @@
 // `uci show`, `uci get` and `uci changes` formatting (cli.c uci_show_*), byte for byte.
 
+import { sectionRefs } from './section-refs.js';
 import type { OptionValue, UciChange, UciPackage, UciSection } from './types.js';
 
 /** `'…'` with every `'` as `'\''` (cli.c uci_print_value). */
@@ -60,15 +61,8 @@ export function showSectionLines(
 export function showText(pkg: UciPackage, path?: string, opts: ShowOptions = {}): string {
   const delimiter = opts.delimiter ?? ' ';
   if (path === undefined) {
-    const seen = new Map<string, number>();
-    const parts: string[] = [];
-    for (const s of pkg.sections) {
-      const n = seen.get(s.type) ?? 0;
-      seen.set(s.type, n + 1);
-      const ref = s.anonymous && opts.extended !== false ? `@${s.type}[${n}]` : s.name;
-      parts.push(showSectionLines(pkg.name, ref, s, delimiter));
-    }
-    return parts.join('');
+    const refs = opts.extended !== false ? sectionRefs(pkg.sections) : pkg.sections.map((s) => s.name);
+    return pkg.sections.map((s, i) => showSectionLines(pkg.name, refs[i]!, s, delimiter)).join('');
   }
   const dot = path.indexOf('.');
   const secRef = dot < 0 ? path : path.slice(0, dot);

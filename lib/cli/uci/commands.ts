@@ -11,6 +11,7 @@ import {
 } from '../../uci/ops.js';
 import { mergeInto, parseDocument, parsePackages } from '../../uci/parser.js';
 import { lookupExtSection, parsePath } from '../../uci/path.js';
+import { sectionRefs } from '../../uci/section-refs.js';
 import { formatChange, getValue, showSectionLines, showValue } from '../../uci/show.js';
 import { errorNumber, type Output } from './context.js';
 
@@ -209,18 +210,9 @@ export class Commands {
   }
 
   private showPackage(lp: LoadedPackage): void {
-    const seen = new Map<string, number>();
-    const parts: string[] = [];
-    for (const s of lp.doc.sections) {
-      let ref = s.name;
-      if (this.set.showExt) {
-        const n = seen.get(s.type) ?? 0;
-        seen.set(s.type, n + 1);
-        if (s.anonymous) ref = `@${s.type}[${n}]`;
-      }
-      parts.push(this.showSection(lp.doc.name, ref, s));
-    }
-    this.io.stdout(parts.join(''));
+    const sections = lp.doc.sections;
+    const refs = this.set.showExt ? sectionRefs(sections) : sections.map((s) => s.name);
+    this.io.stdout(sections.map((s, i) => this.showSection(lp.doc.name, refs[i]!, s)).join(''));
   }
 
   private addCmd(argv: string[]): number {

@@ -5,7 +5,7 @@
 import { OPTION_SPECS, type OptionSpec, type SectionType } from '../../fw4/schema.js';
 import { parseValue, type ParseContext } from '../../fw4/load/options.js';
 import { POLICIES, TARGETS, parseBool, parseEnum, splitWords } from '../../fw4/options/values.js';
-import type { OptionValue } from '../../uci/index.js';
+import { sectionRefs, type OptionValue } from '../../uci/index.js';
 import type { Transaction } from '../transaction.js';
 import type { Migration } from '../types.js';
 
@@ -75,12 +75,10 @@ export const fw4Compat: Migration = {
   description: "fw3-era firewall to fw4: syn_flood → synflood_protect, _name → name, upper-case targets and policies to fw4's words, unsupported options commented out with a note",
   up(tx) {
     if (!tx.configs().includes(PKG)) return;
-    const seen = new Map<string, number>();
-    for (const s of tx.load(PKG).sections) {
-      const n = seen.get(s.type) ?? 0;
-      seen.set(s.type, n + 1);
-      if (!FIREWALL_TYPES.has(s.type)) continue;
-      migrateSection(tx, s.type as SectionType, s.name, s.anonymous ? `@${s.type}[${n}]` : s.name, s.options);
-    }
+    const { sections } = tx.load(PKG);
+    const refs = sectionRefs(sections);
+    sections.forEach((s, i) => {
+      if (FIREWALL_TYPES.has(s.type)) migrateSection(tx, s.type as SectionType, s.name, refs[i]!, s.options);
+    });
   },
 };
