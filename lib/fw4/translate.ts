@@ -39,9 +39,11 @@ export interface CompiledFirewall {
 
 function toInput(pkg: UciPackage, section: UciSection, id: string | null): SectionInput {
   const name = section.options.get('name');
+  // label undefined rather than absent: one object shape for every section (a conditional
+  // spread took V8's slow path for each named section)
   const ref: SectionRef = {
     package: pkg.name, type: section.type, id, index: section.index,
-    ...(typeof name === 'string' && name !== '' ? { label: name } : {}),
+    label: typeof name === 'string' && name !== '' ? name : undefined,
   };
   return { ref, values: section.options };
 }
