@@ -1,10 +1,11 @@
 // The offload report on hand-made configs: each finding kind is raised exactly when its
 // condition holds, and the base config (offloading on, nothing in its way) yields none.
 import { describe, expect, it } from 'vitest';
-import { FINDING_KINDS, hardwareCapabilityEntries, KINDS, probeHardwareCapability, renderOffloadReport, type OffloadReport } from '../../lib/fw4/offload/report.js';
-import { LiveSystemView, RecordingView, SnapshotView } from '../../lib/fw4/index.js';
+import { FINDING_KINDS, hardwareCapabilityEntries, KINDS, offloadReport, probeHardwareCapability, renderOffloadReport, type OffloadReport } from '../../lib/fw4/offload/report.js';
+import { compileFirewall, LiveSystemView, RecordingView, SnapshotView } from '../../lib/fw4/index.js';
 import { hwOffloadProbe } from '../../lib/fw4/offload/devices.js';
-import { BASE, BASE_HW, FTP_HELPER, LAN_WAN, report, type SnapshotSpec } from './offload-report.fixtures.js';
+import { parseDocument } from '../../lib/uci/index.js';
+import { BASE, BASE_HW, FTP_HELPER, LAN_WAN, report, snapshot, type SnapshotSpec } from './offload-report.fixtures.js';
 
 const kinds = (r: OffloadReport) => r.findings.map((f) => `${f.section}${f.name !== undefined ? ` (${f.name})` : ''} ${f.kind}`);
 const of = (r: OffloadReport, kind: string) => r.findings.filter((f) => f.kind === kind);
@@ -94,6 +95,12 @@ config forwarding
     expect(r.paths.every((p) => p.reasons.join() === 'the flowtable has no devices')).toBe(true);
     expect(kinds(r)).toEqual(['@zone[0] (lan) device-not-in-flowtable', '@zone[1] (wan) device-not-in-flowtable']);
     expect(r.findings[1]!.message).toContain('its devices (eth1) do not exist in /sys/class/net');
+  });
+
+  it('an interface name with control characters, joined to the zone by its data, never reaches the message', () => {
+    const r = report(guest(''), { nets: [...LAN_WAN, { name: 'x\n- @zone[0] (lan) [notrack]', device: '', zone: 'guest' }] });
+    expect(kinds(r)).toEqual(['@zone[2] (guest) device-not-in-flowtable']);
+    expect(r.findings[0]!.message).not.toContain('\n');
   });
 
   it('not raised when the device exists, nor for a zone that forwards nothing', () => {
@@ -319,6 +326,13 @@ config zone
   it('an interface name with control characters never reaches the report', () => {
     const r = report(withVpnZone(), { nets: [...LAN_WAN, { name: 'x\n- @zone[0] (lan) [notrack]', device: 'ipsec0', proto: 'xfrm', zone: 'vpn' }] });
     expect(r.findings.filter((f) => f.kind === 'ipsec')).toEqual([]);
+  });
+  it('a dump entry that is not an object is skipped, as fw4 print skips it', () => {
+    const snap = snapshot({ nets: [...LAN_WAN, { name: 'vpn0', device: 'ipsec0', proto: 'xfrm' }] });
+    (snap.ubus!['network.interface~dump'] as { interface: unknown[] }).interface.unshift(null, 'lan');
+    const system = new SnapshotView(snap);
+    const firewall = parseDocument(withVpnZone('vpn0'), { name: 'firewall', file: 'firewall' }).toPackage();
+    expect(kinds(offloadReport(compileFirewall({ firewall, system }), system))).toEqual(['@zone[2] (vpn) ipsec']);
   });
   it('not for other input rules, nor for forwarded ESP (passthrough: not-tcp-udp only)', () => {
     expect(report(input('udp', '53')).findings).toEqual([]);

@@ -14,8 +14,13 @@ function zoneFinding(z: Zone, kind: OffloadFinding['kind'], message: string, sug
   return { ...sectionOf(z.origin), name: z.name, kind, message, ...(suggestion ? { suggestion } : {}) };
 }
 
+/**
+ * The zone's network names that may be printed. fw4 adds every interface whose ubus data names
+ * the zone, whatever its name, so a name with control characters stops here, where the
+ * findings read them, not in one finding.
+ */
 function networkNames(z: Zone): string[] {
-  return z.network.filter((n) => !n.invert && n.device).map((n) => n.device!);
+  return z.network.filter((n) => !n.invert && n.device && !UNSAFE_TEXT.test(n.device)).map((n) => n.device!);
 }
 
 function missingWhy(a: Analysis, z: Zone): string {
@@ -63,18 +68,30 @@ function bridgeIsolation(a: Analysis): OffloadFinding[] {
   return out;
 }
 
-interface DumpInterface { interface?: string; proto?: string; data?: { zone?: string } }
+interface Tunnel { interface: string; proto: string; zone: unknown }
 
 const IPSEC_PROTOS = new Set(['xfrm', 'vti', 'vti6']);
 
+/** The IPsec tunnel interfaces of `network.interface dump` whose names may be printed. */
+function tunnelInterfaces(a: Analysis): Tunnel[] {
+  const reply = a.system.ubus('network.interface', 'dump') as { interface?: unknown } | null;
+  const out: Tunnel[] = [];
+  for (const i of Array.isArray(reply?.interface) ? reply.interface : []) {
+    // fw4 print skips entries that are not objects (load/system.ts): so does the report
+    if (typeof i !== 'object' || i === null) continue;
+    const { interface: name, proto, data } = i as { interface?: unknown; proto?: unknown; data?: { zone?: unknown } | null };
+    if (typeof name !== 'string' || UNSAFE_TEXT.test(name) || typeof proto !== 'string' || !IPSEC_PROTOS.has(proto)) continue;
+    out.push({ interface: name, proto, zone: data?.zone });
+  }
+  return out;
+}
+
 function ipsecInterfaces(a: Analysis): OffloadFinding[] {
-  const reply = a.system.ubus('network.interface', 'dump') as { interface?: DumpInterface[] } | null;
-  const ifaces = Array.isArray(reply?.interface) ? reply.interface : [];
+  const ifaces = tunnelInterfaces(a);
   const out: OffloadFinding[] = [];
   for (const z of a.zones) {
     const names = new Set(networkNames(z));
-    const tunnels = ifaces.filter((i) => typeof i.interface === 'string' && !UNSAFE_TEXT.test(i.interface)
-      && IPSEC_PROTOS.has(i.proto ?? '') && (names.has(i.interface) || i.data?.zone === z.name));
+    const tunnels = ifaces.filter((i) => names.has(i.interface) || i.zone === z.name);
     if (!tunnels.length) continue;
     const what = `Zone ${z.name} holds the IPsec tunnel interface${tunnels.length > 1 ? 's' : ''} ${tunnels.map((i) => `${i.interface} (${i.proto})`).join(', ')}`;
     out.push(zoneFinding(z, 'ipsec', KINDS.ipsec.message({ what })));
