@@ -1,7 +1,7 @@
 // JSON-RPC messages in and out, with jsonrpc-lite. uhttpd is looser than JSON-RPC 2.0 about what
 // it accepts (any id including null, any params, an empty method name) and answers every
 // request, notifications included; `readRequest` keeps those answers.
-import jsonrpc, { ErrorObject, JsonRpcError, SuccessObject } from 'jsonrpc-lite';
+import jsonrpc, { ErrorObject, JsonRpcError } from 'jsonrpc-lite';
 import { RpcError, type RpcErrorKind } from './errors.js';
 import { isJsonObject, type Json, type JsonPieces } from './json.js';
 
@@ -30,16 +30,17 @@ export function requestId(raw: Json): Json {
   return isJsonObject(raw) && raw.id !== undefined ? raw.id : null;
 }
 
-export function successText(id: Json, result: Json): string {
-  return JSON.stringify(new SuccessObject(id as string, result));
-}
-
 /**
- * A success whose result is JSON already (pieces): the envelope successText writes, with the
- * pieces in place of `null` (`{"jsonrpc":"2.0","id":…,"result":…}`), without re-serializing them.
+ * A success whose result is JSON already (pieces), in the envelope jsonrpc-lite's SuccessObject
+ * serializes to (`{"jsonrpc":"2.0","id":…,"result":…}`), without re-serializing the pieces.
  */
 export function successPieces(id: Json, result: JsonPieces): JsonPieces {
   return [`{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":`, ...result, '}'];
+}
+
+/** A success whose result is still to serialize, as one string. */
+export function successText(id: Json, result: Json): string {
+  return successPieces(id, [JSON.stringify(result)]).join('');
 }
 
 // uhttpd writes "code" before "message"; jsonrpc-lite's JsonRpcError holds them the other way round

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { SuccessObject } from 'jsonrpc-lite';
 import { describe, expect, it } from 'vitest';
 import { grantsFor, userHasPermission, type AclGroup } from '../../rpc/acl.js';
-import { successPieces } from '../../rpc/envelope.js';
+import { successPieces, successText } from '../../rpc/envelope.js';
 import { fnmatch } from '../../rpc/fnmatch.js';
 import { byteLength, joinStrings, jsonPiece, RawJson, type Json, type JsonPieces } from '../../rpc/json.js';
 import { batchedLog } from '../../rpc/log.js';
@@ -169,7 +169,7 @@ describe('login throttle', () => {
 describe('reply envelopes', () => {
   const bytes = (pieces: JsonPieces) => Buffer.concat(pieces.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
 
-  it('puts a result in pieces, cached or not, into the bytes jsonrpc-lite serializes', () => {
+  it('puts a result, in pieces (cached or not) or as a value, into the bytes jsonrpc-lite serializes', () => {
     fc.assert(
       fc.property(fc.jsonValue(), fc.jsonValue(), fc.boolean(), (id, result, cached) => {
         const expected = Buffer.from(JSON.stringify(new SuccessObject(id as string, result)));
@@ -179,6 +179,7 @@ describe('reply envelopes', () => {
         expect(byteLength(joined)).toBe(expected.length);
         // a cached result stays one untouched buffer between the envelope's two strings
         if (cached) expect(joined.map((p) => typeof p)).toEqual(['string', 'object', 'string']);
+        expect(successText(id as Json, result as Json)).toBe(expected.toString());
       }),
     );
   });
