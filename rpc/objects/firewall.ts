@@ -2,6 +2,7 @@
 // firewall config as the calling session sees it (file plus its staged changes), against the
 // system snapshot of the settings. Read-ACL'd like uci: scope "uci", config "firewall", "read".
 import { readFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import {
   checkFindings,
   defaultHelpers,
@@ -14,11 +15,12 @@ import {
   type SystemSnapshot,
   type Translation,
 } from '../../lib/fw4/index.js';
-import { parseDocument, UciError, type Document, type UciPackage } from '../../lib/uci/index.js';
+import { UciError, type Document, type UciPackage } from '../../lib/uci/index.js';
 import type { AppContext, ObjectFactory } from '../app.js';
 import { fail, ok, type CallContext, type MethodResult } from '../dispatch.js';
 import { Status } from '../errors.js';
 import { RawJson, type JsonObject } from '../json.js';
+import { FileChecks, parseStillValid, type FileCheck } from '../uci/freshness.js';
 import { storeFor } from '../uci/store.js';
 
 interface View {
@@ -31,13 +33,25 @@ interface View {
 export const firewallObject: ObjectFactory = (app: AppContext) => {
   const store = storeFor(app);
   const snapshotFile = app.settings.snapshot;
+  // the snapshot is read again only when its file changed, as the store does for configs
+  const snapshotChecks = snapshotFile === undefined ? null : new FileChecks(dirname(snapshotFile), undefined, app.now);
+  let cachedSnapshot: { file: FileCheck; snapshot: SystemSnapshot } | null = null;
+
+  function readSnapshot(arrival = Infinity): SystemSnapshot {
+    if (snapshotFile === undefined || snapshotChecks === null) throw new Error('no snapshot file in the settings');
+    const file = snapshotChecks.check(basename(snapshotFile), arrival);
+    if (cachedSnapshot && parseStillValid(cachedSnapshot.file, file)) return cachedSnapshot.snapshot;
+    const snapshot = JSON.parse(readFileSync(snapshotFile, 'utf8')) as SystemSnapshot;
+    cachedSnapshot = { file, snapshot };
+    return snapshot;
+  }
 
   /** The session's firewall (and helpers) rendered, or the status that stops it. */
   function view(ctx: CallContext): View | MethodResult {
     if (!ctx.session.allowed('uci', 'firewall', 'read')) return fail(Status.PERMISSION_DENIED);
     let snapshot: SystemSnapshot;
     try {
-      snapshot = JSON.parse(readFileSync(snapshotFile ?? '', 'utf8')) as SystemSnapshot;
+      snapshot = readSnapshot(ctx.arrival);
     } catch (err) {
       app.log(`firewall: cannot read the snapshot ${snapshotFile ?? '(none set)'}: ${(err as Error).message}`);
       return fail(Status.NOT_FOUND);
@@ -45,10 +59,7 @@ export const firewallObject: ObjectFactory = (app: AppContext) => {
     const sid = ctx.session.id;
     try {
       // a read: the session's parse serves while the file is unchanged, and no other session's check is dropped
-      store.load(sid, 'firewall', ctx.arrival);
-      const text = store.cursor(sid).commitText('firewall');
-      const doc = parseDocument(text, { name: 'firewall', file: 'firewall' });
-      const firewall = doc.toPackage();
+      const { doc, pkg: firewall } = store.committed(sid, 'firewall', ctx.arrival);
       let helpers: UciPackage;
       try {
         helpers = store.load(sid, 'helpers');

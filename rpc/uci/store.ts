@@ -5,7 +5,7 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, writeSync, constants } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
-import { Cursor, lockPackage, type UciPackage } from '../../lib/uci/index.js';
+import { Cursor, lockPackage, parseDocument, type Document, type UciPackage } from '../../lib/uci/index.js';
 import type { AppContext } from '../app.js';
 import { RawJson, type JsonObject } from '../json.js';
 import { isValidSid } from '../session.js';
@@ -17,6 +17,14 @@ interface CacheEntry {
   pkg: UciPackage;
   /** `{"values": …}` of the whole package, serialized on first use. */
   reply?: RawJson;
+  /** The text a commit would write, parsed on first use. */
+  committed?: Committed;
+}
+
+/** The package as a commit would write it: the document of that text gives its line numbers. */
+export interface Committed {
+  doc: Document;
+  pkg: UciPackage;
 }
 
 interface SessionState {
@@ -125,6 +133,19 @@ export class UciStore {
   valuesReply(sid: string, config: string, dump: (pkg: UciPackage) => JsonObject, arrival = Infinity): RawJson {
     const e = this.entry(sid, config, arrival);
     return (e.reply ??= new RawJson(JSON.stringify({ values: dump(e.pkg) })));
+  }
+
+  /**
+   * The text commit would write for the session now, parsed once per cached package: line
+   * numbers are those of that text, which has the session's staged changes in place.
+   */
+  committed(sid: string, config: string, arrival = Infinity): Committed {
+    const e = this.entry(sid, config, arrival);
+    if (!e.committed) {
+      const doc = parseDocument(this.state(sid).cursor.commitText(config), { name: config, file: config });
+      e.committed = { doc, pkg: doc.toPackage() };
+    }
+    return e.committed;
   }
 
   /** Puts a config file back (apply's rollback); every session reads it again. */
