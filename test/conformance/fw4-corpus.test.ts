@@ -1,12 +1,12 @@
 // Every fw4 corpus and benchmark case: the ruleset and the warnings must equal fw4's bytes,
 // through the library and through the CLI.
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { defaultHelpers, formatDiagnostic, readMocksDir, scriptIncludes, SnapshotView, translateFirewall } from '../../lib/fw4/index.js';
 import { parseDocument } from '../../lib/uci/index.js';
+import { fw4 } from '../helpers/cli.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const shared = join(repo, '../shared');
@@ -44,9 +44,7 @@ describe.skipIf(!existsSync(roots[0]!))('fw4 corpus (needs ../shared)', () => {
 
   describe.skipIf(!existsSync(join(repo, 'dist/lib/cli/main.js')))('print through the CLI (needs the build)', () => {
     it.each(cases('print'))('%s', (_name, dir) => {
-      const run = spawnSync(process.execPath, [
-        'bin/uci-fw4.js', 'fw4', 'print', '--config', join(dir, 'config'), '--snapshot', join(dir, 'mocks'),
-      ], { cwd: repo, encoding: 'utf8', env: { ...process.env, QUIET: '', TTY: '' }, maxBuffer: 64 << 20 });
+      const run = fw4('print', '--config', join(dir, 'config'), '--snapshot', join(dir, 'mocks'));
       expect(run.stdout).toBe(expected(dir, 'expected.nft'));
       expect(run.stderr).toBe(expected(dir, 'expected.stderr'));
       expect(run.status).toBe(0);

@@ -1,18 +1,13 @@
 // `uci-fw4 fw4 print | check | offload` as a user runs them.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { built, fw4 } from '../helpers/cli.js';
 
-const repo = fileURLToPath(new URL('../../', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'fw4-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function fw4(...args: string[]) {
-  return spawnSync(process.execPath, ['bin/uci-fw4.js', 'fw4', ...args], { cwd: repo, encoding: 'utf8', env: { ...process.env, QUIET: '', TTY: '' } });
-}
 
 function confdir(name: string, firewall: string): string {
   const d = join(dir, name);
@@ -31,7 +26,7 @@ writeFileSync(snapshot, JSON.stringify({
 const good = "config zone\n\toption name 'lan'\n\tlist network 'lan'\n\toption input 'ACCEPT'\n";
 const bad = `${good}\nconfig rule\n\toption name 'web'\n\toption src 'lan'\n\toption dest_port 'http'\n\toption target 'ACCEPT'\n\nconfig rule\n\toption src 'nowhere'\n\toption enabled '0'\n\toption limit 'often'\n`;
 
-describe.skipIf(!existsSync(join(repo, 'dist/cli/loader.cjs')))('uci-fw4 fw4 (needs the build)', () => {
+describe.skipIf(!built)('uci-fw4 fw4 (needs the build)', () => {
   it.each(['print', 'check', 'offload'])('%s --help describes the command', (cmd) => {
     const r = fw4(cmd, '--help');
     expect(r.status).toBe(0);

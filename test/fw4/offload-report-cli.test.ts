@@ -1,14 +1,12 @@
 // `uci-fw4 fw4 offload` as a user runs it: the table, then the findings; --json gives the
 // report object the library computes.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { built, fw4 } from '../helpers/cli.js';
 import { BASE, FTP_HELPER, report, snapshot } from './offload-report.fixtures.js';
 
-const repo = fileURLToPath(new URL('../../', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'fw4-offload-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -18,12 +16,10 @@ writeFileSync(join(dir, 'helpers'), FTP_HELPER);
 writeFileSync(join(dir, 'snapshot.json'), JSON.stringify(snapshot(spec)));
 
 function offload(...args: string[]) {
-  return spawnSync(process.execPath, ['bin/uci-fw4.js', 'fw4', 'offload', '--config', dir, '--snapshot', join(dir, 'snapshot.json'), ...args], {
-    cwd: repo, encoding: 'utf8',
-  });
+  return fw4('offload', '--config', dir, '--snapshot', join(dir, 'snapshot.json'), ...args);
 }
 
-describe.skipIf(!existsSync(join(repo, 'dist/cli/loader.cjs')))('uci-fw4 fw4 offload (needs the build)', () => {
+describe.skipIf(!built)('uci-fw4 fw4 offload (needs the build)', () => {
   it('prints the zone-pair table and the findings', () => {
     const r = offload();
     expect(r.stderr).toBe('');
@@ -50,7 +46,7 @@ Findings (1):
   });
 
   it('a missing config is an error, not a report', () => {
-    const r = spawnSync(process.execPath, ['bin/uci-fw4.js', 'fw4', 'offload', '--config', join(dir, 'none'), '--snapshot', join(dir, 'snapshot.json')], { cwd: repo, encoding: 'utf8' });
+    const r = fw4('offload', '--config', join(dir, 'none'), '--snapshot', join(dir, 'snapshot.json'));
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^uci-fw4 fw4 offload: ENOENT/);

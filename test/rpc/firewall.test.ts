@@ -1,10 +1,10 @@
 // The firewall object: fw4's ruleset and findings for the config as the session sees it.
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fw4 } from '../helpers/cli.js';
 import { rpcObjects } from '../../rpc/objects/index.js';
-import { call, login, root, startHarness, type Harness } from './harness.js';
+import { call, login, startHarness, type Harness } from './harness.js';
 
 let h: Harness;
 let a: string;
@@ -13,8 +13,7 @@ const fw = (sid: string, method: string) => call(h.url, sid, 'firewall', method,
 
 /** The `uci-fw4 fw4` command on the same confdir and snapshot: what the object must answer. */
 function cli(command: string, ...extra: string[]) {
-  const args = [join(root, 'bin/uci-fw4.js'), 'fw4', command, '--config', h.confdir, '--snapshot', join(h.dir, 'snapshot.json'), ...extra];
-  return spawnSync(process.execPath, args, { encoding: 'utf8' });
+  return fw4(command, '--config', h.confdir, '--snapshot', join(h.dir, 'snapshot.json'), ...extra);
 }
 
 beforeAll(async () => {

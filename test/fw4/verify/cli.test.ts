@@ -1,21 +1,17 @@
 // `fw4 check` and `fw4 print --fix` through the CLI on the corpus cases fw4 renders refused rules for.
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { built, fw4 } from '../../helpers/cli.js';
 import { SHARED } from '../kernel/cases.js';
 
-const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const dir = join(SHARED, 'fw4-corpus/cases/03_rules__11_log');
 
 function cli(...args: string[]) {
-  return spawnSync(process.execPath, ['bin/uci-fw4.js', 'fw4', ...args, '--config', join(dir, 'config'), '--snapshot', join(dir, 'mocks')], {
-    cwd: repo, encoding: 'utf8', env: { ...process.env, QUIET: '', TTY: '' },
-  });
+  return fw4(...args, '--config', join(dir, 'config'), '--snapshot', join(dir, 'mocks'));
 }
 
-describe.skipIf(!existsSync(dir) || !existsSync(join(repo, 'dist/cli/loader.cjs')))('kernel refusals through the CLI (needs ../shared and the build)', () => {
+describe.skipIf(!existsSync(dir) || !built)('kernel refusals through the CLI (needs ../shared and the build)', () => {
   it('check reports each refused rule at its section with what nft says', () => {
     const run = cli('check');
     const file = join(dir, 'config/firewall');
