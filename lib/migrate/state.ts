@@ -11,6 +11,7 @@
 //                          a commit is being finished
 import { linkSync, mkdirSync, readFileSync, readlinkSync, rmdirSync, statSync, symlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { processAlive } from '../uci/files.js';
 
 export const STATE_DIR = '.uci-fw4';
 export const APPLIED_FILE = `${STATE_DIR}/applied`;
@@ -56,15 +57,6 @@ function removeEmptyDir(path: string): void {
     rmdirSync(path);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOTEMPTY' && (e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -134,7 +126,7 @@ export function lockConfdir(confdir: string, like?: string): ConfdirLock {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const holder = lockHolder(path);
-      if (Number.isInteger(holder) && holder !== process.pid && isAlive(holder)) {
+      if (Number.isInteger(holder) && holder !== process.pid && processAlive(holder)) {
         throw new Error(`confdir is locked by running process ${holder} (${path})`);
       }
       removeFile(path);

@@ -50,7 +50,8 @@ export function sizeOf(path: string): number | null {
 let tmpCounter = 0;
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
-function processAlive(pid: number): boolean {
+/** Whether a process with this id exists (signal 0; EPERM: it exists as another user's). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
