@@ -30,8 +30,8 @@ class PackageSink implements ScanSink {
     this.sections.push({ type, name, anonymous, index, options: this.options });
   }
 
-  option(src: Buffer, list: boolean, ns: number, ne: number, vs: number, ve: number): void {
-    const name = this.slice(src, ns, ne, 'latin1');
+  option(src: Buffer, list: boolean, ns: number, ne: number, vs: number, ve: number, _at: number, _canonical: boolean, known?: string): void {
+    const name = known ?? this.slice(src, ns, ne, 'latin1');
     const value = this.slice(src, vs, ve, this.encoding);
     if (!list) {
       this.options.set(name, value);

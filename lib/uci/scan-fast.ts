@@ -42,8 +42,8 @@ export type ReadAt = (buf: Buffer, offset: number, length: number, position: num
 export interface ScanSink {
   /** `config type [name]`; an anonymous section has ns === ne. */
   section(src: Buffer, ts: number, te: number, ns: number, ne: number, at: number, canonical: boolean): void;
-  /** `option name value` or `list name value`. */
-  option(src: Buffer, list: boolean, ns: number, ne: number, vs: number, ve: number, at: number, canonical: boolean): void;
+  /** `option name value` or `list name value`; `name` is src[ns, ne) as a string when the scan has made it. */
+  option(src: Buffer, list: boolean, ns: number, ne: number, vs: number, ve: number, at: number, canonical: boolean, name?: string): void;
   /** A line that is only a newline. */
   blank(at: number): void;
   /** A comment or blank-looking line; also called with the source's length at its end. */
@@ -95,6 +95,10 @@ class Scanner {
   private readonly optHash: number[] = [];
   private readonly optStart: number[] = [];
   private readonly optEnd: number[] = [];
+  /** With `text`: the current section's option names and their places (firstUseOfName). */
+  private readonly textOpts = new Map<string, number>();
+  /** With `text`: the option name firstUse last read. */
+  private name = '';
   private names = Buffer.allocUnsafe(256);
   private namesEnd = 0;
   private lastList = -1;
@@ -238,7 +242,7 @@ class Scanner {
       const nameStart = p + (list ? 6 : 8);
       const nameEnd = text.indexOf(' ', nameStart);
       if (!this.inSection || !this.firstUse(nameStart, nameEnd, list)) return false;
-      this.sink.option(this.src, list, nameStart, nameEnd, nameEnd + 2, end - 2, p, true);
+      this.sink.option(this.src, list, nameStart, nameEnd, nameEnd + 2, end - 2, p, true, this.name);
     } else {
       let typeEnd = end - 1;
       let nameStart = typeEnd;
@@ -307,7 +311,7 @@ class Scanner {
     const valStart = this.tokStart;
     const valEnd = this.tokEnd;
     if (this.token() || this.failed || !this.firstUse(nameStart, nameEnd, list)) return false;
-    this.sink.option(src, list, nameStart, nameEnd, valStart, valEnd, at, false);
+    this.sink.option(src, list, nameStart, nameEnd, valStart, valEnd, at, false, this.text !== null ? this.name : undefined);
     return this.endLine(this.p);
   }
 
@@ -320,6 +324,7 @@ class Scanner {
 
   private startSection(): void {
     this.inSection = true;
+    if (this.text !== null) this.textOpts.clear();
     this.opts = 0;
     this.namesEnd = 0;
     this.lastList = -1;
@@ -330,6 +335,7 @@ class Scanner {
    * replacing an earlier one or list items split by other options reorder what libuci keeps.
    */
   private firstUse(start: number, end: number, list: boolean): boolean {
+    if (this.text !== null) return this.firstUseOfName((this.name = this.text.slice(start, end)), list);
     const src = this.src;
     let h = 0;
     for (let i = start; i < end; i++) h = (Math.imul(h, 31) + src[i]!) & 0x3fffffff; // a small integer: no heap numbers
@@ -354,6 +360,20 @@ class Scanner {
     this.optStart[k] = this.namesEnd;
     this.optEnd[k] = this.namesEnd + len;
     this.namesEnd += len;
+    this.opts = k + 1;
+    this.lastList = list ? k : -1;
+    return true;
+  }
+
+  /**
+   * firstUse with the source as a string: names are kept in a Map (built-in code) rather than
+   * hashed and compared byte by byte in JS, which a cold command runs in the interpreter.
+   */
+  private firstUseOfName(name: string, list: boolean): boolean {
+    const k = this.opts;
+    const at = this.textOpts.get(name);
+    if (at !== undefined) return list && at === k - 1 && this.lastList === k - 1;
+    this.textOpts.set(name, k);
     this.opts = k + 1;
     this.lastList = list ? k : -1;
     return true;
