@@ -1,7 +1,7 @@
 // `uci-fw4 migrate` end to end, with the example module from README's Migrations section.
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,8 +12,14 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const example = join(root, 'examples/migrations/guest-network.mjs');
 const doc = readmeSection('Migrations');
 
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
 function routers(n: number): string {
   const parent = mkdtempSync(join(tmpdir(), 'migrate-cli-'));
+  made.push(parent);
   for (let i = 1; i <= n; i++) cpSync(join(root, 'examples/config'), join(parent, `router${i}`), { recursive: true });
   return parent;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unifiedDiff } from '../../lib/migrate/diff.js';
@@ -42,13 +42,17 @@ const gnuDiff = spawnSync('diff', ['--version']).status === 0;
 
 function gnu(oldText: string, newText: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'diff-'));
-  mkdirSync(join(dir, 'a'));
-  mkdirSync(join(dir, 'b'));
-  writeFileSync(join(dir, 'a/firewall'), oldText);
-  writeFileSync(join(dir, 'b/firewall'), newText);
-  const r = spawnSync('diff', ['-u', 'a/firewall', 'b/firewall'], { cwd: dir, encoding: 'utf8' });
-  // Only the timestamps in the two header lines differ from ours.
-  return r.stdout.replace(/^(--- a\/firewall|\+\+\+ b\/firewall)\t.*$/gm, '$1');
+  try {
+    mkdirSync(join(dir, 'a'));
+    mkdirSync(join(dir, 'b'));
+    writeFileSync(join(dir, 'a/firewall'), oldText);
+    writeFileSync(join(dir, 'b/firewall'), newText);
+    const r = spawnSync('diff', ['-u', 'a/firewall', 'b/firewall'], { cwd: dir, encoding: 'utf8' });
+    // Only the timestamps in the two header lines differ from ours.
+    return r.stdout.replace(/^(--- a\/firewall|\+\+\+ b\/firewall)\t.*$/gm, '$1');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 const config = `config defaults
@@ -107,10 +111,14 @@ describe('unifiedDiff', () => {
     const patch = spawnSync('patch', ['--version']).status === 0;
     if (!patch) return;
     const dir = mkdtempSync(join(tmpdir(), 'patch-'));
-    const [a, b] = cases['changes far apart make two hunks']!;
-    writeFileSync(join(dir, 'firewall'), a);
-    const r = spawnSync('patch', ['-p1', '-F', '0', '-s'], { cwd: dir, input: unifiedDiff('firewall', a, b) });
-    expect(r.status).toBe(0);
-    expect(readFileSync(join(dir, 'firewall'), 'utf8')).toBe(b);
+    try {
+      const [a, b] = cases['changes far apart make two hunks']!;
+      writeFileSync(join(dir, 'firewall'), a);
+      const r = spawnSync('patch', ['-p1', '-F', '0', '-s'], { cwd: dir, input: unifiedDiff('firewall', a, b) });
+      expect(r.status).toBe(0);
+      expect(readFileSync(join(dir, 'firewall'), 'utf8')).toBe(b);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
