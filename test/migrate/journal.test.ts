@@ -2,14 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
-  existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync,
+  existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { commitFiles, hasPendingCommit, recover, stageFiles } from '../../lib/migrate/journal.js';
 import { STATE_DIR } from '../../lib/migrate/state.js';
-import { makeConfdir } from './fixtures/confdir.js';
+import { makeConfdir, tempDir } from './fixtures/confdir.js';
 
 const child = fileURLToPath(new URL('./fixtures/crash-commit.mjs', import.meta.url));
 const OLD = { firewall: 'old firewall\n', network: 'old network\n', dhcp: 'old dhcp\n' };
@@ -35,7 +34,7 @@ describe('commitFiles', () => {
 
   it('keeps file modes and replaces the target of a symlinked config, not the link', async () => {
     const dir = confdir();
-    const elsewhere = mkdtempSync(join(tmpdir(), 'journal-target-'));
+    const elsewhere = tempDir('journal-target-');
     writeFileSync(join(elsewhere, 'real'), 'old\n', { mode: 0o640 });
     symlinkSync(join(elsewhere, 'real'), join(dir, 'linked'));
     await commitFiles(dir, [{ name: 'linked', text: 'new\n' }, { name: 'created', text: 'x\n' }]);

@@ -4,15 +4,14 @@
 // bring every confdir to exactly the state of an uninterrupted run.
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from '../../lib/uci/index.js';
 import { recover } from '../../lib/migrate/journal.js';
 import { runMigrations } from '../../lib/migrate/runner.js';
 import { APPLIED_FILE } from '../../lib/migrate/state.js';
-import { FILES, makeConfdir } from './fixtures/confdir.js';
+import { FILES, makeConfdir, tempDir } from './fixtures/confdir.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const child_script = fileURLToPath(new URL('./fixtures/apply-on-go.mjs', import.meta.url));
@@ -62,7 +61,7 @@ const seed = Number(process.env.KILL_SEED ?? Date.now() % 100000);
 describe.skipIf(!existsSync(join(root, 'dist/lib/cli/main.js')))('kill test (needs the build)', () => {
   it(`${KILLS} SIGKILLs at random moments (seed ${seed}): each confdir all old or all new, never mixed`, async () => {
     const random = prng(seed);
-    const parent = mkdtempSync(join(tmpdir(), 'migrate-kill-'));
+    const parent = tempDir('migrate-kill-');
     const OLD = PACKAGES.map((p) => FILES[p]!);
 
     // The outcome of an uninterrupted run, and how long such a run takes when PARALLEL of them

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runMigrations, checkMigrations } from '../../lib/migrate/runner.js';
 import { Transaction } from '../../lib/migrate/transaction.js';
 import type { Migration } from '../../lib/migrate/types.js';
-import { FILES, makeConfdir, snapshot } from './fixtures/confdir.js';
+import { FILES, makeConfdir, snapshot, tempDir } from './fixtures/confdir.js';
 
 const flowOffloading: Migration = {
   id: 'flow-offloading',
@@ -64,7 +63,7 @@ describe('runMigrations', () => {
   });
 
   it('a migration that throws halfway leaves its confdir untouched; the other confdirs are migrated', async () => {
-    const parent = mkdtempSync(join(tmpdir(), 'migrate-throw-'));
+    const parent = tempDir('migrate-throw-');
     const dirs = [makeConfdir(parent), makeConfdir(parent), makeConfdir(parent)];
     writeFileSync(join(dirs[1]!, 'network'), FILES.network!.replace("'static'", "'dhcp'"));
     const broken = snapshot(dirs[1]!);
