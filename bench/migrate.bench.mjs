@@ -106,24 +106,25 @@ function check(results, status) {
   if (bad.length) throw new Error(`${bad.length} confdirs ended ${bad[0].status}: ${bad[0].reason ?? ''}`);
 }
 
+const applyAll = async (dirs) => check(await runMigrations(dirs, [migration]), 'changed');
+
+/** The baseline: what reading the same files costs (both packages parsed, as the runner does). */
+function readOnly(dirs) {
+  for (const confdir of dirs) {
+    const c = new Cursor({ confdir, savedir: null });
+    c.load('firewall');
+    c.load('network');
+  }
+}
+
 console.log(`input: ${N} confdirs, each examples/config/{firewall,network} (${FILES.firewall.length + FILES.network.length} bytes)`);
 console.log(`change: firewall.@defaults[0].flow_offloading=1, network.guest interface (proto, ipaddr); ${RUNS} runs each\n`);
 
 const [apply, applyNoSync, dry, read] = await measureInTurn([
-  { label: `runMigrations, apply (${N} confdirs, in-process)`, prepare: () => tree('a', N), fn: async (dirs) => check(await runMigrations(dirs, [migration]), 'changed') },
+  { label: `runMigrations, apply (${N} confdirs, in-process)`, prepare: () => tree('a', N), fn: applyAll },
   { label: `runMigrations, apply, durable: false`, prepare: () => tree('a', N), fn: async (dirs) => check(await runMigrations(dirs, [migration], { durable: false }), 'changed') },
   { label: `runMigrations, dry run (reads, migrates, diffs)`, prepare: () => tree('a', N), fn: async (dirs) => check(await runMigrations(dirs, [migration], { dryRun: true }), 'changed') },
-  {
-    label: `read only: Cursor.load(firewall, network) per confdir`,
-    prepare: () => tree('a', N),
-    fn: (dirs) => {
-      for (const confdir of dirs) {
-        const c = new Cursor({ confdir, savedir: null });
-        c.load('firewall');
-        c.load('network');
-      }
-    },
-  },
+  { label: `read only: Cursor.load(firewall, network) per confdir`, prepare: () => tree('a', N), fn: readOnly },
 ]);
 console.log(`  (load average after the in-process runs: ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
 
@@ -152,18 +153,8 @@ if (shm) {
   try {
     console.log(`  /dev/shm (tmpfs): ${renameCost(shm)}`);
     const [shmApply, shmRead] = await measureInTurn([
-      { label: `on tmpfs: runMigrations, apply`, prepare: () => tree('a', N, shm), fn: async (dirs) => check(await runMigrations(dirs, [migration]), 'changed') },
-      {
-        label: `on tmpfs: read only`,
-        prepare: () => tree('a', N, shm),
-        fn: (dirs) => {
-          for (const confdir of dirs) {
-            const c = new Cursor({ confdir, savedir: null });
-            c.load('firewall');
-            c.load('network');
-          }
-        },
-      },
+      { label: `on tmpfs: runMigrations, apply`, prepare: () => tree('a', N, shm), fn: applyAll },
+      { label: `on tmpfs: read only`, prepare: () => tree('a', N, shm), fn: readOnly },
     ]);
     shmRatio = shmApply / shmRead;
   } finally {

@@ -6,12 +6,13 @@
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = join(root, 'dist/cli');
-const COMMANDS = ['uci', 'fw4', 'migrate', 'serve', 'passwd'];
+// the command list of lib/cli/commands.ts, as tsc (run first by `npm run build`) compiled it
+const COMMANDS = Object.keys((await import(pathToFileURL(join(root, 'dist/lib/cli/commands.js')).href)).COMMANDS);
 // The training runs: the main job of each command on the embedded default config. Commands not
 // listed (serve, passwd) run without a cache.
 const TRAINING = {

@@ -10,8 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { Script } from 'node:vm';
-import { setFlagsFromString } from 'node:v8';
-import { V8_FLAGS, withoutCommand, type CommandName, type CommandRunner } from './commands.js';
+import { applyV8Flags, withoutCommand, type CommandName, type CommandRunner } from './commands.js';
 
 /** A bundle compiled and run as a CommonJS module: its `run` and the script (for its cache). */
 export interface LoadedBundle {
@@ -63,8 +62,7 @@ export async function runBundled(dir: string, argv: string[]): Promise<number> {
   const done = withoutCommand(name);
   if (done !== null) return done;
   const { run } = loadBundle(join(dir, `${name}.cjs`), join(dir, `${name}.cache`));
-  // after loading: V8 accepts a code cache only under the flags it was made with
-  for (const flag of V8_FLAGS[name as CommandName] ?? []) setFlagsFromString(flag);
+  applyV8Flags(name as CommandName);
   return run(rest);
 }
 

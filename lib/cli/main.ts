@@ -2,8 +2,7 @@
 // subcommand lives in its own module and is imported only when used, so `uci-fw4 uci get …`
 // does not pay for loading the firewall translator or the server. bin/uci-fw4.js normally runs
 // the per-command bundles instead (lib/cli/bundle-loader.ts).
-import { setFlagsFromString } from 'node:v8';
-import { V8_FLAGS, withoutCommand, type CommandName, type CommandRunner } from './commands.js';
+import { applyV8Flags, withoutCommand, type CommandName, type CommandRunner } from './commands.js';
 
 export type { CommandRunner } from './commands.js';
 export { usage } from './commands.js';
@@ -21,6 +20,6 @@ export async function main(argv: string[]): Promise<number> {
   const done = withoutCommand(name);
   if (done !== null) return done;
   const { run } = await load[name as CommandName]();
-  for (const flag of V8_FLAGS[name as CommandName] ?? []) setFlagsFromString(flag);
+  applyV8Flags(name as CommandName);
   return run(rest);
 }

@@ -89,9 +89,11 @@ async function prepare(confdir: string, migrations: readonly Migration[], opts: 
     result.applied = todo.map((m) => m.id);
     result.notes = [...tx.notes];
     const diffs = opts.diffs ?? opts.dryRun === true;
-    result.files = pending.map((p) => (diffs
-      ? { package: p.package, diff: unifiedDiff(p.package, p.before, p.after), changes: p.changes }
-      : { package: p.package, changes: p.changes }));
+    result.files = pending.map((p) => ({
+      package: p.package,
+      ...(diffs ? { diff: unifiedDiff(p.package, p.before, p.after) } : {}),
+      changes: p.changes,
+    }));
     result.status = pending.length > 0 ? 'changed' : 'unchanged';
     if (!opts.dryRun) {
       for (const p of pending) {
