@@ -63,7 +63,7 @@ const startupNoCerts = NO_CERTS ? nodeStartup(RUNS, NO_CERTS) : NaN;
 
 console.log(`input: ../shared/fw4-bench/rules-N (config/firewall, mocks/); median of ${RUNS} runs each, output checked against expected.nft`);
 console.log('in-process: readPackageBytes (as fw4 print reads its config) + translateFirewall (load, compile, render), files read each run, warm');
-console.log('end to end: node bin/uci-fw4.js fw4 print --config rules-N/config --snapshot rules-N/mocks (the esbuild bundle in dist/cli)');
+console.log('end to end: node bin/uci-fw4.js fw4 print --config rules-N/config --snapshot rules-N/mocks (the esbuild bundle in dist/bundle)');
 console.log('');
 console.log('rules    in-process    end to end   (CPU user+sys)    fw4 (ucode)    vs fw4    end to end without NODE_EXTRA_CA_CERTS');
 for (const r of rows) {

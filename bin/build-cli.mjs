@@ -1,7 +1,7 @@
-// `npm run build:cli`: dist/cli, what bin/uci-fw4.js runs. One CommonJS bundle per command
-// (lib/cli/<command>.ts with everything it imports but node_modules), the loader, and for the
+// `npm run build:cli`: dist/bundle, what bin/uci-fw4.js runs. One CommonJS bundle per command
+// (cli/<command>.ts with everything it imports but node_modules), the loader, and for the
 // commands people run often a V8 code cache written after a training run on examples/
-// (lib/cli/bundle-loader.ts says why). Each bundle is a vm script, where node has no import():
+// (cli/bundle-loader.ts says why). Each bundle is a vm script, where node has no import():
 // the one dynamic import of a computed path (a user's migration module) stays a real module.
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -10,9 +10,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const out = join(root, 'dist/cli');
-// the command list of lib/cli/commands.ts, as tsc (run first by `npm run build`) compiled it
-const COMMANDS = Object.keys((await import(pathToFileURL(join(root, 'dist/lib/cli/commands.js')).href)).COMMANDS);
+const out = join(root, 'dist/bundle');
+// the command list of cli/commands.ts, as tsc (run first by `npm run build`) compiled it
+const COMMANDS = Object.keys((await import(pathToFileURL(join(root, 'dist/cli/commands.js')).href)).COMMANDS);
 // The training runs: the main job of each command on the embedded default config. Commands not
 // listed (serve, passwd) run without a cache.
 const TRAINING = {
@@ -31,9 +31,9 @@ const importModuleStaysOut = {
 rmSync(out, { recursive: true, force: true });
 await build({
   entryPoints: {
-    loader: join(root, 'lib/cli/bundle-loader.ts'),
+    loader: join(root, 'cli/bundle-loader.ts'),
     'import-module': join(root, 'lib/migrate/import-module.ts'),
-    ...Object.fromEntries(COMMANDS.map((c) => [c, join(root, `lib/cli/${c}.ts`)])),
+    ...Object.fromEntries(COMMANDS.map((c) => [c, join(root, `cli/${c}.ts`)])),
   },
   outdir: out,
   outExtension: { '.js': '.cjs' },

@@ -1,16 +1,16 @@
 #!/usr/bin/env node
 'use strict';
-// The `uci-fw4` command. It runs lib/cli from dist/cli: one esbuild bundle per command, run with
-// V8's code cache (lib/cli/bundle-loader.ts; `npm run build`, also run by `npm ci` through the
+// The `uci-fw4` command. It runs cli/ from dist/bundle: one esbuild bundle per command, run with
+// V8's code cache (cli/bundle-loader.ts; `npm run build`, also run by `npm ci` through the
 // prepare script). This file is CommonJS (bin/package.json): the ES module loader alone costs a
 // short command a few milliseconds.
 const { statSync } = require('node:fs');
 const { join } = require('node:path');
 const { pathToFileURL } = require('node:url');
 
-const bundles = join(__dirname, '../dist/cli');
+const bundles = join(__dirname, '../dist/bundle');
 const loader = join(bundles, 'loader.cjs');
-const compiled = join(__dirname, '../dist/lib/cli/main.js');
+const compiled = join(__dirname, '../dist/cli/main.js');
 const mtime = (file) => {
   try {
     return statSync(file).mtimeMs;

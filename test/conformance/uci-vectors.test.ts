@@ -101,7 +101,7 @@ const names = existsSync(vectors) ? readdirSync(vectors).filter((n) => existsSyn
 
 describe.skipIf(names.length === 0)('uci vectors from ../shared/uci-vectors (needs ../shared)', () => {
   test('the built CLI exists (run the build first)', () => {
-    expect(existsSync(join(root, 'dist/lib/cli/uci.js'))).toBe(true);
+    expect(existsSync(join(root, 'dist/cli/uci.js'))).toBe(true);
   });
   for (const name of names) {
     test.concurrent(name, async () => {

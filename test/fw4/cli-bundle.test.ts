@@ -1,6 +1,6 @@
-// bin/uci-fw4.js runs the per-command bundles (dist/cli) unless tsc's output (dist/lib) is newer,
+// bin/uci-fw4.js runs the per-command bundles (dist/bundle) unless tsc's output (dist/lib) is newer,
 // as after `npx tsc` alone: stand-in entry modules in a copy of the layout show which one ran.
-// The real bundles run with the code cache the build trains (lib/cli/bundle-loader.ts).
+// The real bundles run with the code cache the build trains (cli/bundle-loader.ts).
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,8 +16,8 @@ mkdirSync(join(dir, 'bin'));
 copyFileSync(join(repo, 'bin/uci-fw4.js'), join(dir, 'bin/uci-fw4.js'));
 copyFileSync(join(repo, 'bin/package.json'), join(dir, 'bin/package.json'));
 writeFileSync(join(dir, 'package.json'), '{"type": "module"}');
-const loader = join(dir, 'dist/cli/loader.cjs');
-const compiled = join(dir, 'dist/lib/cli/main.js');
+const loader = join(dir, 'dist/bundle/loader.cjs');
+const compiled = join(dir, 'dist/cli/main.js');
 mkdirSync(join(loader, '..'), { recursive: true });
 mkdirSync(join(compiled, '..'), { recursive: true });
 writeFileSync(loader, "exports.runBundled = async (dir, argv) => { process.stdout.write('bundle ' + argv.join(' ')); return 3; };\n");
@@ -45,7 +45,7 @@ describe('bin/uci-fw4.js', () => {
   });
 });
 
-const built = join(repo, 'dist/cli');
+const built = join(repo, 'dist/bundle');
 describe.skipIf(!existsSync(join(built, 'loader.cjs')))('the command bundles and their code caches (needs the build)', () => {
   // the loader as bin/uci-fw4.js uses it, in a child: a cache is only valid for the node that made it
   function load(command: string, cache: boolean) {

@@ -28,7 +28,7 @@ writeFileSync(join(dir, 'snapshot.json'), JSON.stringify({
   commands: { '/usr/sbin/nft --terse --json list flowtables inet': '{"nftables": []}' },
 }));
 
-describe.skipIf(!existsSync(join(repo, 'dist/cli/loader.cjs')))('ajv stays unloaded until a check (needs the build)', () => {
+describe.skipIf(!existsSync(join(repo, 'dist/bundle/loader.cjs')))('ajv stays unloaded until a check (needs the build)', () => {
   it('the CLI prints without loading ajv, and loads it to check', () => {
     const print = node(['bin/uci-fw4.js', 'fw4', 'print', '--config', dir, '--snapshot', join(dir, 'snapshot.json')]);
     expect(print.status).toBe(0);

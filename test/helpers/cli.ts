@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 export const repo = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The CLI's bundle exists (`npm run build`); tests of the command skip without it. */
-export const built = existsSync(join(repo, 'dist/cli/loader.cjs'));
+export const built = existsSync(join(repo, 'dist/bundle/loader.cjs'));
 
 export function fw4(...args: string[]) {
   return spawnSync(process.execPath, [join(repo, 'bin/uci-fw4.js'), 'fw4', ...args], {

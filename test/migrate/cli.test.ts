@@ -34,7 +34,7 @@ function consoleBlock(n: number): string {
   return blocks[n]![1]!;
 }
 
-describe.skipIf(!existsSync(join(root, 'dist/lib/cli/main.js')))('uci-fw4 migrate (needs the build)', () => {
+describe.skipIf(!existsSync(join(root, 'dist/cli/main.js')))('uci-fw4 migrate (needs the build)', () => {
   it('the example module in the README Migrations section is examples/migrations/guest-network.mjs', () => {
     expect(doc).toContain('```js\n' + readFileSync(example, 'utf8') + '```');
   });

@@ -1,5 +1,5 @@
-// Runs a command from its esbuild bundle, dist/cli/<command>.cjs, with V8's code cache of it,
-// dist/cli/<command>.cache (bin/build-cli.mjs writes both). A command runs cold: without the
+// Runs a command from its esbuild bundle, dist/bundle/<command>.cjs, with V8's code cache of it,
+// dist/bundle/<command>.cache (bin/build-cli.mjs writes both). A command runs cold: without the
 // cache, V8 parses the bundle and compiles each function the first time it is called, which was
 // a large part of a short command's time (`fw4 print` of 1000 rules: ~170M of the ~570M
 // instructions it ran above node's own start-up, callgrind, main thread). The cache holds the bytecode of every

@@ -1,7 +1,7 @@
-// Entry point of the `uci-fw4` command as tsc compiles it (dist/lib/cli/main.js). Each
+// Entry point of the `uci-fw4` command as tsc compiles it (dist/cli/main.js). Each
 // subcommand lives in its own module and is imported only when used, so `uci-fw4 uci get …`
 // does not pay for loading the firewall translator or the server. bin/uci-fw4.js normally runs
-// the per-command bundles instead (lib/cli/bundle-loader.ts).
+// the per-command bundles instead (cli/bundle-loader.ts).
 import { applyV8Flags, withoutCommand, type CommandName, type CommandRunner } from './commands.js';
 
 export type { CommandRunner } from './commands.js';

@@ -1,7 +1,7 @@
 // `uci-fw4 fw4 offload`: the flow offloading report, as a table or as JSON.
-import { offloadReport, renderOffloadReport } from '../fw4/offload/report.js';
-import type { SystemView } from '../fw4/snapshot/types.js';
-import type { CompiledFirewall } from '../fw4/translate.js';
+import { offloadReport, renderOffloadReport } from '../lib/fw4/offload/report.js';
+import type { SystemView } from '../lib/fw4/snapshot/types.js';
+import type { CompiledFirewall } from '../lib/fw4/translate.js';
 
 export function runOffload(compiled: CompiledFirewall, system: SystemView, json: boolean): number {
   const report = offloadReport(compiled, system);

@@ -1,11 +1,11 @@
 // `uci-fw4 serve`: LuCI's ubus JSON-RPC API over HTTP (see README, "JSON-RPC server").
 import { join, resolve } from 'node:path';
-import { RpcApp } from '../../rpc/app.js';
-import { batchedLog } from '../../rpc/log.js';
-import { rpcObjects } from '../../rpc/objects/index.js';
-import { packageRoot } from '../../rpc/paths.js';
-import { verifyPassword } from '../../rpc/password.js';
-import { isLoopback, loadSettings, parseListen, SettingsError, type Settings } from '../../rpc/settings.js';
+import { RpcApp } from '../rpc/app.js';
+import { batchedLog } from '../rpc/log.js';
+import { rpcObjects } from '../rpc/objects/index.js';
+import { packageRoot } from '../rpc/paths.js';
+import { verifyPassword } from '../rpc/password.js';
+import { isLoopback, loadSettings, parseListen, SettingsError, type Settings } from '../rpc/settings.js';
 
 export const DEMO_PASSWORD = 'uci-fw4-demo';
 

@@ -4,9 +4,9 @@
 // confdir's part), the notes and the summary table of an apply, or one JSON document with --json.
 // stderr: the progress bar (terminal only) and, in a dry run, the summary table.
 // Exit status: 0 all confdirs migrated or unchanged, 1 some failed, 2 bad arguments or migrations.
-import { loadMigrations } from '../migrate/load.js';
-import { checkMigrations, runMigrations } from '../migrate/runner.js';
-import type { ConfdirResult, Migration, MigrationNote } from '../migrate/types.js';
+import { loadMigrations } from '../lib/migrate/load.js';
+import { checkMigrations, runMigrations } from '../lib/migrate/runner.js';
+import type { ConfdirResult, Migration, MigrationNote } from '../lib/migrate/types.js';
 
 const USAGE = `Usage: uci-fw4 migrate [--dry-run] [--json] --confdir DIR [--confdir DIR ...] MIGRATION...
 

@@ -1,6 +1,6 @@
 // `uci-fw4 passwd`: prints a password hash for a [user.<name>] section of the server settings.
 // The password comes from the terminal (asked twice, not echoed) or from standard input.
-import { hashPassword } from '../../rpc/password.js';
+import { hashPassword } from '../rpc/password.js';
 
 const usage = `Usage: uci-fw4 passwd
 

@@ -2,19 +2,19 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 // the parser alone: the Cursor, export and show modules are not needed to render
-import { parseDocument } from '../uci/parser.js';
-import { readPackageBytes } from '../uci/read-fast.js';
-import { UciParseError } from '../uci/errors.js';
-import type { UciPackage } from '../uci/types.js';
-import { defaultHelpers } from '../fw4/default-helpers.js';
-import type { SourceLocator } from '../fw4/check.js';
-import { documentLocator } from '../fw4/locator.js';
-import { formatDiagnostic } from '../fw4/load/diagnostics.js';
-import { Fw4RuntimeError } from '../fw4/load/sections.js';
-import { readMocksDir } from '../fw4/snapshot/mocks.js';
-import { SnapshotView } from '../fw4/snapshot/view.js';
-import type { SystemSnapshot } from '../fw4/snapshot/types.js';
-import { translateFirewall, type Translation } from '../fw4/translate.js';
+import { parseDocument } from '../lib/uci/parser.js';
+import { readPackageBytes } from '../lib/uci/read-fast.js';
+import { UciParseError } from '../lib/uci/errors.js';
+import type { UciPackage } from '../lib/uci/types.js';
+import { defaultHelpers } from '../lib/fw4/default-helpers.js';
+import type { SourceLocator } from '../lib/fw4/check.js';
+import { documentLocator } from '../lib/fw4/locator.js';
+import { formatDiagnostic } from '../lib/fw4/load/diagnostics.js';
+import { Fw4RuntimeError } from '../lib/fw4/load/sections.js';
+import { readMocksDir } from '../lib/fw4/snapshot/mocks.js';
+import { SnapshotView } from '../lib/fw4/snapshot/view.js';
+import type { SystemSnapshot } from '../lib/fw4/snapshot/types.js';
+import { translateFirewall, type Translation } from '../lib/fw4/translate.js';
 import { writeText } from './output.js';
 
 const USAGE: Record<string, string> = {
@@ -161,7 +161,7 @@ export async function run(args: string[]): Promise<number> {
   if (command === 'offload') return (await import('./fw4-offload.js')).runOffload(result, loaded.system, o.json);
   if (command === 'print') {
     if (o.fix) {
-      const { fixKernelRefusals, refusalContext } = await import('../fw4/verify/index.js');
+      const { fixKernelRefusals, refusalContext } = await import('../lib/fw4/verify/index.js');
       writeText(1, fixKernelRefusals(result.text, refusalContext(result.ruleset)).text);
     } else writeText(1, result.text);
     if (!process.env.QUIET) {
@@ -174,8 +174,8 @@ export async function run(args: string[]): Promise<number> {
   if (loaded.firewall.locator) locators.firewall = loaded.firewall.locator;
   if (loaded.helpers?.locator) locators.helpers = loaded.helpers.locator;
   // ajv and the schema compilation are only needed here, not for print
-  const { checkFindings, formatFinding } = await import('../fw4/check.js');
-  const { kernelRefusalFindings } = await import('../fw4/verify/index.js');
+  const { checkFindings, formatFinding } = await import('../lib/fw4/check.js');
+  const { kernelRefusalFindings } = await import('../lib/fw4/verify/index.js');
   const findings = [
     ...checkFindings(loaded.firewall.pkg, result.diagnostics, locators),
     ...kernelRefusalFindings(result.text, result.ruleset, locators),

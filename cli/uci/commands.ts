@@ -1,18 +1,18 @@
 // The commands of `uci` (cli.c), each with libuci's output, messages and exit status.
 
-import { Cursor, toChange, type LoadedPackage } from '../../uci/cursor.js';
-import { exportText } from '../../uci/export.js';
-import { UciError } from '../../uci/errors.js';
-import { Tokenizer } from '../../uci/lexer.js';
-import { isValidPackage } from '../../uci/names.js';
-import type { SectionNode } from '../../uci/nodes.js';
+import { Cursor, toChange, type LoadedPackage } from '../../lib/uci/cursor.js';
+import { exportText } from '../../lib/uci/export.js';
+import { UciError } from '../../lib/uci/errors.js';
+import { Tokenizer } from '../../lib/uci/lexer.js';
+import { isValidPackage } from '../../lib/uci/names.js';
+import type { SectionNode } from '../../lib/uci/nodes.js';
 import {
   scanInt, strtoulInt, type Target, uciAddList, uciAddSection, uciDelete, uciDelList, uciRename, uciReorder, uciSet,
-} from '../../uci/ops.js';
-import { mergeInto, parseDocument, parsePackages } from '../../uci/parser.js';
-import { lookupExtSection, parsePath } from '../../uci/path.js';
-import { sectionRefs } from '../../uci/section-refs.js';
-import { formatChange, getValue, showSectionLines, showValue } from '../../uci/show.js';
+} from '../../lib/uci/ops.js';
+import { mergeInto, parseDocument, parsePackages } from '../../lib/uci/parser.js';
+import { lookupExtSection, parsePath } from '../../lib/uci/path.js';
+import { sectionRefs } from '../../lib/uci/section-refs.js';
+import { formatChange, getValue, showSectionLines, showValue } from '../../lib/uci/show.js';
 import { errorNumber, type Output } from './context.js';
 
 export interface Settings {

@@ -2,9 +2,9 @@
 // uci_get_errorstr), including its static error-info buffer, whose stale text reappears in
 // batch mode exactly as it does with the real tool.
 
-import { UCI_ERROR_NUMBER, UCI_ERROR_TEXT, UciError, UciParseError, type UciErrorCode } from '../../uci/errors.js';
-import type { ExportWriter } from '../../uci/export-fast.js';
-import { LexError, type Tokenizer } from '../../uci/lexer.js';
+import { UCI_ERROR_NUMBER, UCI_ERROR_TEXT, UciError, UciParseError, type UciErrorCode } from '../../lib/uci/errors.js';
+import type { ExportWriter } from '../../lib/uci/export-fast.js';
+import { LexError, type Tokenizer } from '../../lib/uci/lexer.js';
 
 export const PROG = 'uci';
 
