@@ -1,4 +1,4 @@
-// `uci-fw4 serve`: LuCI's ubus JSON-RPC API over HTTP (see README, "JSON-RPC server").
+// `uci-fw4 serve`: LuCI's ubus JSON-RPC API over HTTP (see docs/rpc.md).
 import { join, resolve } from 'node:path';
 import { RpcApp } from '../rpc/app.js';
 import { batchedLog } from '../rpc/log.js';

@@ -1,11 +1,11 @@
-// README's "Flow offloading" section cannot drift: its worked example's report is what the code
-// prints for its config (its ```ts run block is run by test/readme.test.ts).
+// docs/offload.md cannot drift: its worked example's report is what the code prints for its
+// config (its ```ts run block is run by test/readme.test.ts).
 import { describe, expect, it } from 'vitest';
 import { hardwareCapabilityEntries, offloadReportFor, renderOffloadReport, SnapshotView } from '../../lib/fw4/index.js';
 import { parseDocument } from '../../lib/uci/index.js';
-import { readmeSection } from '../readme-section.js';
+import { readFileSync } from 'node:fs';
 
-const doc = readmeSection('Flow offloading');
+const doc = readFileSync(new URL('../../docs/offload.md', import.meta.url), 'utf8');
 
 /** The fenced blocks of the document, with their info string. */
 function blocks(markdown: string): { info: string; body: string }[] {
@@ -15,7 +15,7 @@ function blocks(markdown: string): { info: string; body: string }[] {
   return out;
 }
 
-describe("README's Flow offloading section", () => {
+describe('docs/offload.md', () => {
   const all = blocks(doc);
 
   it("the worked example's report is what uci-fw4 prints for its config", () => {

@@ -1,4 +1,4 @@
-// `uci-fw4 migrate` end to end, with the example module from README's Migrations section.
+// `uci-fw4 migrate` end to end, with the example module of docs/migrate.md.
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -6,11 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { snapshot } from './fixtures/confdir.js';
-import { readmeSection } from '../readme-section.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const example = join(root, 'examples/migrations/guest-network.mjs');
-const doc = readmeSection('Migrations');
+const doc = readFileSync(join(root, 'docs/migrate.md'), 'utf8');
 
 const made: string[] = [];
 afterAll(() => {
@@ -35,7 +34,7 @@ function consoleBlock(n: number): string {
 }
 
 describe.skipIf(!existsSync(join(root, 'dist/cli/main.js')))('uci-fw4 migrate (needs the build)', () => {
-  it('the example module in the README Migrations section is examples/migrations/guest-network.mjs', () => {
+  it('the example module in docs/migrate.md is examples/migrations/guest-network.mjs', () => {
     expect(doc).toContain('```js\n' + readFileSync(example, 'utf8') + '```');
   });
 
