@@ -7,14 +7,13 @@ import { readPackageBytes } from '../lib/uci/read-fast.js';
 import { UciParseError } from '../lib/uci/errors.js';
 import type { UciPackage } from '../lib/uci/types.js';
 import { defaultHelpers } from '../lib/fw4/default-helpers.js';
-import type { SourceLocator } from '../lib/fw4/check.js';
-import { documentLocator } from '../lib/fw4/locator.js';
-import { formatDiagnostic } from '../lib/fw4/load/diagnostics.js';
+import { documentLocator, type SourceLocator } from '../lib/fw4/locator.js';
+import { formatDiagnostic, type Diagnostic } from '../lib/fw4/load/diagnostics.js';
 import { Fw4RuntimeError } from '../lib/fw4/load/sections.js';
 import { readMocksDir } from '../lib/fw4/snapshot/mocks.js';
 import { SnapshotView } from '../lib/fw4/snapshot/view.js';
 import type { SystemSnapshot } from '../lib/fw4/snapshot/types.js';
-import { translateFirewall, type Translation } from '../lib/fw4/translate.js';
+import { translateFirewall, type FirewallInput, type Translation } from '../lib/fw4/translate.js';
 import { writeText } from './output.js';
 
 const USAGE: Record<string, string> = {
@@ -103,15 +102,36 @@ function loadSnapshot(path: string): SnapshotView {
   return new SnapshotView(snapshot as SystemSnapshot);
 }
 
-interface Loaded { firewall: LoadedConfig; helpers?: LoadedConfig; result: Translation; system: SnapshotView }
+interface Loaded { firewall: LoadedConfig; helpers?: LoadedConfig; system: SnapshotView }
 
-function translate(o: Options, lines: boolean): Loaded {
+function load(o: Options, lines: boolean): Loaded {
   const firewall = loadConfig('firewall', join(o.config!, 'firewall'), lines);
   const helpersFile = o.helpers ?? join(o.config!, 'helpers');
   const helpers = o.helpers !== undefined || existsSync(helpersFile) ? loadConfig('helpers', helpersFile, lines) : undefined;
-  const system = loadSnapshot(o.snapshot!);
-  const result = translateFirewall({ firewall: firewall.pkg, helpers: helpers?.pkg ?? defaultHelpers(), system });
-  return { firewall, ...(helpers ? { helpers } : {}), result, system };
+  return { firewall, ...(helpers ? { helpers } : {}), system: loadSnapshot(o.snapshot!) };
+}
+
+const inputOf = (loaded: Loaded): FirewallInput =>
+  ({ firewall: loaded.firewall.pkg, helpers: loaded.helpers?.pkg ?? defaultHelpers(), system: loaded.system });
+
+/** fw4's warnings on stderr as fw4 writes them (QUIET silences them, TTY colours them). */
+function writeWarnings(diagnostics: readonly Diagnostic[]): void {
+  if (process.env.QUIET) return;
+  const tty = !!process.env.TTY;
+  writeText(2, diagnostics.map((d) => formatDiagnostic(d, { tty })).join(''));
+}
+
+async function check(loaded: Loaded): Promise<number> {
+  const locators: Record<string, SourceLocator> = {};
+  if (loaded.firewall.locator) locators.firewall = loaded.firewall.locator;
+  if (loaded.helpers?.locator) locators.helpers = loaded.helpers.locator;
+  // ajv and the schema compilation are only needed here, not for print
+  const { checkFirewall, formatFinding } = await import('../lib/fw4/check/index.js');
+  const findings = checkFirewall({ ...inputOf(loaded), locators });
+  process.stderr.write(findings.map(formatFinding).join(''));
+  if (findings.length) return 1;
+  process.stdout.write('fw4 check: no findings\n');
+  return 0;
 }
 
 export async function run(args: string[]): Promise<number> {
@@ -139,16 +159,12 @@ export async function run(args: string[]): Promise<number> {
   }
   let loaded: Loaded;
   try {
-    loaded = translate(o, command === 'check');
+    loaded = load(o, command === 'check');
   } catch (e) {
     if (e instanceof UciParseError) {
       // the message is already file:line:column: reason
       process.stderr.write(`${e.message}\n`);
       return 1;
-    }
-    if (e instanceof Fw4RuntimeError) {
-      process.stderr.write(`${e.message}\n`);
-      return e.exitCode;
     }
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'ENOENT' || err.code === 'EACCES' || e instanceof SyntaxError || e instanceof SnapshotFormatError) {
@@ -157,31 +173,22 @@ export async function run(args: string[]): Promise<number> {
     }
     throw e;
   }
-  const { result } = loaded;
-  if (command === 'offload') return (await import('./fw4-offload.js')).runOffload(result, loaded.system, o.json);
-  if (command === 'print') {
-    if (o.fix) {
-      const { fixKernelRefusals, refusalContext } = await import('../lib/fw4/verify/index.js');
-      writeText(1, fixKernelRefusals(result.text, refusalContext(result.ruleset)).text);
-    } else writeText(1, result.text);
-    if (!process.env.QUIET) {
-      const tty = !!process.env.TTY;
-      writeText(2, result.diagnostics.map((d) => formatDiagnostic(d, { tty })).join(''));
-    }
-    return 0;
+  if (command === 'check') return check(loaded);
+  let result: Translation;
+  try {
+    result = translateFirewall(inputOf(loaded));
+  } catch (e) {
+    if (!(e instanceof Fw4RuntimeError)) throw e;
+    // fw4 prints its warnings as it goes, so those before the crash are out when it stops
+    writeWarnings(e.diagnostics);
+    process.stderr.write(`${e.message}\n`);
+    return e.exitCode;
   }
-  const locators: Record<string, SourceLocator> = {};
-  if (loaded.firewall.locator) locators.firewall = loaded.firewall.locator;
-  if (loaded.helpers?.locator) locators.helpers = loaded.helpers.locator;
-  // ajv and the schema compilation are only needed here, not for print
-  const { checkFindings, formatFinding } = await import('../lib/fw4/check.js');
-  const { kernelRefusalFindings } = await import('../lib/fw4/verify/index.js');
-  const findings = [
-    ...checkFindings(loaded.firewall.pkg, result.diagnostics, locators),
-    ...kernelRefusalFindings(result.text, result.ruleset, locators),
-  ];
-  process.stderr.write(findings.map(formatFinding).join(''));
-  if (findings.length) return 1;
-  process.stdout.write('fw4 check: no findings\n');
+  if (command === 'offload') return (await import('./fw4-offload.js')).runOffload(result, loaded.system, o.json);
+  if (o.fix) {
+    const { fixKernelRefusals, refusalContext } = await import('../lib/fw4/verify/index.js');
+    writeText(1, fixKernelRefusals(result.text, refusalContext(result.ruleset)).text);
+  } else writeText(1, result.text);
+  writeWarnings(result.diagnostics);
   return 0;
 }

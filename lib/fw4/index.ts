@@ -11,9 +11,10 @@ export { OPTION_SPECS, SECTION_SCHEMAS } from './schema.js';
 export type { OptionSpec, SectionType, Datatype } from './schema.js';
 export { scriptIncludes } from './includes.js';
 export type { ScriptInclude, ScriptIncludesResult } from './includes.js';
-export { checkFindings, schemaViolations, locateDiagnostics, formatFinding } from './check.js';
-export type { CheckFinding, SchemaViolation, SourceLocator } from './check.js';
+export { checkFirewall, checkFindings, schemaViolations, locateDiagnostics, formatFinding, kernelRefusalFindings, refusalFinding } from './check/index.js';
+export type { CheckFinding, CheckInput, Locators, SchemaViolation } from './check/index.js';
 export { documentLocator } from './locator.js';
+export type { SourceLocator } from './locator.js';
 export { defaultHelpers } from './default-helpers.js';
 export { hwOffloadProbe, lowerDevices, resolveFlowtable } from './offload/devices.js';
 export {

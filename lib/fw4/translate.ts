@@ -10,7 +10,7 @@ import type { LoopbackSplit, Ruleset, RuleSpec, SetEntries } from './compile/typ
 import { DiagnosticSink, type Diagnostic, type SectionRef } from './load/diagnostics.js';
 import type { Defaults, Include, Ipset, Zone } from './load/model.js';
 import type { ParseContext, SectionInput } from './load/options.js';
-import { loadDefaults, loadHelper, loadInclude, loadIpset, parseSetEntry } from './load/sections.js';
+import { Fw4RuntimeError, loadDefaults, loadHelper, loadInclude, loadIpset, parseSetEntry } from './load/sections.js';
 import { readKernelVersion, readUbus } from './load/system.js';
 import { loadZone } from './load/zone.js';
 import { resolveFlowtable } from './offload/devices.js';
@@ -121,10 +121,22 @@ function setEntries(set: Ipset, ctx: ParseContext, view: SystemView, sink: Diagn
   return { set, entries };
 }
 
-/** Loads and compiles the firewall config exactly as `fw4 print` does, without rendering. */
+/**
+ * Loads and compiles the firewall config exactly as `fw4 print` does, without rendering. Where fw4
+ * itself crashes it throws Fw4RuntimeError, carrying the warnings fw4 printed before.
+ */
 export function compileFirewall(input: FirewallInput): CompiledFirewall {
-  const { firewall, system: view } = input;
   const sink = new DiagnosticSink();
+  try {
+    return compileInto(input, sink);
+  } catch (e) {
+    if (e instanceof Fw4RuntimeError) e.diagnostics = sink.list;
+    throw e;
+  }
+}
+
+function compileInto(input: FirewallInput, sink: DiagnosticSink): CompiledFirewall {
+  const { firewall, system: view } = input;
   const ubus = readUbus(view);
   const kernel = readKernelVersion(view);
   const ctx: ParseContext = { networks: ubus.networks, zones: [], helpers: [] };

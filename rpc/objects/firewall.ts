@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import {
-  checkFindings,
+  checkFirewall,
   defaultHelpers,
   formatDiagnostic,
   Fw4RuntimeError,
@@ -12,10 +12,13 @@ import {
   SnapshotView,
   translateFirewall,
   documentLocator,
+  type CheckInput,
+  type Diagnostic,
+  type SourceLocator,
   type SystemSnapshot,
   type Translation,
 } from '../../lib/fw4/index.js';
-import { UciError, type Document, type UciPackage } from '../../lib/uci/index.js';
+import { UciError, type UciPackage } from '../../lib/uci/index.js';
 import type { AppContext, ObjectFactory } from '../app.js';
 import { fail, ok, type CallContext, type MethodResult } from '../dispatch.js';
 import { Status } from '../errors.js';
@@ -23,11 +26,19 @@ import { RawJson, type JsonObject } from '../json.js';
 import { FileChecks, parseStillValid, type FileCheck } from '../uci/freshness.js';
 import { storeFor } from '../uci/store.js';
 
-interface View {
-  firewall: UciPackage;
-  doc: Document;
-  system: SnapshotView;
-  translation: Translation;
+/** What the session sees: its firewall and helpers (each with its lines) and the snapshot's system. */
+type Input = Required<CheckInput>;
+
+const isInput = (v: Input | MethodResult): v is Input => 'locators' in v;
+
+const warningsText = (diagnostics: readonly Diagnostic[]): string => diagnostics.map((d) => formatDiagnostic(d)).join('');
+
+/** A config that cannot be read, or fw4 crashing on it (with the warnings it printed before). */
+function failure(err: unknown): MethodResult {
+  if (err instanceof UciError && err.code === 'NOT_FOUND') return fail(Status.NOT_FOUND);
+  if (err instanceof Fw4RuntimeError) return { status: Status.UNKNOWN_ERROR, data: { error: err.message, warnings: warningsText(err.diagnostics) } };
+  if (err instanceof UciError) return { status: Status.UNKNOWN_ERROR, data: { error: err.message } };
+  throw err;
 }
 
 export const firewallObject: ObjectFactory = (app: AppContext) => {
@@ -46,8 +57,8 @@ export const firewallObject: ObjectFactory = (app: AppContext) => {
     return snapshot;
   }
 
-  /** The session's firewall (and helpers) rendered, or the status that stops it. */
-  function view(ctx: CallContext): View | MethodResult {
+  /** The session's firewall and helpers with their lines, or the status that stops it. */
+  function input(ctx: CallContext): Input | MethodResult {
     if (!ctx.session.allowed('uci', 'firewall', 'read')) return fail(Status.PERMISSION_DENIED);
     let snapshot: SystemSnapshot;
     try {
@@ -59,46 +70,54 @@ export const firewallObject: ObjectFactory = (app: AppContext) => {
     const sid = ctx.session.id;
     try {
       // a read: the session's parse serves while the file is unchanged, and no other session's check is dropped
-      const { doc, pkg: firewall } = store.committed(sid, 'firewall', ctx.arrival);
+      const firewall = store.committed(sid, 'firewall', ctx.arrival);
+      const locators: Record<string, SourceLocator> = { firewall: documentLocator('firewall', firewall.doc) };
       let helpers: UciPackage;
       try {
-        helpers = store.load(sid, 'helpers');
+        const committed = store.committed(sid, 'helpers', ctx.arrival);
+        helpers = committed.pkg;
+        locators.helpers = documentLocator('helpers', committed.doc);
       } catch (err) {
         if (!(err instanceof UciError && err.code === 'NOT_FOUND')) throw err;
         helpers = defaultHelpers();
       }
-      const system = new SnapshotView(snapshot);
-      return { firewall, doc, system, translation: translateFirewall({ firewall, helpers, system }) };
+      return { firewall: firewall.pkg, helpers, system: new SnapshotView(snapshot), locators };
     } catch (err) {
-      if (err instanceof UciError && err.code === 'NOT_FOUND') return fail(Status.NOT_FOUND);
-      if (err instanceof UciError || err instanceof Fw4RuntimeError) return { status: Status.UNKNOWN_ERROR, data: { error: err.message } };
-      throw err;
+      return failure(err);
     }
   }
 
-  const isView = (v: View | MethodResult): v is View => 'translation' in v;
+  /** The session's firewall rendered, or the status that stops it. */
+  function translation(ctx: CallContext): { input: Input; translation: Translation } | MethodResult {
+    const i = input(ctx);
+    if (!isInput(i)) return i;
+    try {
+      return { input: i, translation: translateFirewall(i) };
+    } catch (err) {
+      return failure(err);
+    }
+  }
 
   return {
     name: 'firewall',
     methods: {
       print: (_args, ctx) => {
-        const v = view(ctx);
-        if (!isView(v)) return v;
+        const t = translation(ctx);
+        if (!('translation' in t)) return t;
         // stdout and stderr of `fw4 print`, byte for byte
-        return ok({ ruleset: v.translation.text, warnings: v.translation.diagnostics.map((d) => formatDiagnostic(d)).join('') });
+        return ok({ ruleset: t.translation.text, warnings: warningsText(t.translation.diagnostics) });
       },
       check: (_args, ctx) => {
-        const v = view(ctx);
-        if (!isView(v)) return v;
-        const findings = checkFindings(v.firewall, v.translation.diagnostics, { firewall: documentLocator('firewall', v.doc) });
-        const out: JsonObject[] = findings.map((f) => ({ file: f.file, ...(f.line !== undefined ? { line: f.line } : {}), message: f.message }));
-        return ok({ findings: out });
+        const i = input(ctx);
+        if (!isInput(i)) return i;
+        const findings: JsonObject[] = checkFirewall(i).map((f) => ({ file: f.file, ...(f.line !== undefined ? { line: f.line } : {}), message: f.message }));
+        return ok({ findings });
       },
       offload: (_args, ctx) => {
-        const v = view(ctx);
-        if (!isView(v)) return v;
+        const t = translation(ctx);
+        if (!('translation' in t)) return t;
         // the report is plain data: what `fw4 offload --json` prints
-        return ok(new RawJson(JSON.stringify(offloadReport(v.translation, v.system))));
+        return ok(new RawJson(JSON.stringify(offloadReport(t.translation, t.input.system))));
       },
     },
   };

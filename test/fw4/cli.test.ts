@@ -56,6 +56,29 @@ describe.skipIf(!built)('uci-fw4 fw4 (needs the build)', () => {
       + `${f}:15: config rule: option 'limit' is not a valid limit\n`);
   });
 
+  // fw4.uc L1978 reads the defaults after parse_options rejected them (fw4-features.md 8.4)
+  const crashing = `config defaults\n\toption input 'ACCEPT'\n\toption drop_invalid 'maybe'\n\n${bad}`;
+
+  it('where fw4 crashes (exit 254), print writes the warnings fw4 printed before the error', () => {
+    const r = fw4('print', '--config', confdir('crash', crashing), '--snapshot', snapshot);
+    expect(r.status).toBe(254);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe("[!] Section @defaults[0] option 'drop_invalid' specifies invalid value 'maybe'\n"
+      + 'Reference error: left-hand side expression is not an array or object\n');
+  });
+
+  it('check reports a crash of fw4 as its last finding, at its section, after the warnings fw4 printed', () => {
+    const d = confdir('crash-check', crashing);
+    const r = fw4('check', '--config', d, '--snapshot', snapshot);
+    expect(r.status).toBe(1);
+    const f = join(d, 'firewall');
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines[0]).toBe(`${f}:3: Section @defaults[0] option 'drop_invalid' specifies invalid value 'maybe'`);
+    // the sections fw4 never reached are still checked against the schemas
+    expect(lines).toContain(`${f}:13: config rule: option 'dest_port' is not a valid port list`);
+    expect(lines.at(-1)).toBe(`${f}:1: Section @defaults[0] stops fw4 (exit 254): Reference error: left-hand side expression is not an array or object`);
+  });
+
   it('check passes a clean config', () => {
     const r = fw4('check', '--config', confdir('ok', good), '--snapshot', snapshot);
     expect(r.stderr).toBe('');

@@ -78,4 +78,15 @@ describe('firewall', () => {
     expect(expected.status).toBe(0);
     expect(await fw(a, 'offload')).toEqual([0, JSON.parse(expected.stdout)]);
   });
+
+  it("where fw4 crashes: status 9 with fw4's error and the warnings it printed before (`fw4 print`'s stderr)", async () => {
+    const crashing = "config defaults\n\toption drop_invalid 'maybe'\n";
+    writeFileSync(join(h.confdir, 'firewall'), crashing);
+    const expected = cli('print');
+    expect(expected.status).toBe(254);
+    const warning = "[!] Section @defaults[0] option 'drop_invalid' specifies invalid value 'maybe'\n";
+    const error = 'Reference error: left-hand side expression is not an array or object';
+    expect(expected.stderr).toBe(`${warning}${error}\n`);
+    expect(await fw(a, 'print')).toEqual([9, { error, warnings: warning }]);
+  });
 });

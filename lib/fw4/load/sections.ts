@@ -5,13 +5,20 @@ import type { IpsetType } from '../options/types.js';
 import type { Policy } from '../options/values.js';
 import { parseMac, parsePort } from '../options/values.js';
 import type { SystemView } from '../snapshot/types.js';
-import type { DiagnosticSink } from './diagnostics.js';
+import type { Diagnostic, DiagnosticSink, SectionRef } from './diagnostics.js';
 import type { Defaults, Helper, Include, Ipset } from './model.js';
 import { parseEnabledSection, parseOptions, parseSubnet, UNSAFE_TEXT, type ParseContext, type SectionInput } from './options.js';
 
 /** fw4 aborts with a ucode runtime error (exit 254, nothing on stdout) on these inputs. */
 export class Fw4RuntimeError extends Error {
   readonly exitCode = 254;
+  /** The warnings fw4 printed before it stopped, in order (set by the translator). */
+  diagnostics: readonly Diagnostic[] = [];
+
+  /** `section`: the section fw4 was reading when it stopped. */
+  constructor(message: string, readonly section?: SectionRef) {
+    super(message);
+  }
 }
 
 export function loadHelper(input: SectionInput, fallbackName: string, ctx: ParseContext, view: SystemView, sink: DiagnosticSink): Helper | null {
@@ -28,7 +35,7 @@ export function loadHelper(input: SectionInput, fallbackName: string, ctx: Parse
     return null;
   }
   const proto = o.get('proto') as Protocol[] | undefined;
-  if (!proto) throw new Fw4RuntimeError('Reference error: left-hand side expression is null');
+  if (!proto) throw new Fw4RuntimeError('Reference error: left-hand side expression is null', input.ref);
   if (proto.length > 1) {
     sink.plain(`Helper definition '${label}' must not specify multiple protocols`);
     return null;
@@ -49,7 +56,7 @@ export function loadDefaults(input: SectionInput | undefined, ctx: ParseContext,
   const o = input
     ? parseOptions(input, OPTION_SPECS.defaults, ctx, sink)
     : parseOptions({ ref: { package: 'firewall', type: 'defaults', id: null, index: -1 }, values: new Map() }, OPTION_SPECS.defaults, ctx, sink);
-  if (!o) throw new Fw4RuntimeError('Reference error: left-hand side expression is not an array or object');
+  if (!o) throw new Fw4RuntimeError('Reference error: left-hand side expression is not an array or object', input?.ref);
   const bool = (k: string) => o.get(k) === true;
   const synflood = o.has('synflood_protect') ? bool('synflood_protect') : bool('syn_flood');
   return {
@@ -168,7 +175,7 @@ export function loadInclude(input: SectionInput, ctx: ParseContext, view: System
   const path = input.values.get('path');
   const o = parseOptions(input, OPTION_SPECS.include, ctx, sink, (spec) =>
     spec.defaultFrom === 'include-compatible' ? (path !== '/etc/firewall.user' ? '1' : '0') : undefined);
-  if (!o) throw new Fw4RuntimeError('Reference error: left-hand side expression is not an array or object');
+  if (!o) throw new Fw4RuntimeError('Reference error: left-hand side expression is not an array or object', ref);
   if (!o.get('enabled')) {
     sink.warn(ref, 'is disabled, ignoring section');
     return null;

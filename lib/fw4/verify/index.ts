@@ -5,4 +5,3 @@ export type { FixResult } from './fix.js';
 export { renderedRules } from './rules.js';
 export type { RenderedRule } from './rules.js';
 export { refusalContext } from './context.js';
-export { kernelRefusalFindings, refusalFinding } from './findings.js';

@@ -1,25 +1,10 @@
-// `fw4 check`: the loader's warnings and schema violations, each located at file:line.
+// The option schemas as a validator: values no fw4 parser accepts, per section and option.
 import { createRequire } from 'node:module';
 import type { Ajv as AjvClass } from 'ajv';
-import type { UciPackage } from '../uci/types.js';
-import type { Diagnostic } from './load/diagnostics.js';
-import { diagnosticText } from './load/diagnostics.js';
-import { OPTION_SPECS, SECTION_SCHEMAS, type Datatype, type SectionType } from './schema.js';
-import { parseValue } from './load/options.js';
-import { parseInvert, parseSubnetLiteral, splitWords } from './options/values.js';
-
-/** Where a finding is, when the config text is known. */
-export interface SourceLocator {
-  file: string;
-  /** 1-based line of a section's header, or of one of its options. */
-  line(sectionIndex: number, option?: string): number | undefined;
-}
-
-export interface CheckFinding {
-  file: string;
-  line?: number;
-  message: string;
-}
+import type { UciPackage } from '../../uci/types.js';
+import { OPTION_SPECS, SECTION_SCHEMAS, type Datatype, type SectionType } from '../schema.js';
+import { parseValue } from '../load/options.js';
+import { parseInvert, parseSubnetLiteral, splitWords } from '../options/values.js';
 
 const EMPTY_CONTEXT = { networks: new Map(), zones: [], helpers: [] };
 
@@ -83,41 +68,4 @@ export function schemaViolations(pkg: UciPackage): SchemaViolation[] {
     }
   }
   return out;
-}
-
-/**
- * What `fw4 check` reports: fw4's warnings, plus schema violations fw4 did not already warn
- * about (e.g. in sections it skipped for another reason), ordered by file and line.
- */
-export function checkFindings(
-  pkg: UciPackage, diagnostics: readonly Diagnostic[], locators: Record<string, SourceLocator>,
-): CheckFinding[] {
-  const where = locators[pkg.name];
-  const covered = new Set(diagnostics.filter((d) => d.section?.package === pkg.name).map((d) => `${d.section!.index}/${d.option ?? ''}`));
-  const schema: CheckFinding[] = [];
-  if (where) {
-    for (const v of schemaViolations(pkg)) {
-      if (covered.has(`${v.sectionIndex}/${v.option ?? ''}`)) continue;
-      const line = where.line(v.sectionIndex, v.option);
-      schema.push({ file: where.file, ...(line !== undefined ? { line } : {}), message: `config ${v.type}: ${v.message}` });
-    }
-  }
-  const all = [...locateDiagnostics(diagnostics, locators), ...schema];
-  return all
-    .map((f, i) => ({ f, i }))
-    .sort((a, b) => (a.f.file === b.f.file ? (a.f.line ?? 0) - (b.f.line ?? 0) || a.i - b.i : a.f.file < b.f.file ? -1 : 1))
-    .map(({ f }) => f);
-}
-
-/** fw4's warnings with the file and line of the section or option they are about. */
-export function locateDiagnostics(diagnostics: readonly Diagnostic[], locators: Record<string, SourceLocator>): CheckFinding[] {
-  return diagnostics.map((d) => {
-    const where = d.section ? locators[d.section.package] : undefined;
-    const line = where && d.section && d.section.index >= 0 ? where.line(d.section.index, d.option) : undefined;
-    return { file: where?.file ?? '-', ...(line !== undefined ? { line } : {}), message: diagnosticText(d) };
-  });
-}
-
-export function formatFinding(f: CheckFinding): string {
-  return `${f.file}${f.line !== undefined ? `:${f.line}` : ''}: ${f.message}\n`;
 }
