@@ -33,6 +33,8 @@ await build({
   entryPoints: {
     loader: join(root, 'cli/bundle-loader.ts'),
     'import-module': join(root, 'lib/migrate/import-module.ts'),
+    // the thread migrations from modules run in (lib/migrate/isolated.ts finds it here)
+    'migrate-worker': join(root, 'lib/migrate/worker.ts'),
     ...Object.fromEntries(COMMANDS.map((c) => [c, join(root, `cli/${c}.ts`)])),
   },
   outdir: out,

@@ -4,11 +4,10 @@
 // confdir's part), the notes and the summary table of an apply, or one JSON document with --json.
 // stderr: the progress bar (terminal only) and, in a dry run, the summary table.
 // Exit status: 0 all confdirs migrated or unchanged, 1 some failed, 2 bad arguments or migrations.
-import { loadMigrations } from '../lib/migrate/load.js';
-import { checkMigrations, runMigrations } from '../lib/migrate/runner.js';
-import type { ConfdirResult, Migration, MigrationNote } from '../lib/migrate/types.js';
+import { runMigrations } from '../lib/migrate/runner.js';
+import type { ConfdirResult, MigrationNote } from '../lib/migrate/types.js';
 
-const USAGE = `Usage: uci-fw4 migrate [--dry-run] [--json] --confdir DIR [--confdir DIR ...] MIGRATION...
+const USAGE = `Usage: uci-fw4 migrate [--dry-run] [--json] [--timeout SECONDS] --confdir DIR [--confdir DIR ...] MIGRATION...
 
 Applies the migrations, in order, to each confdir independently: all changed files of a
 confdir are replaced together or not at all, and applied ids are recorded in
@@ -19,17 +18,23 @@ DIR/.uci-fw4/applied so that a rerun skips them.
   --confdir DIR  a config directory (repeat for many routers)
   --dry-run      print the unified diff of every file that would change; write nothing
   --json         print the results as JSON
+  --timeout S    how long one confdir's migrations may run (default 60 seconds); past it
+                 they are stopped, that confdir fails untouched and the others go on
 `;
 
-interface Args { dryRun: boolean; json: boolean; confdirs: string[]; specs: string[] }
+interface Args { dryRun: boolean; json: boolean; timeoutMs: number; confdirs: string[]; specs: string[] }
 
 function parseArgs(args: string[]): Args | string {
-  const out: Args = { dryRun: false, json: false, confdirs: [], specs: [] };
+  const out: Args = { dryRun: false, json: false, timeoutMs: 60_000, confdirs: [], specs: [] };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === '--dry-run') out.dryRun = true;
     else if (a === '--json') out.json = true;
-    else if (a === '--confdir') {
+    else if (a === '--timeout') {
+      const seconds = Number(args[++i]);
+      if (!(seconds > 0)) return '--timeout needs a number of seconds above 0';
+      out.timeoutMs = seconds * 1000;
+    } else if (a === '--confdir') {
       const dir = args[++i];
       if (dir === undefined || dir === '') return '--confdir needs a directory';
       out.confdirs.push(dir);
@@ -93,20 +98,21 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`uci-fw4 migrate: ${parsed}\n\n${USAGE}`);
     return 2;
   }
-  let migrations: Migration[];
+  const tty = process.stderr.isTTY === true;
+  let results: ConfdirResult[];
   try {
-    migrations = (await Promise.all(parsed.specs.map(loadMigrations))).flat();
-    checkMigrations(migrations);
+    // the modules are loaded (and checked) before any confdir is touched: an error there is
+    // the run's, exit 2
+    results = await runMigrations(parsed.confdirs, { modules: parsed.specs }, {
+      dryRun: parsed.dryRun,
+      diffs: parsed.dryRun || parsed.json,
+      timeoutMs: parsed.timeoutMs,
+      onMigrated: tty ? progress : undefined,
+    });
   } catch (e) {
     process.stderr.write(`uci-fw4 migrate: ${e instanceof Error ? e.message : String(e)}\n`);
     return 2;
   }
-  const tty = process.stderr.isTTY === true;
-  const results = await runMigrations(parsed.confdirs, migrations, {
-    dryRun: parsed.dryRun,
-    diffs: parsed.dryRun || parsed.json,
-    onMigrated: tty ? progress : undefined,
-  });
   const failed = results.some((r) => r.status === 'failed');
   if (parsed.json) {
     process.stdout.write(JSON.stringify({ dryRun: parsed.dryRun, summary: summarize(results), results }, null, 2) + '\n');

@@ -1,7 +1,7 @@
 // Public API of the migration runner.
 export type { ConfdirResult, ConfdirStatus, FileChange, Migration, MigrationNote } from './types.js';
 export { Transaction } from './transaction.js';
-export { checkMigrations, migrateConfdir, runMigrations, type RunOptions } from './runner.js';
+export { checkMigrations, migrateConfdir, runMigrations, type MigrationSource, type RunOptions } from './runner.js';
 export { loadMigrations } from './load.js';
 export { recover, type Recovery } from './journal.js';
 export { unifiedDiff } from './diff.js';

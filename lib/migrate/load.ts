@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { builtins } from './builtin/index.js';
 import { importModule } from './import-module.js';
+import { locateModuleError } from './module-error.js';
 import type { Migration } from './types.js';
 
 export async function loadMigrations(spec: string): Promise<Migration[]> {
@@ -14,7 +15,12 @@ export async function loadMigrations(spec: string): Promise<Migration[]> {
   if (!existsSync(path)) {
     throw new Error(`'${spec}' is neither a built-in migration (${Object.keys(builtins).join(', ')}) nor a file`);
   }
-  const mod = (await importModule(pathToFileURL(path).href)) as { default?: unknown; migrations?: unknown };
+  let mod: { default?: unknown; migrations?: unknown };
+  try {
+    mod = (await importModule(pathToFileURL(path).href)) as typeof mod;
+  } catch (e) {
+    throw new Error(locateModuleError(e, path));
+  }
   const exported = mod.migrations ?? mod.default;
   if (exported === undefined) throw new Error(`${spec}: exports neither 'migrations' nor a default export`);
   return (Array.isArray(exported) ? exported : [exported]) as Migration[];

@@ -5,9 +5,23 @@ import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { unifiedDiff } from './diff.js';
 import { commitStaged, hasPendingCommit, recover, stageFiles, syncEverything, type StagedCommit } from './journal.js';
-import { APPLIED_FILE, ID_PATTERN, appendApplied, lockConfdir, readApplied, type ConfdirLock } from './state.js';
-import { Transaction } from './transaction.js';
+import { APPLIED_FILE, appendApplied, lockConfdir, readApplied, type ConfdirLock } from './state.js';
+import { checkMigrations } from './check.js';
+import { IsolatedMigrations, type MigrationInfo } from './isolated.js';
+import { MigrationFailure, runUp, type UpOutcome } from './up.js';
 import type { ConfdirResult, Migration } from './types.js';
+
+export { checkMigrations };
+
+/**
+ * The migrations of a run: objects, run in this thread, or modules (built-in names or paths of
+ * ES modules, as `uci-fw4 migrate` takes them), run in a worker thread where a migration that
+ * never finishes is stopped at the time-out (a busy loop included).
+ */
+export type MigrationSource = readonly Migration[] | { modules: readonly string[] };
+
+/** Runs the `up` calls of some migrations on one confdir. */
+type UpRunner = (confdir: string, todo: readonly MigrationInfo[]) => Promise<UpOutcome>;
 
 export interface RunOptions {
   /** Compute diffs and change lists, write nothing (no lock, no state directory, no recovery). */
@@ -30,22 +44,15 @@ export interface RunOptions {
   onMigrated?: (done: number, total: number, confdir: string) => void;
   /** Called with each confdir's final result. */
   onProgress?: (done: number, total: number, result: ConfdirResult) => void;
+  /**
+   * How long one confdir's migrations may run, in ms (default 60000). Past it the confdir fails
+   * and nothing of it is written. Migrations given as objects run in this thread: there a
+   * migration that never returns (a busy loop) cannot be stopped, only one that never settles.
+   */
+  timeoutMs?: number;
 }
 
-/** Rejects a migration list that cannot be run (bad shape, bad or repeated id). */
-export function checkMigrations(migrations: readonly Migration[]): void {
-  const seen = new Set<string>();
-  for (const m of migrations) {
-    if (typeof m !== 'object' || m === null || typeof m.up !== 'function') {
-      throw new TypeError(`not a migration (needs id, description and up(tx)): ${JSON.stringify(m)}`);
-    }
-    if (typeof m.id !== 'string' || !ID_PATTERN.test(m.id)) {
-      throw new TypeError(`invalid migration id ${JSON.stringify(m.id)}: must match ${ID_PATTERN.source}`);
-    }
-    if (seen.has(m.id)) throw new TypeError(`migration id '${m.id}' is listed twice`);
-    seen.add(m.id);
-  }
-}
+const DEFAULT_TIMEOUT_MS = 60_000;
 
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
@@ -61,10 +68,9 @@ interface Prepared {
  * Runs the migrations on one confdir and stages its new files. Never throws: a failure is a
  * result. `like`: a lock this run holds, of which the confdir's lock becomes another name.
  */
-async function prepare(confdir: string, migrations: readonly Migration[], opts: RunOptions, like?: string): Promise<Prepared> {
+async function prepare(confdir: string, migrations: readonly MigrationInfo[], up: UpRunner, opts: RunOptions, like?: string): Promise<Prepared> {
   const result: ConfdirResult = { confdir, status: 'unchanged', applied: [], skipped: [], files: [], notes: [], recovery: 'clean' };
   const out: Prepared = { result };
-  let current: string | undefined;
   try {
     if (!statSync(confdir).isDirectory()) throw new Error(`${confdir}: not a directory`);
     if (opts.dryRun) {
@@ -78,16 +84,9 @@ async function prepare(confdir: string, migrations: readonly Migration[], opts: 
     result.skipped = migrations.filter((m) => record.ids.has(m.id)).map((m) => m.id);
     if (todo.length === 0) return out;
 
-    const tx = new Transaction(confdir);
-    for (const m of todo) {
-      current = m.id;
-      tx.begin(m.id);
-      await m.up(tx);
-    }
-    current = undefined;
-    const pending = tx.pending();
+    const { pending, notes } = await up(confdir, todo);
     result.applied = todo.map((m) => m.id);
-    result.notes = [...tx.notes];
+    result.notes = notes;
     const diffs = opts.diffs ?? opts.dryRun === true;
     result.files = pending.map((p) => ({
       package: p.package,
@@ -103,7 +102,7 @@ async function prepare(confdir: string, migrations: readonly Migration[], opts: 
       out.staged = stageFiles(confdir, [...pending.map((p) => ({ name: p.package, text: p.after })), { name: APPLIED_FILE, text: applied }]);
     }
   } catch (e) {
-    fail(result, e, current);
+    fail(result, e, e instanceof MigrationFailure ? e.migration : undefined);
   }
   return out;
 }
@@ -118,28 +117,62 @@ function fail(result: ConfdirResult, e: unknown, migration?: string): void {
 }
 
 /** Runs the migrations on one confdir (see runMigrations). */
-export async function migrateConfdir(confdir: string, migrations: readonly Migration[], opts: RunOptions = {}): Promise<ConfdirResult> {
+export async function migrateConfdir(confdir: string, migrations: MigrationSource, opts: RunOptions = {}): Promise<ConfdirResult> {
   return (await runMigrations([confdir], migrations, opts))[0]!;
 }
 
-/**
- * Runs the migrations on every confdir (a confdir named twice runs once). Each confdir is
- * migrated on its own; their commits are grouped (`groupSize`, default 1024) to share the syncs.
- */
-export async function runMigrations(confdirs: readonly string[], migrations: readonly Migration[], opts: RunOptions = {}): Promise<ConfdirResult[]> {
-  checkMigrations(migrations);
+/** The confdirs, each once (by real path; a missing one stays, to fail on its own). */
+function uniqueConfdirs(confdirs: readonly string[]): string[] {
   const seen = new Set<string>();
-  const unique = confdirs.filter((dir) => {
+  return confdirs.filter((dir) => {
     let key = dir;
     try {
       key = realpathSync.native(dir);
     } catch {
-      // a missing confdir fails on its own below
+      // a missing confdir fails on its own
     }
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
   });
+}
+
+/** Runs objects' `up` in this thread, a never-settling one failing at the time-out. */
+function inThread(migrations: readonly Migration[], timeoutMs: number): UpRunner {
+  const byId = new Map(migrations.map((m) => [m.id, m]));
+  return async (confdir, todo) => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new MigrationFailure(`did not finish within ${timeoutMs / 1000} s; nothing written`)), timeoutMs);
+    });
+    try {
+      return await Promise.race([runUp(confdir, todo.map((m) => byId.get(m.id)!)), late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}
+
+/**
+ * Runs the migrations on every confdir (a confdir named twice runs once). Each confdir is
+ * migrated on its own; their commits are grouped (`groupSize`, default 1024) to share the syncs.
+ * Migrations from modules that cannot be loaded reject the whole run (nothing is touched).
+ */
+export async function runMigrations(confdirs: readonly string[], source: MigrationSource, opts: RunOptions = {}): Promise<ConfdirResult[]> {
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (!('modules' in source)) {
+    checkMigrations(source);
+    return runAll(uniqueConfdirs(confdirs), source, inThread(source, timeoutMs), opts);
+  }
+  const isolated = await IsolatedMigrations.start(source.modules, timeoutMs);
+  try {
+    return await runAll(uniqueConfdirs(confdirs), isolated.migrations, (dir, todo) => isolated.run(dir, todo.map((m) => m.id)), opts);
+  } finally {
+    await isolated.close();
+  }
+}
+
+async function runAll(unique: readonly string[], migrations: readonly MigrationInfo[], up: UpRunner, opts: RunOptions): Promise<ConfdirResult[]> {
   const results: ConfdirResult[] = [];
   const groupSize = Math.max(1, opts.groupSize ?? 1024);
   for (let i = 0; i < unique.length; i += groupSize) {
@@ -147,7 +180,7 @@ export async function runMigrations(confdirs: readonly string[], migrations: rea
     try {
       let like: string | undefined; // the group's locks are names of one (lockConfdir)
       for (const dir of unique.slice(i, i + groupSize)) {
-        const p = await prepare(dir, migrations, opts, like);
+        const p = await prepare(dir, migrations, up, opts, like);
         like = p.lock?.path ?? like;
         group.push(p);
         opts.onMigrated?.(i + group.length, unique.length, dir);

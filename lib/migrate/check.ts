@@ -1,0 +1,18 @@
+// What makes a list of migrations runnable.
+import { ID_PATTERN } from './state.js';
+import type { Migration } from './types.js';
+
+/** Rejects a migration list that cannot be run (bad shape, bad or repeated id). */
+export function checkMigrations(migrations: readonly Migration[]): void {
+  const seen = new Set<string>();
+  for (const m of migrations) {
+    if (typeof m !== 'object' || m === null || typeof m.up !== 'function') {
+      throw new TypeError(`not a migration (needs id, description and up(tx)): ${JSON.stringify(m)}`);
+    }
+    if (typeof m.id !== 'string' || !ID_PATTERN.test(m.id)) {
+      throw new TypeError(`invalid migration id ${JSON.stringify(m.id)}: must match ${ID_PATTERN.source}`);
+    }
+    if (seen.has(m.id)) throw new TypeError(`migration id '${m.id}' is listed twice`);
+    seen.add(m.id);
+  }
+}

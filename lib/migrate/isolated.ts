@@ -1,0 +1,133 @@
+// Migrations loaded from modules run in a worker thread (worker.ts), so that one that never
+// finishes can be stopped: a confdir whose `up` calls outlast the time-out has its worker
+// terminated (even in a busy loop) and fails; the next confdir gets a fresh worker. The
+// confdir's files are untouched: the runner stages and commits only what a finished run returns.
+import { Worker } from 'node:worker_threads';
+import { MigrationFailure, type UpOutcome } from './up.js';
+
+export type ToWorker = { confdir: string; ids: string[] };
+export type FromWorker =
+  | { type: 'ready'; migrations: MigrationInfo[] }
+  | { type: 'ready'; error: string }
+  | { type: 'begin'; id: string }
+  | { type: 'done'; outcome: UpOutcome }
+  | { type: 'failed'; message: string; migration?: string };
+
+/** A migration as the runner sees one that runs in the worker. */
+export interface MigrationInfo {
+  id: string;
+  description: string;
+}
+
+/**
+ * The worker's script. tsc puts worker.js beside this module, and the CLI's build bundles it as
+ * migrate-worker.cjs beside the command bundles (bin/build-cli.mjs). When lib/ runs from its
+ * TypeScript source (under the test runner), the worker runs from the build in dist/, which
+ * the test suite makes first.
+ */
+function workerUrl(): URL {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) return new URL('../../dist/lib/migrate/worker.js', here);
+  return new URL(here.endsWith('.cjs') ? './migrate-worker.cjs' : './worker.js', here);
+}
+
+// Only the listeners added here: a Worker keeps listeners of its own (newListener) that ref its port.
+function detach(worker: Worker): void {
+  for (const event of ['message', 'error', 'exit']) worker.removeAllListeners(event);
+}
+
+function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(3))} s`;
+}
+
+export class IsolatedMigrations {
+  readonly migrations: readonly MigrationInfo[];
+  readonly #specs: readonly string[];
+  readonly #timeoutMs: number;
+  #worker: Worker;
+
+  private constructor(specs: readonly string[], timeoutMs: number, worker: Worker, migrations: MigrationInfo[]) {
+    this.#specs = specs;
+    this.#timeoutMs = timeoutMs;
+    this.#worker = worker;
+    this.migrations = migrations;
+  }
+
+  /** Loads the modules (built-in names or paths) in a worker; rejects with their error. */
+  static async start(specs: readonly string[], timeoutMs: number): Promise<IsolatedMigrations> {
+    const { worker, migrations } = await IsolatedMigrations.#spawn(specs, timeoutMs);
+    return new IsolatedMigrations(specs, timeoutMs, worker, migrations);
+  }
+
+  static #spawn(specs: readonly string[], timeoutMs: number): Promise<{ worker: Worker; migrations: MigrationInfo[] }> {
+    const worker = new Worker(workerUrl(), { workerData: { specs } });
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        void worker.terminate();
+        reject(new Error(`loading ${specs.join(', ')} did not finish within ${seconds(timeoutMs)}`));
+      }, timeoutMs);
+      const done = (): void => {
+        clearTimeout(timer);
+        detach(worker);
+      };
+      worker.on('message', (m: FromWorker) => {
+        if (m.type !== 'ready') return;
+        done();
+        if ('error' in m) {
+          void worker.terminate();
+          reject(new Error(m.error));
+        } else resolve({ worker, migrations: m.migrations });
+      });
+      worker.on('error', (e) => (done(), reject(e)));
+      worker.on('exit', () => (done(), reject(new Error(`loading ${specs.join(', ')} never finished: it waits on a promise that nothing will settle`))));
+    });
+  }
+
+  /** Runs the migrations `ids` (in that order) on the confdir; rejects with a MigrationFailure. */
+  async run(confdir: string, ids: readonly string[]): Promise<UpOutcome> {
+    const worker = this.#worker;
+    let current: string | undefined;
+    let broken = false;
+    try {
+      return await new Promise<UpOutcome>((resolve, reject) => {
+        const fail = (message: string): void => reject(new MigrationFailure(message, current));
+        const timer = setTimeout(() => {
+          broken = true;
+          fail(`did not finish within ${seconds(this.#timeoutMs)}; stopped, nothing written`);
+        }, this.#timeoutMs);
+        const settle = (): void => {
+          clearTimeout(timer);
+          detach(worker);
+        };
+        worker.on('message', (m: FromWorker) => {
+          if (m.type === 'begin') current = m.id;
+          else if (m.type === 'done') settle(), resolve(m.outcome);
+          else if (m.type === 'failed') settle(), reject(new MigrationFailure(m.message, m.migration));
+        });
+        worker.on('error', (e) => {
+          broken = true;
+          settle();
+          fail(e instanceof Error ? e.message : String(e));
+        });
+        worker.on('exit', () => {
+          broken = true;
+          settle();
+          fail('never finished: it waits on a promise that nothing will settle');
+        });
+        worker.postMessage({ confdir, ids: [...ids] } satisfies ToWorker);
+      });
+    } finally {
+      if (broken) await this.#replace(worker);
+    }
+  }
+
+  async #replace(old: Worker): Promise<void> {
+    detach(old);
+    await old.terminate();
+    this.#worker = (await IsolatedMigrations.#spawn(this.#specs, this.#timeoutMs)).worker;
+  }
+
+  async close(): Promise<void> {
+    await this.#worker.terminate();
+  }
+}
