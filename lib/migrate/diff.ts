@@ -1,6 +1,11 @@
 // Unified diff in the format of `diff -u` (GNU diffutils): 3 lines of context, hunks closer
 // than twice the context merged, `\ No newline at end of file` markers, and file headers
 // `--- a/<name>` / `+++ b/<name>` so that `patch -p1` applies the output inside a confdir.
+// Kept rather than jsdiff (`diff` 9.0.0), which gives the same bytes on the GNU cases of
+// test/migrate/diff.test.ts but took 0.68-0.89 ms against 0.29-0.30 ms here for a router's
+// firewall with one change, and 58-70 ms against 41-42 ms for fw4-bench rules-1000's 9260
+// lines with every 97th changed (2026-12-07, same run, loaded machine): a dry run over 1000
+// routers diffs two files each.
 
 const CONTEXT = 3;
 
