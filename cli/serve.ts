@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { RpcApp } from '../rpc/app.js';
 import { batchedLog } from '../rpc/log.js';
 import { rpcObjects } from '../rpc/objects/index.js';
+import { openRoot, RootError, rootSettings, type LuciRoot } from '../rpc/luci/root.js';
 import { packageRoot } from '../rpc/paths.js';
 import { verifyPassword } from '../rpc/password.js';
 import { isLoopback, loadSettings, parseListen, SettingsError, type Settings } from '../rpc/settings.js';
@@ -10,25 +11,34 @@ import { isLoopback, loadSettings, parseListen, SettingsError, type Settings } f
 export const DEMO_PASSWORD = 'uci-fw4-demo';
 
 const usage = `Usage: uci-fw4 serve [--settings file.ini] [--listen host:port] [--confdir dir]
+                     [--root dir] [--snapshot file.json]
 
 Serves LuCI's ubus JSON-RPC API (POST /ubus) over the configs of a confdir.
   --settings file.ini  server settings (default: examples/server.ini, which serves
                        examples/config on 127.0.0.1:8080 with user root, password ${DEMO_PASSWORD})
   --listen host:port   overrides the settings' listen address
   --confdir dir        overrides the settings' confdir
+  --root dir           an OpenWrt root file system (an image's or an unpacked backup): its
+                       etc/config is the confdir, its ACL files and LuCI are served too, LuCI
+                       at /cgi-bin/luci (see docs/luci.md, "LuCI off-device")
+  --snapshot file      the system snapshot to answer from (overrides the settings')
 `;
 
 interface ServeArgs {
   settings?: string;
   listen?: string;
   confdir?: string;
+  root?: string;
+  snapshot?: string;
 }
+
+const flags = { '--settings': 'settings', '--listen': 'listen', '--confdir': 'confdir', '--root': 'root', '--snapshot': 'snapshot' } as const;
 
 function parseArgs(args: string[]): ServeArgs | string {
   const out: ServeArgs = {};
   for (let i = 0; i < args.length; i++) {
     const flag = args[i]!;
-    const key = ({ '--settings': 'settings', '--listen': 'listen', '--confdir': 'confdir' } as const)[flag as '--settings'];
+    const key = Object.hasOwn(flags, flag) ? flags[flag as keyof typeof flags] : undefined;
     if (!key) return `unknown option '${flag}'`;
     const value = args[++i];
     if (value === undefined) return `${flag} needs a value`;
@@ -68,6 +78,18 @@ export async function run(args: string[]): Promise<number> {
     settings.listen = listen;
   }
   if (parsed.confdir !== undefined) settings.confdir = resolve(parsed.confdir);
+  if (parsed.snapshot !== undefined) settings.snapshot = resolve(parsed.snapshot);
+  let root: LuciRoot | undefined;
+  if (parsed.root !== undefined) {
+    if (parsed.confdir !== undefined) return fail('--root and --confdir exclude each other: the root has its confdir (etc/config)');
+    try {
+      root = openRoot(parsed.root);
+    } catch (err) {
+      if (err instanceof RootError) return fail(err.message);
+      throw err;
+    }
+    settings = rootSettings(settings, root);
+  }
   if (!isLoopback(settings.listen.host)) {
     const demo = await demoUsers(settings);
     if (demo.length) {
@@ -78,7 +100,7 @@ export async function run(args: string[]): Promise<number> {
     }
   }
   const { sink: log, flush } = batchedLog((text) => process.stderr.write(text));
-  const app = new RpcApp(settings, rpcObjects, { log });
+  const app = new RpcApp(settings, rpcObjects, { log, root });
   let server;
   try {
     server = await app.listen();
@@ -87,6 +109,7 @@ export async function run(args: string[]): Promise<number> {
     return fail(`cannot listen on ${settings.listen.host}:${settings.listen.port}: ${(err as Error).message}`);
   }
   log(`uci-fw4 serve: listening on ${server.url}/ubus, confdir ${settings.confdir}`);
+  if (root) log(`uci-fw4 serve: LuCI of ${root.dir} at ${server.url}/cgi-bin/luci/${root.www ? '' : ' (the root has no www: no pages)'}`);
   return new Promise<number>((done) => {
     const stop = () => {
       server.close().then(() => {

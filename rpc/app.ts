@@ -4,6 +4,8 @@ import { lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Bus, type UbusObject } from './dispatch.js';
+import { LuciDispatcher } from './luci/dispatcher.js';
+import type { LuciRoot } from './luci/root.js';
 import { sessionObject, setupAcls } from './objects/session.js';
 import { listen, RpcHttpHandler, type LogSink, type RunningServer } from './server.js';
 import { SessionStore } from './session.js';
@@ -13,6 +15,8 @@ import { LoginThrottle } from './throttle.js';
 export interface AppOptions {
   log?: LogSink;
   now?: () => number;
+  /** `serve --root`: also answer LuCI's dispatcher and files from this root file system. */
+  root?: LuciRoot;
 }
 
 /** Everything an object needs from the running server. */
@@ -78,7 +82,8 @@ export class RpcApp {
         warn: log,
       }),
     );
-    this.handler = new RpcHttpHandler({ bus: this.bus, cors: settings.cors, log: settings.log ? log : undefined });
+    const luci = options.root && new LuciDispatcher({ root: options.root, bus: this.bus, sessions: this.sessions, now });
+    this.handler = new RpcHttpHandler({ bus: this.bus, cors: settings.cors, log: settings.log ? log : undefined, fallback: luci?.handle });
     this.sweeper = setInterval(() => this.sessions.sweep(), SWEEP_INTERVAL_MS);
     this.sweeper.unref();
   }

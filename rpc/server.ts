@@ -22,6 +22,8 @@ export interface ServerOptions {
   bus: Bus;
   cors: boolean;
   log?: LogSink;
+  /** Answers every request outside /ubus (LuCI's dispatcher and files with `serve --root`); none: 404. */
+  fallback?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 }
 
 interface Body {
@@ -129,7 +131,9 @@ export class RpcHttpHandler {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
-    if (path !== PREFIX && !path.startsWith(`${PREFIX}/`)) return this.plain(res, 404, 'Not Found\n');
+    if (path !== PREFIX && !path.startsWith(`${PREFIX}/`)) {
+      return this.options.fallback ? this.options.fallback(req, res) : this.plain(res, 404, 'Not Found\n');
+    }
     const rest = path.slice(PREFIX.length);
     switch (req.method) {
       case 'OPTIONS':
