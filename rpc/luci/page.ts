@@ -60,7 +60,8 @@ export function luciEnv(o: ShellOptions): string {
     apply_holdoff: o.config.apply.holdoff,
     apply_timeout: o.config.apply.timeout,
     apply_display: o.config.apply.display,
-    rollback_token: o.rollback?.token ?? null,
+    // header.ut passes a template variable the dispatcher never sets; the footer carries the token
+    rollback_token: null,
   };
   return JSON.stringify(env).replace(/\//g, '\\/').replace(/</g, '\\u003c');
 }

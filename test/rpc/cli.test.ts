@@ -1,38 +1,15 @@
 // `uci-fw4 serve` and `uci-fw4 passwd` as commands (the compiled CLI; npm test builds first).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../../rpc/password.js';
-import { ANON, call, root } from './harness.js';
+import { ANON, call, root, serve } from './harness.js';
 
 const bin = join(root, 'bin/uci-fw4.js');
 const scratch = mkdtempSync(join(tmpdir(), 'uci-fw4-cli-test-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-/** Starts the server and resolves with its URL once it says where it listens. */
-function serve(args: string[]): Promise<{ url: string; stop: () => Promise<number | null>; stderr: () => string }> {
-  const child = spawn(process.execPath, [bin, 'serve', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  return new Promise((resolve, reject) => {
-    child.stderr.on('data', (d: Buffer) => {
-      err += d.toString();
-      const m = /listening on (http:\/\/\S+)\/ubus/.exec(err);
-      if (m)
-        resolve({
-          url: m[1]!,
-          stderr: () => err,
-          stop: () =>
-            new Promise((done) => {
-              child.once('exit', (code) => done(code));
-              child.kill('SIGTERM');
-            }),
-        });
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${err}`)));
-  });
-}
 
 describe('uci-fw4 serve', () => {
   it('serves the example settings (demo user root) on a loopback address and stops on SIGTERM', async () => {

@@ -1,5 +1,6 @@
 // A real server on 127.0.0.1 with an ephemeral port, over a scratch copy of the example confdir,
 // and a small client speaking the ubus JSON-RPC envelope over fetch.
+import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -118,4 +119,29 @@ export async function login(url: string, username = 'root', password = 'secret',
   const [status, data] = await call(url, ANON, 'session', 'login', { username, password, ...(timeout ? { timeout } : {}) });
   if (status !== 0) throw new Error(`login as ${username} failed with status ${status}`);
   return data!.ubus_rpc_session as string;
+}
+
+const bin = join(root, 'bin/uci-fw4.js');
+
+/** Starts `uci-fw4 serve` (the compiled CLI) and resolves with its URL once it says where it listens. */
+export function serve(args: string[]): Promise<{ url: string; stop: () => Promise<number | null>; stderr: () => string }> {
+  const child = spawn(process.execPath, [bin, 'serve', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  return new Promise((resolve, reject) => {
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+      const m = /listening on (http:\/\/\S+)\/ubus/.exec(err);
+      if (m)
+        resolve({
+          url: m[1]!,
+          stderr: () => err,
+          stop: () =>
+            new Promise((done) => {
+              child.once('exit', (code) => done(code));
+              child.kill('SIGTERM');
+            }),
+        });
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${err}`)));
+  });
 }
