@@ -75,6 +75,17 @@ export class UciActions {
     return isJsonObject(changes) ? Object.keys(changes) : [];
   }
 
+  /** Commits or reverts every config the session has staged; the first failure's status ends it. */
+  private async eachStaged(session: Session, method: 'commit' | 'revert'): Promise<number> {
+    const configs = await this.stagedConfigs(session);
+    if (typeof configs === 'number') return configs;
+    for (const config of configs) {
+      const r = await this.call(session, method, { config });
+      if (r.status !== Status.OK) return r.status;
+    }
+    return Status.OK;
+  }
+
   /** dispatcher.uc rollback_pending: the anonymous session's unexpired `rollback`. */
   pending(): PendingRollback | undefined {
     const data = this.o.sessions.anonymous.data.get('rollback');
@@ -94,12 +105,8 @@ export class UciActions {
   }
 
   async applyUnchecked(session: Session): Promise<ActionReply> {
-    const configs = await this.stagedConfigs(session);
-    if (typeof configs === 'number') return stateReply(configs);
-    for (const config of configs) {
-      const r = await this.call(session, 'commit', { config });
-      if (r.status !== Status.OK) return stateReply(r.status);
-    }
+    const committed = await this.eachStaged(session, 'commit');
+    if (committed !== Status.OK) return stateReply(committed);
     // everything is committed now, so rpcd's apply finds nothing staged: 5, which LuCI expects as 204
     return stateReply((await this.call(session, 'apply', { rollback: false })).status);
   }
@@ -117,12 +124,6 @@ export class UciActions {
   }
 
   async revert(session: Session): Promise<ActionReply> {
-    const configs = await this.stagedConfigs(session);
-    if (typeof configs === 'number') return stateReply(configs);
-    for (const config of configs) {
-      const r = await this.call(session, 'revert', { config });
-      if (r.status !== Status.OK) return stateReply(r.status);
-    }
-    return stateReply(Status.OK);
+    return stateReply(await this.eachStaged(session, 'revert'));
   }
 }

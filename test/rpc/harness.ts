@@ -63,11 +63,22 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const settings = parseSettings(ini, join(dir, 'server.ini'));
   const logs = options.logs;
   const app = new RpcApp(settings, options.objects ?? [], { log: logs ? (l) => logs.push(l) : undefined, now: options.now });
+  return { ...(await listenScratch(app, dir)), confdir, savedir };
+}
+
+export interface ScratchServer {
+  dir: string;
+  app: RpcApp;
+  server: RunningServer;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Listens on an ephemeral loopback port; close() stops server and app and removes the scratch directory. */
+export async function listenScratch(app: RpcApp, dir: string): Promise<ScratchServer> {
   const server = await app.listen('127.0.0.1', 0);
   return {
     dir,
-    confdir,
-    savedir,
     app,
     server,
     url: server.url,

@@ -3,16 +3,15 @@
 // luci-app-firewall's (with depends on files, configs and ACL groups), and a stand-in for
 // luci.js, ui.js and one view, enough for a browser to log in, read L.env and the menu, stage a
 // change and apply it through LuCI's endpoints.
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { uciObject } from '../../../rpc/objects/uci.js';
 import { RpcApp } from '../../../rpc/app.js';
 import { openRoot, rootSettings } from '../../../rpc/luci/root.js';
 import { hashPassword } from '../../../rpc/password.js';
-import type { RunningServer } from '../../../rpc/server.js';
 import { parseSettings } from '../../../rpc/settings.js';
-import { root as repoRoot } from '../harness.js';
+import { listenScratch, root as repoRoot, type ScratchServer } from '../harness.js';
 
 const auth = { methods: ['cookie:sysauth_https', 'cookie:sysauth_http'] };
 const fn = (module: string, name: string, extra: object = {}) => ({ type: 'function', module: `luci.controller.admin.${module}`, function: name, ...extra });
@@ -156,13 +155,7 @@ export function makeRoot(): string {
 const fastCost = { ln: 4, r: 8, p: 1 };
 export const PASSWORD = 'secret';
 
-export interface RootServer {
-  dir: string;
-  app: RpcApp;
-  server: RunningServer;
-  url: string;
-  close(): Promise<void>;
-}
+export type RootServer = ScratchServer;
 
 /**
  * `serve --root` in this process, over settings whose confdir and ACL directory the root's
@@ -187,16 +180,5 @@ export async function startRoot(dir = makeRoot()): Promise<RootServer> {
   const root = openRoot(dir);
   const settings = rootSettings(parseSettings(ini.join('\n'), join(dir, 'server.ini')), root);
   const app = new RpcApp(settings, [uciObject], { root });
-  const server = await app.listen('127.0.0.1', 0);
-  return {
-    dir,
-    app,
-    server,
-    url: server.url,
-    async close() {
-      await server.close();
-      app.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return listenScratch(app, dir);
 }
