@@ -40,6 +40,8 @@ function seconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(3))} s`;
 }
 
+const LOAD_TIMEOUT_MS = 30_000;
+
 export class IsolatedMigrations {
   readonly migrations: readonly MigrationInfo[];
   readonly #specs: readonly string[];
@@ -59,7 +61,11 @@ export class IsolatedMigrations {
     return new IsolatedMigrations(specs, timeoutMs, worker, migrations);
   }
 
-  static #spawn(specs: readonly string[], timeoutMs: number): Promise<{ worker: Worker; migrations: MigrationInfo[] }> {
+  static #spawn(specs: readonly string[], confdirTimeoutMs: number): Promise<{ worker: Worker; migrations: MigrationInfo[] }> {
+    // Loading is not a confdir's run: a short per-confdir time-out must not fail a worker that
+    // is merely slow to start on a loaded machine. A module that waits on nothing at its top
+    // level ends the worker at once (below); one that loops is stopped here.
+    const timeoutMs = Math.max(confdirTimeoutMs, LOAD_TIMEOUT_MS);
     const worker = new Worker(workerUrl(), { workerData: { specs } });
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
