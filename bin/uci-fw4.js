@@ -26,11 +26,9 @@ const running = mtime(loader) >= mtime(compiled)
 
 running.then(
   (code) => {
+    // No early process.exit(): node's writes to a full pipe (a slow reader) are queued, and
+    // exiting would drop them (`fw4 check` of rules-5000 lost its last findings under load).
     process.exitCode = code;
-    // Left to itself, node tears the heap down and waits for V8's queued background compiles
-    // before it exits: ~5 ms after `fw4 print` of 1000 rules. On Linux node's writes to stdout
-    // and stderr (files, pipes, terminals) are synchronous, so nothing is pending here.
-    if (process.platform === 'linux') process.exit();
   },
   (err) => {
     process.stderr.write(`uci-fw4: ${err instanceof Error ? err.message : String(err)}\n`);
