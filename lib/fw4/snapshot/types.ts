@@ -14,7 +14,8 @@
 //     "system":  { "<command line>": 0 },
 //     "missingStat": "absent" | "exists",   // a path without a stat entry (default "absent")
 //     "systemDefault": 0,                    // exit status of a command without an entry
-//     "time": 1615382640
+//     "time": 1615382640,
+//     "derived": { … }                       // only in a snapshot derived from a network config
 //   }
 //
 // ubus keys are `OBJECT~METHOD` followed by `~ARG-VALUE` for each argument, as in fw4's test
@@ -39,6 +40,20 @@ export interface SystemSnapshot {
   missingStat?: 'absent' | 'exists';
   systemDefault?: number;
   time?: number;
+  /** What `derive` assumed and left to run time; fw4 never reads it (see DerivedFacts). */
+  derived?: DerivedFacts;
+}
+
+/** What a snapshot derived from a network config could not know, so that nothing is silently invented. */
+export interface DerivedFacts {
+  /** The files it was derived from (`network`, `wireless`). */
+  from: string[];
+  /** Each thing taken for granted, one sentence each. */
+  assumptions: string[];
+  /** Per interface, why some of its addresses exist only at run time. */
+  runtime: Record<string, string[]>;
+  /** Values of the network config left out, naming package.section.option and the value. */
+  problems: string[];
 }
 
 /** What the translator asks of the system; implemented over a snapshot (or a live router). */
