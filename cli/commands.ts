@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 export const COMMANDS = {
   uci: "OpenWrt's uci command (same options, output and exit codes)",
   fw4: 'fw4 print | check | offload: render the firewall ruleset',
+  snapshot: 'snapshot record | from | derive: the system fw4 renders against',
   migrate: 'apply scripted config migrations to one or many confdirs',
   serve: "serve LuCI's ubus JSON-RPC API over HTTP",
   passwd: 'print a password hash for the server settings',

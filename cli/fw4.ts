@@ -10,6 +10,8 @@ import { defaultHelpers } from '../lib/fw4/default-helpers.js';
 import { documentLocator, type SourceLocator } from '../lib/fw4/locator.js';
 import { formatDiagnostic, type Diagnostic } from '../lib/fw4/load/diagnostics.js';
 import { Fw4RuntimeError } from '../lib/fw4/load/sections.js';
+import { deriveSnapshot } from '../lib/fw4/snapshot/derive/index.js';
+import { derivedNotes, snapshotNotes } from '../lib/fw4/snapshot/derive/notes.js';
 import { readMocksDir } from '../lib/fw4/snapshot/mocks.js';
 import { SnapshotView } from '../lib/fw4/snapshot/view.js';
 import type { SystemSnapshot } from '../lib/fw4/snapshot/types.js';
@@ -17,21 +19,23 @@ import { translateFirewall, type FirewallInput, type Translation } from '../lib/
 import { writeText } from './output.js';
 
 const USAGE: Record<string, string> = {
-  print: `Usage: uci-fw4 fw4 print --config <confdir> --snapshot <file.json|mocks-dir> [--helpers <file>] [--fix]
+  print: `Usage: uci-fw4 fw4 print --config <confdir> [--snapshot <file.json|mocks-dir>] [--helpers <file>] [--fix]
 
 Prints the nftables ruleset fw4 would render for the firewall config in <confdir> on the
 system the snapshot describes; fw4's warnings go to stderr, byte for byte as fw4 writes them.
+Without --snapshot the system is derived from <confdir>/network (and wireless): what it
+assumes and which zone subnets it cannot know are printed first as notes (docs/snapshot.md).
 The conntrack helper table is --helpers, else <confdir>/helpers, else the table fw4 ships.
-Environment: QUIET silences warnings, TTY colours them (as fw4).
+Environment: QUIET silences warnings and notes, TTY colours warnings (as fw4).
 --fix repairs the rules nft would refuse (see fw4 check), so that the kernel loads the ruleset.
 `,
-  check: `Usage: uci-fw4 fw4 check --config <confdir> --snapshot <file.json|mocks-dir> [--helpers <file>]
+  check: `Usage: uci-fw4 fw4 check --config <confdir> [--snapshot <file.json|mocks-dir>] [--helpers <file>]
 
 Validates the firewall config: syntax errors, values the option schemas reject and every
 warning fw4 would print, and each rendered rule nft would refuse to load, each as
 file:line: message. Exits 1 when there is any finding.
 `,
-  offload: `Usage: uci-fw4 fw4 offload --config <confdir> --snapshot <file.json|mocks-dir> [--helpers <file>] [--json]
+  offload: `Usage: uci-fw4 fw4 offload --config <confdir> [--snapshot <file.json|mocks-dir>] [--helpers <file>] [--json]
 
 Reports what flow offloading does with the firewall config on the system the snapshot
 describes: the mode, the flowtable's devices, why hardware offloading fell back, a table of
@@ -102,13 +106,40 @@ function loadSnapshot(path: string): SnapshotView {
   return new SnapshotView(snapshot as SystemSnapshot);
 }
 
-interface Loaded { firewall: LoadedConfig; helpers?: LoadedConfig; system: SnapshotView }
+interface Loaded { firewall: LoadedConfig; helpers?: LoadedConfig; system: SnapshotView; derived: boolean }
+
+/** No config to derive a system from, and no snapshot. */
+class NoSystemError extends Error {}
+
+/** The system a confdir's network config describes (`uci-fw4 snapshot derive`). */
+function deriveSystem(confdir: string, helpers: UciPackage): SnapshotView {
+  const networkFile = join(confdir, 'network');
+  if (!existsSync(networkFile)) throw new NoSystemError(`no --snapshot, and no ${networkFile} to derive the system from`);
+  const wirelessFile = join(confdir, 'wireless');
+  const wireless = existsSync(wirelessFile) ? loadConfig('wireless', wirelessFile, false).pkg : undefined;
+  return new SnapshotView(deriveSnapshot({ network: loadConfig('network', networkFile, false).pkg, ...(wireless ? { wireless } : {}), helpers }));
+}
 
 function load(o: Options, lines: boolean): Loaded {
   const firewall = loadConfig('firewall', join(o.config!, 'firewall'), lines);
   const helpersFile = o.helpers ?? join(o.config!, 'helpers');
   const helpers = o.helpers !== undefined || existsSync(helpersFile) ? loadConfig('helpers', helpersFile, lines) : undefined;
-  return { firewall, ...(helpers ? { helpers } : {}), system: loadSnapshot(o.snapshot!) };
+  const system = o.snapshot !== undefined ? loadSnapshot(o.snapshot) : deriveSystem(o.config!, helpers?.pkg ?? defaultHelpers());
+  return { firewall, ...(helpers ? { helpers } : {}), system, derived: o.snapshot === undefined };
+}
+
+/**
+ * What uci-fw4 says before fw4's warnings: a derived system's assumptions and the zone subnets
+ * it cannot know (per interface when the zones are not at hand), or what a snapshot lacks.
+ */
+function notesOf(loaded: Loaded, zones?: Translation['ruleset']['zones']): string[] {
+  const facts = loaded.system.snapshot.derived;
+  return loaded.derived && facts ? derivedNotes(facts, zones) : snapshotNotes(loaded.system);
+}
+
+/** Notes go before fw4's warnings, one `note:` line each; QUIET silences them with the warnings. */
+function writeNotes(notes: readonly string[]): void {
+  if (!process.env.QUIET && notes.length) writeText(2, notes.map((n) => `note: ${n}\n`).join(''));
 }
 
 const inputOf = (loaded: Loaded): FirewallInput =>
@@ -127,6 +158,7 @@ async function check(loaded: Loaded): Promise<number> {
   if (loaded.helpers?.locator) locators.helpers = loaded.helpers.locator;
   // ajv and the schema compilation are only needed here, not for print
   const { checkFirewall, formatFinding } = await import('../lib/fw4/check/index.js');
+  writeNotes(notesOf(loaded));
   const findings = checkFirewall({ ...inputOf(loaded), locators });
   process.stderr.write(findings.map(formatFinding).join(''));
   if (findings.length) return 1;
@@ -153,8 +185,8 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(USAGE[command]!);
     return 0;
   }
-  if (!o.config || !o.snapshot) {
-    process.stderr.write(`uci-fw4 fw4 ${command}: --config and --snapshot are required\n\n${USAGE[command]}`);
+  if (!o.config) {
+    process.stderr.write(`uci-fw4 fw4 ${command}: --config is required\n\n${USAGE[command]}`);
     return 1;
   }
   let loaded: Loaded;
@@ -167,7 +199,7 @@ export async function run(args: string[]): Promise<number> {
       return 1;
     }
     const err = e as NodeJS.ErrnoException;
-    if (err.code === 'ENOENT' || err.code === 'EACCES' || e instanceof SyntaxError || e instanceof SnapshotFormatError) {
+    if (err.code === 'ENOENT' || err.code === 'EACCES' || e instanceof SyntaxError || e instanceof SnapshotFormatError || e instanceof NoSystemError) {
       process.stderr.write(`uci-fw4 fw4 ${command}: ${err.message}\n`);
       return 1;
     }
@@ -179,12 +211,15 @@ export async function run(args: string[]): Promise<number> {
     result = translateFirewall(inputOf(loaded));
   } catch (e) {
     if (!(e instanceof Fw4RuntimeError)) throw e;
+    writeNotes(notesOf(loaded));
     // fw4 prints its warnings as it goes, so those before the crash are out when it stops
     writeWarnings(e.diagnostics);
     process.stderr.write(`${e.message}\n`);
     return e.exitCode;
   }
-  if (command === 'offload') return (await import('./fw4-offload.js')).runOffload(result, loaded.system, o.json);
+  const notes = notesOf(loaded, result.ruleset.zones);
+  if (command === 'offload') return (await import('./fw4-offload.js')).runOffload(result, loaded.system, o.json, notes);
+  writeNotes(notes);
   if (o.fix) {
     const { fixKernelRefusals, refusalContext } = await import('../lib/fw4/verify/index.js');
     writeText(1, fixKernelRefusals(result.text, refusalContext(result.ruleset)).text);

@@ -10,6 +10,7 @@ export { usage } from './commands.js';
 const load: Record<CommandName, () => Promise<{ run: CommandRunner }>> = {
   uci: () => import('./uci.js'),
   fw4: () => import('./fw4.js'),
+  snapshot: () => import('./snapshot.js'),
   migrate: () => import('./migrate.js'),
   serve: () => import('./serve.js'),
   passwd: () => import('./passwd.js'),

@@ -44,8 +44,11 @@ function ordered(findings: OffloadFinding[]): OffloadFinding[] {
   return FINDING_KINDS.flatMap((kind) => findings.filter((f) => f.kind === kind));
 }
 
-/** The report for a compiled firewall and the system view it was compiled with. */
-export function offloadReport(compiled: CompiledFirewall, system: SystemView): OffloadReport {
+/**
+ * The report for a compiled firewall and the system view it was compiled with; `notes` say what
+ * that system was assumed to be (derivedNotes), so the report does not hide it.
+ */
+export function offloadReport(compiled: CompiledFirewall, system: SystemView, notes: readonly string[] = []): OffloadReport {
   const a = analyse({ ...compiled, system });
   const fallback = fallbackReason(a);
   const paths = zonePaths(a);
@@ -58,6 +61,7 @@ export function offloadReport(compiled: CompiledFirewall, system: SystemView): O
     ...(fallback ? { fallback } : {}),
     paths,
     findings,
+    ...(notes.length ? { notes: [...notes] } : {}),
   };
 }
 

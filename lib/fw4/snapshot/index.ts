@@ -6,3 +6,5 @@ export type { LiveOptions } from './live.js';
 export type { DerivedFacts } from './types.js';
 export { deriveSnapshot, derivedNotes, snapshotNotes, ASSUMED_KERNEL, ASSUMPTIONS } from './derive/index.js';
 export type { DeriveInput } from './derive/index.js';
+export { fetchRemoteSnapshot, packageFromUciGet, RemoteError } from './remote.js';
+export type { RemoteOptions, RemotePart, RemoteSnapshot } from './remote.js';

@@ -26,6 +26,7 @@ export function renderOffloadReport(report: OffloadReport): string {
     lines.push(`Selective offloading (uci-fw4): ${sel.join(', ')}`);
   }
   if (report.fallback) lines.push(`Fallback: ${report.fallback}`);
+  for (const note of report.notes ?? []) lines.push(`Note: ${note}`);
   if (report.paths.length) {
     lines.push('');
     lines.push(table([['FROM', 'TO', 'OFFLOAD', 'WHY'], ...report.paths.map((p) => [p.src, p.dest, p.offload, p.reasons.join('; ')])]));

@@ -70,4 +70,6 @@ export interface OffloadReport {
   fallback?: string;
   paths: OffloadPath[];
   findings: OffloadFinding[];
+  /** What the system was taken to be (a system derived from the network config), as notes. */
+  notes?: string[];
 }

@@ -108,12 +108,27 @@ function staticAddresses(b: PlanBuilder, s: UciSection, ref: string, spec: Inter
   }
 }
 
+/**
+ * wireguard.sh adds each word of `addresses` to its link: `/bits` when given, else a host
+ * address (/32, /128).
+ */
+function wireguardAddresses(b: PlanBuilder, s: UciSection, ref: string, spec: InterfaceSpec): void {
+  for (const word of words(s.options.get('addresses'))) {
+    const v6 = word.includes(':');
+    const a = parseStaticAddress(word, v6, v6 ? 128 : 32);
+    if (typeof a === 'string') b.problems.push(`network.${ref}.addresses: '${word}' is ${a}; left out`);
+    else (v6 ? spec.ipv6 : spec.ipv4).push(a);
+  }
+}
+
 function interfaceSection(b: PlanBuilder, s: UciSection, ref: string, aliases: Map<string, string>): void {
   if (isDisabled(s.options.get('disabled'))) return;
   const proto = scalar(s.options.get('proto')) ?? 'none';
   const spec: InterfaceSpec = { name: s.name, proto, ipv4: [], ipv6: [], runtime: [] };
   const option = s.options.has('device') ? 'device' : 'ifname';
-  const deviceWords = words(s.options.get(option));
+  // `device` is one string to netifd (interface.c:84); only the old bridge `ifname` is a list
+  const rawDevice = s.options.get(option);
+  const device = Array.isArray(rawDevice) ? rawDevice[0] : rawDevice;
   if (scalar(s.options.get('type')) === 'bridge') {
     // config.c:117-136: the pre-21.02 bridge, its ports in `ifname` (or `ports`)
     const ports = words(s.options.get('ports') ?? s.options.get('ifname'))
@@ -121,17 +136,18 @@ function interfaceSection(b: PlanBuilder, s: UciSection, ref: string, aliases: M
     for (const p of ports) b.device(p);
     spec.device = b.checkedName(`network.${ref}`, `br-${s.name}`);
     if (spec.device !== undefined) b.device(spec.device, 'bridge', ports);
-  } else if (deviceWords[0]?.startsWith('@')) {
-    aliases.set(s.name, deviceWords[0].slice(1));
-  } else if (deviceWords[0] !== undefined && !NO_DEVICE.has(proto)) {
-    spec.device = b.checkedName(`network.${ref}.${option}`, deviceWords[0]);
+  } else if (device?.startsWith('@')) {
+    aliases.set(s.name, device.slice(1));
+  } else if (device !== undefined && !NO_DEVICE.has(proto)) {
+    spec.device = b.checkedName(`network.${ref}.${option}`, device);
     if (spec.device !== undefined) b.device(spec.device);
   }
   const tunnel = tunnelDevice(proto, s.name);
   if (tunnel !== undefined) {
     spec.l3Device = b.checkedName(`network.${ref} (proto '${proto}')`, tunnel);
     if (spec.l3Device !== undefined) b.device(spec.l3Device, 'tunnel');
-    spec.runtime.push(`its addresses come from ${proto} at run time`);
+    if (proto === 'wireguard') wireguardAddresses(b, s, ref, spec);
+    else spec.runtime.push(`its addresses come from ${proto} at run time`);
   } else {
     spec.l3Device = spec.device;
     if (!ON_DEVICE.has(proto)) b.problems.push(`network.${ref}.proto: '${proto}' is not known to uci-fw4; its layer 3 device is taken to be its main device`);

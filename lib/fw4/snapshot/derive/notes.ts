@@ -3,17 +3,25 @@
 import type { Zone } from '../../load/model.js';
 import type { DerivedFacts, SystemView } from '../types.js';
 
-/** The assumptions and gaps of a derived system, and the zones whose subnets are unknown. */
-export function derivedNotes(facts: DerivedFacts, zones: readonly Pick<Zone, 'name' | 'network'>[]): string[] {
+/**
+ * The assumptions and gaps of a derived system: with the zones of the firewall it renders, the
+ * zones whose subnets are unknown; without, each interface with addresses only known at run time.
+ */
+export function derivedNotes(facts: DerivedFacts, zones?: readonly Pick<Zone, 'name' | 'network'>[]): string[] {
   const notes = [
     `no snapshot: the system is derived from the confdir's ${facts.from.join(' and ')} config, assuming:`,
     ...facts.assumptions.map((a) => `  ${a}`),
     ...facts.problems,
   ];
+  const why = (iface: string) => facts.runtime[iface]!.join('; ');
+  if (!zones) {
+    for (const iface of Object.keys(facts.runtime)) notes.push(`interface '${iface}': ${why(iface)}`);
+    return notes;
+  }
   for (const z of zones) {
-    const unknown = z.network.filter((n) => !n.invert && n.device !== undefined && facts.runtime[n.device]);
-    for (const n of unknown) {
-      notes.push(`zone '${z.name}': the subnets of interface '${n.device}' are unknown (${facts.runtime[n.device!]!.join('; ')})`);
+    for (const n of z.network) {
+      if (n.invert || n.device === undefined || !facts.runtime[n.device]) continue;
+      notes.push(`zone '${z.name}': subnets of interface '${n.device}' known only at run time are left out (${why(n.device)})`);
     }
   }
   return notes;

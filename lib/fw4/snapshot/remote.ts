@@ -1,0 +1,202 @@
+// The remote provider: a snapshot read from a router over its own JSON-RPC API (rpcd behind
+// uhttpd's /ubus, as LuCI uses it), with the login and ACLs of a LuCI user. Each part fw4 needs
+// is asked for with the call LuCI's ACLs grant it; a part the user may not read is left out and
+// said so, never invented.
+import type { UciPackage, UciSection } from '../../uci/types.js';
+import type { SystemSnapshot } from './types.js';
+
+/** rpcd's ubus status codes (libubus ubus_msg_status) that a refusal or absence shows up as. */
+const UBUS_STATUS: Record<number, string> = {
+  1: 'invalid command', 2: 'invalid argument', 3: 'method not found', 4: 'not found', 5: 'no data',
+  6: 'permission denied', 7: 'timeout', 8: 'not supported', 9: 'unknown error', 10: 'connection failed',
+};
+
+const NULL_SESSION = '00000000000000000000000000000000';
+const NFT_FLOWTABLES = ['--terse', '--json', 'list', 'flowtables', 'inet'];
+
+export class RemoteError extends Error {
+  override name = 'RemoteError';
+}
+
+/** One part of the snapshot, and whether it could be read. */
+export interface RemotePart {
+  /** What fw4 uses it for, e.g. `network.interface dump`. */
+  part: string;
+  /** How it was asked for: `ubus call OBJECT METHOD`. */
+  call: string;
+  /** Absent when read; else why not (`permission denied`, …). */
+  error?: string;
+}
+
+export interface RemoteSnapshot {
+  snapshot: SystemSnapshot;
+  parts: RemotePart[];
+  /** The UCI packages read with `uci get` (those the ACL allows). */
+  configs: UciPackage[];
+}
+
+export interface RemoteOptions {
+  /** The router's JSON-RPC endpoint, `http://router/ubus`. */
+  url: string;
+  username: string;
+  password: string;
+  /** Kernel modules of the conntrack helpers to look for under /sys/module. */
+  helperModules?: readonly string[];
+  /** UCI packages to read along (default firewall, network, wireless). */
+  configs?: readonly string[];
+  timeoutMs?: number;
+}
+
+type Reply = { ok: true; data: unknown } | { ok: false; error: string };
+
+class Client {
+  private id = 0;
+  session = NULL_SESSION;
+
+  constructor(private readonly url: string, private readonly timeoutMs: number) {}
+
+  async call(object: string, method: string, args: Record<string, unknown> = {}): Promise<Reply> {
+    const body = JSON.stringify({ jsonrpc: '2.0', id: ++this.id, method: 'call', params: [this.session, object, method, args] });
+    let res: Response;
+    try {
+      res = await fetch(this.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(this.timeoutMs) });
+    } catch (e) {
+      throw new RemoteError(`${this.url}: ${(e as Error).message}`);
+    }
+    const text = await res.text();
+    let msg: { result?: unknown; error?: { message?: string } };
+    try {
+      msg = JSON.parse(text) as typeof msg;
+    } catch {
+      throw new RemoteError(`${this.url}: HTTP ${res.status}, not a JSON-RPC reply`);
+    }
+    if (msg.error) return { ok: false, error: String(msg.error.message ?? 'JSON-RPC error') };
+    const result = Array.isArray(msg.result) ? msg.result : [];
+    const status = typeof result[0] === 'number' ? result[0] : 9;
+    if (status !== 0) return { ok: false, error: UBUS_STATUS[status] ?? `ubus status ${status}` };
+    return { ok: true, data: result[1] ?? null };
+  }
+}
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+// <linux/if.h>, the flags luci-rpc reports by name (luci.c rpc_luci_parse_network_device_sys)
+const IFF: Record<string, number> = { up: 0x1, broadcast: 0x2, loopback: 0x8, pointtopoint: 0x10, noarp: 0x80, promisc: 0x100, multicast: 0x1000 };
+
+function flagsFromLuci(flags: Record<string, unknown>): string {
+  let n = 0;
+  for (const [name, bit] of Object.entries(IFF)) if (flags[name] === true) n |= bit;
+  return `0x${n.toString(16)}\n`;
+}
+
+/** netifd's device status, as far as fw4 reads it (devtype, bridge members), from getNetworkDevices. */
+function deviceStatusFromLuci(devices: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, d] of Object.entries(devices)) {
+    if (!isObject(d)) continue;
+    const devtype = typeof d.devtype === 'string' ? d.devtype : d.bridge === true ? 'bridge' : 'ethernet';
+    out[name] = { devtype, up: d.up === true, ...(Array.isArray(d.ports) ? { 'bridge-members': d.ports.map(String) } : {}) };
+  }
+  return out;
+}
+
+/** `uci get {config}`'s values as a package, sections in their `.index` order. */
+export function packageFromUciGet(name: string, values: Record<string, unknown>): UciPackage {
+  const sections: UciSection[] = Object.entries(values).filter(([, s]) => isObject(s)).map(([key, raw]) => {
+    const s = raw as Record<string, unknown>;
+    const options = new Map<string, string | string[]>();
+    for (const [k, v] of Object.entries(s)) {
+      if (k.startsWith('.')) continue;
+      if (Array.isArray(v)) options.set(k, v.map(String));
+      else if (typeof v === 'string') options.set(k, v);
+    }
+    return {
+      type: String(s['.type'] ?? ''), name: String(s['.name'] ?? key), anonymous: s['.anonymous'] === true,
+      index: typeof s['.index'] === 'number' ? s['.index'] : 0, options,
+    };
+  });
+  sections.sort((a, b) => a.index - b.index);
+  return { name, sections: sections.map((s, index) => ({ ...s, index })) };
+}
+
+/** Reads the snapshot parts a LuCI user's ACL allows from a router's /ubus endpoint. */
+export async function fetchRemoteSnapshot(o: RemoteOptions): Promise<RemoteSnapshot> {
+  const client = new Client(o.url, o.timeoutMs ?? 10_000);
+  const login = await client.call('session', 'login', { username: o.username, password: o.password });
+  if (!login.ok || !isObject(login.data) || typeof login.data.ubus_rpc_session !== 'string') {
+    throw new RemoteError(`login as '${o.username}' at ${o.url} failed: ${login.ok ? 'no session in the reply' : login.error}`);
+  }
+  client.session = login.data.ubus_rpc_session;
+  const parts: RemotePart[] = [];
+  const ubus: Record<string, unknown> = {};
+  const files: Record<string, string> = {};
+  const stat: NonNullable<SystemSnapshot['stat']> = {};
+  const dirs: Record<string, string[]> = {};
+  const commands: Record<string, string> = {};
+  const ask = async (part: string, object: string, method: string, args?: Record<string, unknown>) => {
+    const reply = await client.call(object, method, args);
+    parts.push({ part, call: `ubus call ${object} ${method}${args ? ` ${JSON.stringify(args)}` : ''}`, ...(reply.ok ? {} : { error: reply.error }) });
+    return reply.ok ? reply.data : undefined;
+  };
+
+  for (const [object, method, args] of [
+    ['network.interface', 'dump'], ['network.device', 'status'], ['service', 'get_data', { type: 'firewall' }],
+  ] as const) {
+    const data = await ask(`${object} ${method}`, object, method, args);
+    const key = `${object}~${method}${args ? Object.entries(args).map(([k, v]) => `~${k}-${v}`).join('') : ''}`;
+    if (data !== undefined) ubus[key] = data;
+  }
+
+  const version = await ask('kernel version (/proc/version)', 'file', 'read', { path: '/proc/version' });
+  if (isObject(version) && typeof version.data === 'string') files['/proc/version'] = version.data;
+  else {
+    // LuCI's status page may read `system board`, whose `kernel` is the same release
+    const board = await ask('kernel version (system board)', 'system', 'board');
+    if (isObject(board) && typeof board.kernel === 'string' && /^[0-9]+\.[0-9]+/.test(board.kernel)) {
+      files['/proc/version'] = `Linux version ${board.kernel} (from system board)\n`;
+    }
+  }
+
+  // LuCI's ACLs grant luci-rpc getNetworkDevices but not network.device status or file reads
+  // under /sys: the devices' types, bridge ports and flags then come from it
+  const luciDevices = await ask('devices (luci-rpc getNetworkDevices)', 'luci-rpc', 'getNetworkDevices');
+  const fromLuci = isObject(luciDevices) ? luciDevices : {};
+  if (!isObject(ubus['network.device~status']) && isObject(luciDevices)) ubus['network.device~status'] = deviceStatusFromLuci(fromLuci);
+  const status = ubus['network.device~status'];
+  for (const dev of isObject(status) ? Object.keys(status) : []) {
+    if (!/^[A-Za-z0-9_][A-Za-z0-9_.@:+-]*$/.test(dev)) continue;
+    const list = await ask(`/sys/class/net/${dev}`, 'file', 'list', { path: `/sys/class/net/${dev}` });
+    if (isObject(list) && Array.isArray(list.entries)) {
+      dirs[`/sys/class/net/${dev}`] = list.entries.filter(isObject).map((e) => String(e.name));
+      stat[`/sys/class/net/${dev}`] = { type: 'directory' };
+    }
+    const flags = await client.call('file', 'read', { path: `/sys/class/net/${dev}/flags` });
+    if (flags.ok && isObject(flags.data) && typeof flags.data.data === 'string') files[`/sys/class/net/${dev}/flags`] = flags.data.data;
+    else if (isObject(fromLuci[dev]) && isObject(fromLuci[dev].flags)) files[`/sys/class/net/${dev}/flags`] = flagsFromLuci(fromLuci[dev].flags);
+    else parts.push({ part: `/sys/class/net/${dev}/flags`, call: `ubus call file read {"path":"/sys/class/net/${dev}/flags"}`, error: flags.ok ? 'no data' : flags.error });
+  }
+
+  for (const module of o.helperModules ?? []) {
+    const st = await client.call('file', 'stat', { path: `/sys/module/${module}` });
+    if (st.ok && isObject(st.data)) stat[`/sys/module/${module}`] = { type: st.data.type === 'directory' ? 'directory' : 'file' };
+    else if (!st.ok && st.error === 'not found') stat[`/sys/module/${module}`] = null;
+    parts.push({ part: `/sys/module/${module}`, call: `ubus call file stat {"path":"/sys/module/${module}"}`, ...(st.ok || st.error === 'not found' ? {} : { error: st.error }) });
+  }
+
+  const nft = await ask('existing flowtables (nft list flowtables)', 'file', 'exec', { command: '/usr/sbin/nft', params: NFT_FLOWTABLES });
+  if (isObject(nft) && typeof nft.stdout === 'string') commands[`/usr/sbin/nft ${NFT_FLOWTABLES.join(' ')}`] = nft.stdout;
+
+  const configs: UciPackage[] = [];
+  for (const name of o.configs ?? ['firewall', 'network', 'wireless']) {
+    const data = await ask(`config ${name}`, 'uci', 'get', { config: name });
+    if (isObject(data) && isObject(data.values)) configs.push(packageFromUciGet(name, data.values));
+  }
+  await client.call('session', 'destroy');
+  return {
+    snapshot: { format: 'uci-fw4-snapshot/1', ubus, files, stat, dirs, globs: {}, commands, system: {}, missingStat: 'absent', systemDefault: 0 },
+    parts,
+    configs,
+  };
+}
