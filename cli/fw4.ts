@@ -8,10 +8,10 @@ import { UciParseError } from '../lib/uci/errors.js';
 import type { UciPackage } from '../lib/uci/types.js';
 import { defaultHelpers } from '../lib/fw4/default-helpers.js';
 import { documentLocator, type SourceLocator } from '../lib/fw4/locator.js';
-import { formatDiagnostic, type Diagnostic } from '../lib/fw4/load/diagnostics.js';
+import { diagnosticText, formatDiagnostic, type Diagnostic } from '../lib/fw4/load/diagnostics.js';
 import { Fw4RuntimeError } from '../lib/fw4/load/sections.js';
 import { deriveSnapshot } from '../lib/fw4/snapshot/derive/index.js';
-import { derivedNotes, snapshotNotes } from '../lib/fw4/snapshot/derive/notes.js';
+import { notesText, systemNotes } from '../lib/fw4/snapshot/derive/notes.js';
 import { readMocksDir } from '../lib/fw4/snapshot/mocks.js';
 import { SnapshotView } from '../lib/fw4/snapshot/view.js';
 import type { SystemSnapshot } from '../lib/fw4/snapshot/types.js';
@@ -106,7 +106,7 @@ function loadSnapshot(path: string): SnapshotView {
   return new SnapshotView(snapshot as SystemSnapshot);
 }
 
-interface Loaded { firewall: LoadedConfig; helpers?: LoadedConfig; system: SnapshotView; derived: boolean }
+interface Loaded { firewall: LoadedConfig; helpers?: LoadedConfig; system: SnapshotView }
 
 /** No config to derive a system from, and no snapshot. */
 class NoSystemError extends Error {}
@@ -125,21 +125,12 @@ function load(o: Options, lines: boolean): Loaded {
   const helpersFile = o.helpers ?? join(o.config!, 'helpers');
   const helpers = o.helpers !== undefined || existsSync(helpersFile) ? loadConfig('helpers', helpersFile, lines) : undefined;
   const system = o.snapshot !== undefined ? loadSnapshot(o.snapshot) : deriveSystem(o.config!, helpers?.pkg ?? defaultHelpers());
-  return { firewall, ...(helpers ? { helpers } : {}), system, derived: o.snapshot === undefined };
+  return { firewall, ...(helpers ? { helpers } : {}), system };
 }
 
-/**
- * What uci-fw4 says before fw4's warnings: a derived system's assumptions and the zone subnets
- * it cannot know (per interface when the zones are not at hand), or what a snapshot lacks.
- */
-function notesOf(loaded: Loaded, zones?: Translation['ruleset']['zones']): string[] {
-  const facts = loaded.system.snapshot.derived;
-  return loaded.derived && facts ? derivedNotes(facts, zones) : snapshotNotes(loaded.system);
-}
-
-/** Notes go before fw4's warnings, one `note:` line each; QUIET silences them with the warnings. */
+/** Notes go before fw4's warnings; QUIET silences them with the warnings. */
 function writeNotes(notes: readonly string[]): void {
-  if (!process.env.QUIET && notes.length) writeText(2, notes.map((n) => `note: ${n}\n`).join(''));
+  if (!process.env.QUIET) writeText(2, notesText(notes));
 }
 
 const inputOf = (loaded: Loaded): FirewallInput =>
@@ -158,8 +149,8 @@ async function check(loaded: Loaded): Promise<number> {
   if (loaded.helpers?.locator) locators.helpers = loaded.helpers.locator;
   // ajv and the schema compilation are only needed here, not for print
   const { checkFirewall, formatFinding } = await import('../lib/fw4/check/index.js');
-  writeNotes(notesOf(loaded));
   const findings = checkFirewall({ ...inputOf(loaded), locators });
+  writeNotes(systemNotes(loaded.system, findings.map((f) => f.message)));
   process.stderr.write(findings.map(formatFinding).join(''));
   if (findings.length) return 1;
   process.stdout.write('fw4 check: no findings\n');
@@ -211,13 +202,13 @@ export async function run(args: string[]): Promise<number> {
     result = translateFirewall(inputOf(loaded));
   } catch (e) {
     if (!(e instanceof Fw4RuntimeError)) throw e;
-    writeNotes(notesOf(loaded));
+    writeNotes(systemNotes(loaded.system, e.diagnostics.map(diagnosticText)));
     // fw4 prints its warnings as it goes, so those before the crash are out when it stops
     writeWarnings(e.diagnostics);
     process.stderr.write(`${e.message}\n`);
     return e.exitCode;
   }
-  const notes = notesOf(loaded, result.ruleset.zones);
+  const notes = systemNotes(loaded.system, result.diagnostics.map(diagnosticText), result.ruleset.zones);
   if (command === 'offload') return (await import('./fw4-offload.js')).runOffload(result, loaded.system, o.json, notes);
   writeNotes(notes);
   if (o.fix) {

@@ -6,10 +6,13 @@ import { basename, dirname } from 'node:path';
 import {
   checkFirewall,
   defaultHelpers,
+  diagnosticText,
   formatDiagnostic,
   Fw4RuntimeError,
   offloadReport,
+  notesText,
   SnapshotView,
+  systemNotes,
   translateFirewall,
   documentLocator,
   type CheckInput,
@@ -104,20 +107,25 @@ export const firewallObject: ObjectFactory = (app: AppContext) => {
       print: (_args, ctx) => {
         const t = translation(ctx);
         if (!('translation' in t)) return t;
-        // stdout and stderr of `fw4 print`, byte for byte
-        return ok({ ruleset: t.translation.text, warnings: warningsText(t.translation.diagnostics) });
+        // stdout and stderr of `fw4 print`, byte for byte (uci-fw4's notes first, as it prints them)
+        const { diagnostics, ruleset } = t.translation;
+        const notes = systemNotes(t.input.system, diagnostics.map(diagnosticText), ruleset.zones);
+        return ok({ ruleset: t.translation.text, warnings: notesText(notes) + warningsText(diagnostics) });
       },
       check: (_args, ctx) => {
         const i = input(ctx);
         if (!isInput(i)) return i;
-        const findings: JsonObject[] = checkFirewall(i).map((f) => ({ file: f.file, ...(f.line !== undefined ? { line: f.line } : {}), message: f.message }));
-        return ok({ findings });
+        const found = checkFirewall(i);
+        const findings: JsonObject[] = found.map((f) => ({ file: f.file, ...(f.line !== undefined ? { line: f.line } : {}), message: f.message }));
+        const notes = systemNotes(i.system, found.map((f) => f.message));
+        return ok({ findings, ...(notes.length ? { notes } : {}) });
       },
       offload: (_args, ctx) => {
         const t = translation(ctx);
         if (!('translation' in t)) return t;
         // the report is plain data: what `fw4 offload --json` prints
-        return ok(new RawJson(JSON.stringify(offloadReport(t.translation, t.input.system))));
+        const notes = systemNotes(t.input.system, t.translation.diagnostics.map(diagnosticText), t.translation.ruleset.zones);
+        return ok(new RawJson(JSON.stringify(offloadReport(t.translation, t.input.system, notes))));
       },
     },
   };

@@ -4,7 +4,7 @@ export { readMocksDir } from './mocks.js';
 export { LiveSystemView, LiveInputError, RecordingView, recordSnapshot, parseCommandLine } from './live.js';
 export type { LiveOptions } from './live.js';
 export type { DerivedFacts } from './types.js';
-export { deriveSnapshot, derivedNotes, snapshotNotes, ASSUMED_KERNEL, ASSUMPTIONS } from './derive/index.js';
+export { deriveSnapshot, derivedNotes, notesText, snapshotNotes, systemNotes, ASSUMED_KERNEL, ASSUMPTIONS } from './derive/index.js';
 export type { DeriveInput } from './derive/index.js';
 export { fetchRemoteSnapshot, packageFromUciGet, RemoteError } from './remote.js';
 export type { RemoteOptions, RemotePart, RemoteSnapshot } from './remote.js';

@@ -33,6 +33,12 @@ describe.skipIf(!built)('fw4 without --snapshot (needs the build)', () => {
     expect(r.stderr).not.toContain('requires kernel');
   });
 
+  it('check notes the assumptions per interface before its findings', () => {
+    const r = fw4('check', '--config', example);
+    expect(r.stderr.split('\n')[0]).toBe("note: no snapshot: the system is derived from the confdir's network config, assuming:");
+    expect(r.stderr).toContain("note: interface 'wan6': its addresses come from dhcpv6 at run time");
+  });
+
   it('QUIET silences the notes with the warnings; a --snapshot run prints no derive notes', () => {
     const quiet = spawnSync(process.execPath, [join(repo, 'bin/uci-fw4.js'), 'fw4', 'print', '--config', example], { encoding: 'utf8', env: { ...process.env, QUIET: '1' } });
     expect(quiet.stderr).toBe('');

@@ -8,7 +8,7 @@ import { ASSUMED_KERNEL, planSnapshot } from './snapshot.js';
 import { joinWireless } from './wireless.js';
 
 export { ASSUMED_KERNEL } from './snapshot.js';
-export { derivedNotes, snapshotNotes } from './notes.js';
+export { derivedNotes, notesText, snapshotNotes, systemNotes } from './notes.js';
 
 export interface DeriveInput {
   /** The `network` package. */

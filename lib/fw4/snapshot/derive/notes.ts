@@ -2,6 +2,7 @@
 // subnets it cannot know, and, for a snapshot that lacks the kernel version, what that causes.
 import type { Zone } from '../../load/model.js';
 import type { DerivedFacts, SystemView } from '../types.js';
+import { SnapshotView } from '../view.js';
 
 /**
  * The assumptions and gaps of a derived system: with the zones of the firewall it renders, the
@@ -28,13 +29,29 @@ export function derivedNotes(facts: DerivedFacts, zones?: readonly Pick<Zone, 'n
 }
 
 /**
- * What a recorded snapshot lacks that changes the ruleset, named before fw4's own warnings (which
- * only show the consequence): with no /proc/version fw4 reads kernel 0.
+ * What a recorded snapshot lacks, named before fw4's own warnings when they show its consequence:
+ * with no /proc/version fw4 reads kernel 0, and reports only that a zone with mtu_fix or an
+ * ipset matching 'net' requires a newer kernel (then every rule naming that zone is invalid).
  */
-export function snapshotNotes(view: SystemView): string[] {
-  if (view.readFile('/proc/version')) return [];
+export function snapshotNotes(view: SystemView, warnings: readonly string[]): string[] {
+  if (view.readFile('/proc/version') || !warnings.some((w) => w.includes('requires kernel'))) return [];
   return [
     'the snapshot has no /proc/version: fw4 takes the kernel version as 0, so zones with mtu_fix are ' +
       "skipped (they need 4.10) and every rule naming such a zone is then invalid; ipset match 'net' needs 5.6",
   ];
+}
+
+/**
+ * The notes for a rendering on `system`: a derived system's assumptions and unknown zone subnets
+ * (per interface when `zones` is not given), else what the snapshot lacks that `warnings` show.
+ * The CLI and the server's firewall object both say exactly these.
+ */
+export function systemNotes(system: SystemView, warnings: readonly string[], zones?: readonly Pick<Zone, 'name' | 'network'>[]): string[] {
+  const facts = system instanceof SnapshotView ? system.snapshot.derived : undefined;
+  return facts ? derivedNotes(facts, zones) : snapshotNotes(system, warnings);
+}
+
+/** Notes as printed on stderr before fw4's warnings: one `note: ` line each. */
+export function notesText(notes: readonly string[]): string {
+  return notes.map((n) => `note: ${n}\n`).join('');
 }
