@@ -26,6 +26,16 @@ beforeAll(async () => {
   cpSync(join(root, 'examples/snapshot.json'), join(dir, 'snapshot.json'));
   cpSync(join(root, 'examples/acl.d'), join(dir, 'acl.d'), { recursive: true });
   if (existsSync(luciAcl)) cpSync(luciAcl, join(dir, 'acl.d/luci-base.json'));
+  // what LuCI's groups leave out and a snapshot needs: root (read = *) gets it, the viewer not
+  writeFileSync(join(dir, 'acl.d/snapshot-reader.json'), JSON.stringify({
+    'snapshot-reader': {
+      description: 'read a firewall snapshot',
+      read: {
+        ubus: { 'network.device': ['status'], service: ['get_data'], file: ['read', 'list', 'stat', 'exec'], system: ['board'] },
+        file: { '/proc/version': ['read'], '/sys/*': ['read', 'list'], '/usr/sbin/nft *': ['exec'] },
+      },
+    },
+  }));
   // a user who may read the firewall config and the interfaces, nothing else
   writeFileSync(join(dir, 'acl.d/viewer.json'), JSON.stringify({
     'firewall-viewer': { description: 'firewall only', read: { ubus: { uci: ['get'], 'network.interface': ['dump'] }, uci: ['firewall'] } },
