@@ -5,6 +5,7 @@ import { batchedLog } from '../rpc/log.js';
 import { rpcObjects } from '../rpc/objects/index.js';
 import { openRoot, RootError, rootSettings, type LuciRoot } from '../rpc/luci/root.js';
 import { packageRoot } from '../rpc/paths.js';
+import { loadRpcdLogins, verifyLogin } from '../rpc/logins.js';
 import { verifyPassword } from '../rpc/password.js';
 import { isLoopback, loadSettings, parseListen, SettingsError, type Settings } from '../rpc/settings.js';
 
@@ -47,10 +48,11 @@ function parseArgs(args: string[]): ServeArgs | string {
   return out;
 }
 
-/** Users whose password is still the documented demo one. */
+/** Users whose password is still the documented demo one, or who have none (rpcd lets them in). */
 async function demoUsers(settings: Settings): Promise<string[]> {
   const found: string[] = [];
   for (const u of settings.users) if (await verifyPassword(DEMO_PASSWORD, u.password)) found.push(u.username);
+  for (const u of loadRpcdLogins(settings.confdir)) if (await verifyLogin('', u.password, settings.shadow)) found.push(u.username);
   return found;
 }
 
@@ -65,20 +67,8 @@ export async function run(args: string[]): Promise<number> {
     return 1;
   };
   if (typeof parsed === 'string') return fail(`${parsed}\n\n${usage}`);
-  let settings: Settings;
-  try {
-    settings = loadSettings(parsed.settings ?? join(packageRoot(), 'examples', 'server.ini'));
-  } catch (err) {
-    if (err instanceof SettingsError) return fail(err.message);
-    throw err;
-  }
-  if (parsed.listen !== undefined) {
-    const listen = parseListen(parsed.listen);
-    if (!listen) return fail(`--listen must be host:port, not '${parsed.listen}'`);
-    settings.listen = listen;
-  }
-  if (parsed.confdir !== undefined) settings.confdir = resolve(parsed.confdir);
-  if (parsed.snapshot !== undefined) settings.snapshot = resolve(parsed.snapshot);
+  const listen = parsed.listen === undefined ? undefined : parseListen(parsed.listen);
+  if (listen === null) return fail(`--listen must be host:port, not '${parsed.listen}'`);
   let root: LuciRoot | undefined;
   if (parsed.root !== undefined) {
     if (parsed.confdir !== undefined) return fail('--root and --confdir exclude each other: the root has its confdir (etc/config)');
@@ -88,13 +78,22 @@ export async function run(args: string[]): Promise<number> {
       if (err instanceof RootError) return fail(err.message);
       throw err;
     }
-    settings = rootSettings(settings, root);
   }
+  let settings: Settings;
+  try {
+    const confdir = root?.confdir ?? (parsed.confdir === undefined ? undefined : resolve(parsed.confdir));
+    settings = loadSettings(parsed.settings ?? join(packageRoot(), 'examples', 'server.ini'), { listen, confdir });
+  } catch (err) {
+    if (err instanceof SettingsError) return fail(err.message);
+    throw err;
+  }
+  if (parsed.snapshot !== undefined) settings.snapshot = resolve(parsed.snapshot);
+  if (root) settings = rootSettings(settings, root);
   if (!isLoopback(settings.listen.host)) {
     const demo = await demoUsers(settings);
     if (demo.length) {
       return fail(
-        `refusing to listen on ${settings.listen.host}: user ${demo.join(', ')} still has the demo password; ` +
+        `refusing to listen on ${settings.listen.host}: user ${demo.join(', ')} still has the demo password or none; ` +
           'set another with `uci-fw4 passwd`',
       );
     }

@@ -4,6 +4,7 @@ import { lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Bus, type UbusObject } from './dispatch.js';
+import { loadRpcdLogins } from './logins.js';
 import { LuciDispatcher } from './luci/dispatcher.js';
 import type { LuciRoot } from './luci/root.js';
 import { sessionObject, setupAcls } from './objects/session.js';
@@ -73,7 +74,8 @@ export class RpcApp {
     this.bus.register(
       sessionObject({
         sessions: this.sessions,
-        users: () => settings.users,
+        users: () => [...settings.users, ...loadRpcdLogins(settings.confdir)],
+        shadowFile: settings.shadow,
         aclDir: settings.aclDir,
         defaultTimeout: settings.sessionTimeout,
         throttle: new LoginThrottle(settings.login, now),

@@ -1,9 +1,10 @@
 // The server's settings file (INI): where to listen, which confdir to serve, where staged changes
 // and ACL groups live, and the users who may log in (rpcd's `login` sections of /etc/config/rpcd).
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parse } from 'ini';
 import { parseHash } from './password.js';
+import { packageRoot } from './paths.js';
 import { DEFAULT_SESSION_TIMEOUT } from './session.js';
 
 export interface ListenAddress {
@@ -13,7 +14,10 @@ export interface ListenAddress {
 
 export interface User {
   username: string;
-  /** `$scrypt$…` hash (`uci-fw4 passwd` prints one). */
+  /**
+   * In the settings: a `$scrypt$…` hash (`uci-fw4 passwd` prints one). From the confdir's rpcd
+   * config: a crypt(3) hash, `$p$<user>`, or empty (rpc/logins.ts).
+   */
   password: string;
   /** ACL group patterns, as rpcd's `list read` / `list write`. */
   read: string[];
@@ -36,8 +40,17 @@ export interface Settings {
   aclDir: string;
   /** Extra change files read by `uci state` (libuci's /var/state). */
   stateDir?: string;
-  /** System snapshot for the firewall object. */
+  /** System snapshot: what the firewall, luci, luci-rpc, network and system objects answer from. */
   snapshot?: string;
+  /**
+   * A directory standing for `/` (a router's root file system, or `/` on the router): the file
+   * object and the luci objects read files under it. Unset: the snapshot's files only.
+   */
+  root?: string;
+  /** With no snapshot: answer from this machine (the live provider over `root`, default `/`). */
+  live: boolean;
+  /** Shadow file for the `$p$<user>` passwords of the confdir's rpcd `login` sections. */
+  shadow?: string;
   sessionTimeout: number;
   /** Rollback timeout in seconds when `uci apply` does not give one (RPC_APPLY_TIMEOUT). */
   applyTimeout: number;
@@ -72,17 +85,24 @@ export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
-export function loadSettings(file: string): Settings {
+/** Values given on the command line: the settings file may then leave these keys out. */
+export interface SettingsOverrides {
+  listen?: ListenAddress;
+  /** Absolute path. */
+  confdir?: string;
+}
+
+export function loadSettings(file: string, overrides: SettingsOverrides = {}): Settings {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     throw new SettingsError(file, `cannot read: ${(err as Error).message}`);
   }
-  return parseSettings(text, file);
+  return parseSettings(text, file, overrides);
 }
 
-export function parseSettings(text: string, file: string): Settings {
+export function parseSettings(text: string, file: string, overrides: SettingsOverrides = {}): Settings {
   const doc = parse(text) as IniSection;
   const base = dirname(resolve(file));
   const fail = (message: string): never => {
@@ -112,14 +132,20 @@ export function parseSettings(text: string, file: string): Settings {
   };
 
   const listenText = str('listen') ?? '127.0.0.1:8080';
+  // a key the command line overrides is still checked when present: a typo should not hide
   const listen = parseListen(listenText) ?? fail(`'listen' must be host:port, not '${listenText}'`);
+  const confdir = path('confdir');
   return {
-    listen,
-    confdir: path('confdir') ?? fail("'confdir' is required"),
+    listen: overrides.listen ?? listen,
+    confdir: overrides.confdir ?? confdir ?? fail("'confdir' is required (or --confdir)"),
     savedir: path('savedir'),
-    aclDir: path('acl_dir') ?? fail("'acl_dir' is required"),
+    // unset: the ACL groups shipped in examples/acl.d (rpcd's and LuCI's defaults, and ours)
+    aclDir: path('acl_dir') ?? join(packageRoot(), 'examples', 'acl.d'),
     stateDir: path('state_dir'),
     snapshot: path('snapshot'),
+    root: path('root'),
+    live: bool('live', false),
+    shadow: path('shadow'),
     sessionTimeout: int('session_timeout', DEFAULT_SESSION_TIMEOUT, 1),
     applyTimeout: int('apply_timeout', 60, 0),
     cors: bool('cors', false),

@@ -50,9 +50,12 @@ export function openRoot(path: string): LuciRoot {
   };
 }
 
-/** The settings with the root's confdir, and its ACL groups when it has them. */
+/**
+ * The settings with the root's confdir, its ACL groups when it has them, its etc/shadow for
+ * `$p$` logins, and the root as the directory the file and luci objects read as `/`.
+ */
 export function rootSettings(settings: Settings, root: LuciRoot): Settings {
-  return { ...settings, confdir: root.confdir, aclDir: root.aclDir ?? settings.aclDir };
+  return { ...settings, confdir: root.confdir, aclDir: root.aclDir ?? settings.aclDir, shadow: root.shadow, root: root.dir };
 }
 
 /**

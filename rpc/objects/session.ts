@@ -4,6 +4,7 @@ import { grantsFor, loadAclDir } from '../acl.js';
 import { fail, ok, type CallContext, type MethodResult, type UbusObject } from '../dispatch.js';
 import { Status } from '../errors.js';
 import type { JsonObject } from '../json.js';
+import { verifyLogin } from '../logins.js';
 import { verifyPassword } from '../password.js';
 import type { Session, SessionStore } from '../session.js';
 import type { User } from '../settings.js';
@@ -11,7 +12,10 @@ import type { LoginThrottle } from '../throttle.js';
 
 export interface SessionObjectOptions {
   sessions: SessionStore;
+  /** Everyone who may log in, in the order they are tried (read at every login). */
   users: () => User[];
+  /** Shadow file for `$p$<user>` passwords. */
+  shadowFile?: string;
   aclDir: string;
   defaultTimeout: number;
   throttle: LoginThrottle;
@@ -53,8 +57,9 @@ export function sessionObject(o: SessionObjectOptions): UbusObject {
     const candidates = o.users().filter((u) => u.username === username);
     let user: User | undefined;
     // an unknown user still costs one hash, so response times do not reveal user names
-    for (const c of candidates.length ? candidates : [undefined]) {
-      if (await verifyPassword(password, c?.password)) {
+    if (candidates.length === 0) await verifyPassword(password, undefined);
+    for (const c of candidates) {
+      if (await verifyLogin(password, c.password, o.shadowFile)) {
         user = c;
         break;
       }
@@ -72,7 +77,10 @@ export function sessionObject(o: SessionObjectOptions): UbusObject {
         : o.sessions.create(typeof args.timeout === 'number' ? args.timeout : o.defaultTimeout);
     setupAcls(session, user, o.aclDir, o.warn);
     session.data.set('username', username);
-    return ok(session.dump(now(), true));
+    // rpcd dumps the session in the same instant it set the timer: `expires` equals `timeout`
+    const t = now();
+    session.touch(t);
+    return ok(session.dump(t, true));
   }
 
   return {
@@ -80,7 +88,9 @@ export function sessionObject(o: SessionObjectOptions): UbusObject {
     methods: {
       create: (args) => {
         const session = o.sessions.create(typeof args.timeout === 'number' ? args.timeout : o.defaultTimeout);
-        return ok(session.dump(now(), true));
+        const t = now();
+        session.touch(t);
+        return ok(session.dump(t, true));
       },
       list: (_args, ctx) => ok(ctx.session.dump(now(), true)),
       grant: (args, ctx) => {

@@ -1,6 +1,6 @@
 // `uci-fw4 serve` and `uci-fw4 passwd` as commands (the compiled CLI; npm test builds first).
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -27,6 +27,35 @@ describe('uci-fw4 serve', () => {
     const r = spawnSync(process.execPath, [bin, 'serve', '--listen', '0.0.0.0:0'], { encoding: 'utf8' });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('refusing to listen on 0.0.0.0: user root still has the demo password');
+  });
+
+  it('takes the confdir from --confdir when the settings file has none, and logs in its rpcd users', async () => {
+    const confdir = join(scratch, 'router-config');
+    cpSync(join(root, 'examples/config'), confdir, { recursive: true });
+    // `openssl passwd -1 -salt md5salt secret1`
+    writeFileSync(join(confdir, 'rpcd'), "config login\n\toption username 'admin'\n\toption password '$1$md5salt$OE0X56DtT1.1O4zI85NXg.'\n\tlist read '*'\n");
+    const ini = join(scratch, 'no-confdir.ini');
+    writeFileSync(ini, 'log = false\n');
+    const s = await serve(['--settings', ini, '--confdir', confdir, '--listen', '127.0.0.1:0']);
+    const [status] = await call(s.url, ANON, 'session', 'login', { username: 'admin', password: 'secret1' });
+    expect(status).toBe(0);
+    expect(await s.stop()).toBe(0);
+    const r = spawnSync(process.execPath, [bin, 'serve', '--settings', ini], { encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("'confdir' is required (or --confdir)");
+  });
+
+  it('refuses a non-loopback listen address while an rpcd user has no password', () => {
+    const confdir = join(scratch, 'nopw-config');
+    cpSync(join(root, 'examples/config'), confdir, { recursive: true });
+    // a fresh OpenWrt: root's shadow entry has no hash, and rpcd lets any password in
+    writeFileSync(join(confdir, 'rpcd'), "config login\n\toption username 'open'\n\toption password '$p$open'\n");
+    writeFileSync(join(scratch, 'nopw.shadow'), 'open::20000:0:99999:7:::\n');
+    const ini = join(scratch, 'nopw.ini');
+    writeFileSync(ini, 'log = false\nshadow = nopw.shadow\n');
+    const r = spawnSync(process.execPath, [bin, 'serve', '--settings', ini, '--confdir', confdir, '--listen', '0.0.0.0:0'], { encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('user open still has the demo password or none');
   });
 
   it('names a bad option and a bad settings file', () => {
