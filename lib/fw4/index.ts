@@ -23,3 +23,4 @@ export {
 } from './offload/report.js';
 export type { OffloadReport, OffloadFinding, OffloadPath, OffloadDevice, OffloadMode, OffloadRequest, FindingKind } from './offload/report.js';
 export * from './verify/index.js';
+export { parseIp, formatIp, maskFromBits, type IpBytes } from './options/ip.js';

@@ -1,8 +1,6 @@
 // Our extension object `firewall`: the ruleset fw4 would load and fw4's findings, for the
 // firewall config as the calling session sees it (file plus its staged changes), against the
 // system snapshot of the settings. Read-ACL'd like uci: scope "uci", config "firewall", "read".
-import { readFileSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
 import {
   checkFirewall,
   defaultHelpers,
@@ -26,7 +24,7 @@ import type { AppContext, ObjectFactory } from '../app.js';
 import { fail, ok, type CallContext, type MethodResult } from '../dispatch.js';
 import { Status } from '../errors.js';
 import { RawJson, type JsonObject } from '../json.js';
-import { FileChecks, parseStillValid, type FileCheck } from '../uci/freshness.js';
+import { systemSourceFor } from '../system/source.js';
 import { storeFor } from '../uci/store.js';
 
 /** What the session sees: its firewall and helpers (each with its lines) and the snapshot's system. */
@@ -46,28 +44,16 @@ function failure(err: unknown): MethodResult {
 
 export const firewallObject: ObjectFactory = (app: AppContext) => {
   const store = storeFor(app);
-  const snapshotFile = app.settings.snapshot;
-  // the snapshot is read again only when its file changed, as the store does for configs
-  const snapshotChecks = snapshotFile === undefined ? null : new FileChecks(dirname(snapshotFile), undefined, app.now);
-  let cachedSnapshot: { file: FileCheck; snapshot: SystemSnapshot } | null = null;
-
-  function readSnapshot(arrival = Infinity): SystemSnapshot {
-    if (snapshotFile === undefined || snapshotChecks === null) throw new Error('no snapshot file in the settings');
-    const file = snapshotChecks.check(basename(snapshotFile), arrival);
-    if (cachedSnapshot && parseStillValid(cachedSnapshot.file, file)) return cachedSnapshot.snapshot;
-    const snapshot = JSON.parse(readFileSync(snapshotFile, 'utf8')) as SystemSnapshot;
-    cachedSnapshot = { file, snapshot };
-    return snapshot;
-  }
+  const source = systemSourceFor(app);
 
   /** The session's firewall and helpers with their lines, or the status that stops it. */
   function input(ctx: CallContext): Input | MethodResult {
     if (!ctx.session.allowed('uci', 'firewall', 'read')) return fail(Status.PERMISSION_DENIED);
     let snapshot: SystemSnapshot;
     try {
-      snapshot = readSnapshot(ctx.arrival);
+      snapshot = source.snapshot(ctx.arrival);
     } catch (err) {
-      app.log(`firewall: cannot read the snapshot ${snapshotFile ?? '(none set)'}: ${(err as Error).message}`);
+      app.log(`firewall: cannot read the snapshot ${app.settings.snapshot ?? '(none set)'}: ${(err as Error).message}`);
       return fail(Status.NOT_FOUND);
     }
     const sid = ctx.session.id;
