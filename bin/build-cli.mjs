@@ -3,8 +3,10 @@
 // commands people run often a V8 code cache written after a training run on examples/
 // (cli/bundle-loader.ts says why). Each bundle is a vm script, where node has no import():
 // the one dynamic import of a computed path (a user's migration module) stays a real module.
+// Last, `dist/bundle/built`, dated when this build began: the test suite rebuilds when a
+// source file is newer (test/global-setup.ts).
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -28,6 +30,7 @@ const importModuleStaysOut = {
   },
 };
 
+const began = new Date();
 rmSync(out, { recursive: true, force: true });
 await build({
   entryPoints: {
@@ -67,3 +70,8 @@ for (const [command, runs] of Object.entries(TRAINING)) {
     process.exit(1);
   }
 }
+
+// a source file saved while this build ran is newer than the stamp, so the next check rebuilds
+const stamp = join(out, 'built');
+writeFileSync(stamp, `${began.toISOString()}\n`);
+utimesSync(stamp, began, began);

@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { Script } from 'node:vm';
-import { applyV8Flags, withoutCommand, type CommandName, type CommandRunner } from './commands.js';
+import { withoutCommand, type CommandRunner } from './commands.js';
 
 /** A bundle compiled and run as a CommonJS module: its `run` and the script (for its cache). */
 export interface LoadedBundle {
@@ -62,7 +62,6 @@ export async function runBundled(dir: string, argv: string[]): Promise<number> {
   const done = withoutCommand(name);
   if (done !== null) return done;
   const { run } = loadBundle(join(dir, `${name}.cjs`), join(dir, `${name}.cache`));
-  applyV8Flags(name as CommandName);
   return run(rest);
 }
 

@@ -1,7 +1,7 @@
 // The `uci-fw4` commands and the top-level usage. Kept apart from the modules that run them:
-// bin/uci-fw4.js loads this (to print the usage or refuse an unknown command) without loading
-// any command.
-import { createRequire } from 'node:module';
+// the bundle loader (cli/bundle-loader.ts) uses this to print the usage or refuse an unknown
+// command without loading any command, and bin/build-cli.mjs makes one bundle per command
+// named here.
 
 /** Each command's one-line summary, in the order the usage lists them. */
 export const COMMANDS = {
@@ -14,33 +14,6 @@ export const COMMANDS = {
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;
-
-/**
- * V8 settings for a command's process, applied once its code is loaded. Fresh memory is what a
- * short command pays most for here: a page touched for the first time costs ~15 us (a C
- * program touching 4500 pages: 14-17 us each), and `fw4 print` of fw4-bench rules-1000 touched
- * 6700 pages. TurboFan's compiles (their memory, and CPU the translation competes with) never
- * pay back within one translation, and a growing young generation only touches new pages:
- * without both, rules-1000 touched 4000 pages and took 0.208-0.232 s instead of 0.254 s,
- * rules-5000 0.42 s instead of 0.57 s (perf stat, 8 and 4 runs, load 2-3). `uci export` of
- * large files needs TurboFan (its byte loops: 0.24 s -> 0.44 s at 20k sections without it),
- * and the other commands keep V8's defaults.
- */
-export const V8_FLAGS: Partial<Record<CommandName, readonly string[]>> = {
-  fw4: ['--no-opt', '--semi-space-growth-factor=1'],
-};
-
-/**
- * Applies V8_FLAGS of the command, once its code is loaded (a code cache matches only the flags
- * it was made with). node:v8 is loaded only when there are flags: it brings node's streams
- * with it (~10M instructions, ~115 fresh pages), which the other commands need not pay.
- */
-export function applyV8Flags(name: CommandName): void {
-  const flags = V8_FLAGS[name];
-  if (!flags) return;
-  const v8 = createRequire(import.meta.url)('node:v8') as typeof import('node:v8');
-  for (const flag of flags) v8.setFlagsFromString(flag);
-}
 
 export type CommandRunner = (args: string[]) => Promise<number>;
 

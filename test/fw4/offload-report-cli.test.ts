@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { built, fw4 } from '../helpers/cli.js';
+import { fw4 } from '../helpers/cli.js';
 import { BASE, FTP_HELPER, report, snapshot } from './offload-report.fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fw4-offload-cli-'));
@@ -19,7 +19,7 @@ function offload(...args: string[]) {
   return fw4('offload', '--config', dir, '--snapshot', join(dir, 'snapshot.json'), ...args);
 }
 
-describe.skipIf(!built)('uci-fw4 fw4 offload (needs the build)', () => {
+describe('uci-fw4 fw4 offload', () => {
   it('prints the zone-pair table and the findings', () => {
     const r = offload();
     expect(r.stderr).toBe('');

@@ -58,7 +58,7 @@ function prng(seed: number): () => number {
 
 const seed = Number(process.env.KILL_SEED ?? Date.now() % 100000);
 
-describe.skipIf(!existsSync(join(root, 'dist/cli/main.js')))('kill test (needs the build)', () => {
+describe('kill test', () => {
   it(`${KILLS} SIGKILLs at random moments (seed ${seed}): each confdir all old or all new, never mixed`, async () => {
     const random = prng(seed);
     const parent = tempDir('migrate-kill-');
