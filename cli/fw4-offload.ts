@@ -2,9 +2,10 @@
 import { offloadReport, renderOffloadReport } from '../lib/fw4/offload/report.js';
 import type { SystemView } from '../lib/fw4/snapshot/types.js';
 import type { CompiledFirewall } from '../lib/fw4/translate.js';
+import { writeText } from './output.js';
 
 export function runOffload(compiled: CompiledFirewall, system: SystemView, json: boolean, notes: readonly string[]): number {
   const report = offloadReport(compiled, system, notes);
-  process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : renderOffloadReport(report));
+  writeText(1, json ? `${JSON.stringify(report, null, 2)}\n` : renderOffloadReport(report));
   return 0;
 }

@@ -16,31 +16,38 @@ import { readMocksDir } from '../lib/fw4/snapshot/mocks.js';
 import { SnapshotView } from '../lib/fw4/snapshot/view.js';
 import type { SystemSnapshot } from '../lib/fw4/snapshot/types.js';
 import { translateFirewall, type FirewallInput, type Translation } from '../lib/fw4/translate.js';
+import { checkConfdir, InputError, parseCommandArgs, parseJsonFile, readInput } from './args.js';
 import { writeText } from './output.js';
 
-const USAGE: Record<string, string> = {
-  print: `Usage: uci-fw4 fw4 print --config <confdir> [--snapshot <file.json|mocks-dir>] [--helpers <file>] [--fix]
+const COMMON = '--confdir <dir> [--snapshot <file.json|mocks-dir>] [--helpers <file>]';
+const CONFDIR_HELP = '--config <dir> is another name for --confdir (the name earlier versions used).';
 
-Prints the nftables ruleset fw4 would render for the firewall config in <confdir> on the
+const USAGE: Record<string, string> = {
+  print: `Usage: uci-fw4 fw4 print ${COMMON} [--fix]
+
+Prints the nftables ruleset fw4 would render for the firewall config in <dir> on the
 system the snapshot describes; fw4's warnings go to stderr, byte for byte as fw4 writes them.
-Without --snapshot the system is derived from <confdir>/network (and wireless): what it
+Without --snapshot the system is derived from <dir>/network (and wireless): what it
 assumes and which zone subnets it cannot know are printed first as notes (docs/snapshot.md).
-The conntrack helper table is --helpers, else <confdir>/helpers, else the table fw4 ships.
+The conntrack helper table is --helpers, else <dir>/helpers, else the table fw4 ships.
 Environment: QUIET silences warnings and notes, TTY colours warnings (as fw4).
 --fix repairs the rules nft would refuse (see fw4 check), so that the kernel loads the ruleset.
+${CONFDIR_HELP}
 `,
-  check: `Usage: uci-fw4 fw4 check --config <confdir> [--snapshot <file.json|mocks-dir>] [--helpers <file>]
+  check: `Usage: uci-fw4 fw4 check ${COMMON}
 
 Validates the firewall config: syntax errors, values the option schemas reject and every
 warning fw4 would print, and each rendered rule nft would refuse to load, each as
 file:line: message. Exits 1 when there is any finding.
+${CONFDIR_HELP}
 `,
-  offload: `Usage: uci-fw4 fw4 offload --config <confdir> [--snapshot <file.json|mocks-dir>] [--helpers <file>] [--json]
+  offload: `Usage: uci-fw4 fw4 offload ${COMMON} [--json]
 
 Reports what flow offloading does with the firewall config on the system the snapshot
 describes: the mode, the flowtable's devices, why hardware offloading fell back, a table of
 zone pairs x offload mode, then findings naming fw4's sections (@rule[3]) and what stops
 working or stays slow once flows are offloaded. --json prints the report object.
+${CONFDIR_HELP}
 `,
 };
 
@@ -53,30 +60,32 @@ const TOP = `Usage: uci-fw4 fw4 <print|check|offload> [options]
 Run \`uci-fw4 fw4 <command> --help\` for the options of a command.
 `;
 
-interface Options { config?: string; snapshot?: string; helpers?: string; help: boolean; json: boolean; fix?: boolean }
+const OPTIONS = {
+  confdir: { type: 'string' },
+  config: { type: 'string' },
+  snapshot: { type: 'string' },
+  helpers: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+// the flags only one command takes
+const EXTRA = { print: { fix: { type: 'boolean' } }, check: {}, offload: { json: { type: 'boolean' } } } as const;
 
-function parseArgs(args: string[], command: string): Options | string {
-  const o: Options = { help: false, json: false };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const value = () => {
-      const v = args[++i];
-      if (v === undefined) throw new Error(`option ${a} needs a value`);
-      return v;
-    };
-    try {
-      if (a === '--help' || a === '-h') o.help = true;
-      else if (a === '--config') o.config = value();
-      else if (a === '--snapshot') o.snapshot = value();
-      else if (a === '--helpers') o.helpers = value();
-      else if (a === '--json' && command === 'offload') o.json = true;
-      else if (a === '--fix' && command === 'print') o.fix = true;
-      else return `unknown argument '${a}'`;
-    } catch (e) {
-      return (e as Error).message;
-    }
-  }
-  return o;
+interface Options { confdir: string; snapshot?: string; helpers?: string; json: boolean; fix: boolean }
+
+/** The options of `command`, `'help'`, or what is wrong with the arguments. */
+function options(args: string[], command: keyof typeof EXTRA): Options | 'help' | string {
+  const parsed = parseCommandArgs(args, { ...OPTIONS, ...EXTRA[command] }, false);
+  if (typeof parsed === 'string') return parsed;
+  // one shape for the three commands' options (each has its own extra flag, or none)
+  const v = parsed.values as { confdir?: string; config?: string; snapshot?: string; helpers?: string; help?: boolean; json?: boolean; fix?: boolean };
+  if (v.help) return 'help';
+  if (v.confdir !== undefined && v.config !== undefined && v.confdir !== v.config) return '--confdir and --config name the same directory: give one';
+  const confdir = v.confdir ?? v.config;
+  if (confdir === undefined) return '--confdir is required';
+  return {
+    confdir, ...(v.snapshot !== undefined ? { snapshot: v.snapshot } : {}), ...(v.helpers !== undefined ? { helpers: v.helpers } : {}),
+    json: v.json === true, fix: v.fix === true,
+  };
 }
 
 interface LoadedConfig { pkg: UciPackage; locator?: SourceLocator }
@@ -86,7 +95,7 @@ interface LoadedConfig { pkg: UciPackage; locator?: SourceLocator }
  * reads (lib/uci/read-fast.ts) never builds a Document.
  */
 function loadConfig(name: string, file: string, lines: boolean): LoadedConfig {
-  const bytes = readFileSync(file);
+  const bytes = readInput(file, `the ${name} config`, () => readFileSync(file));
   const fast = lines ? null : readPackageBytes(bytes, name);
   if (fast) return { pkg: fast };
   const text = bytes.toString('utf8');
@@ -94,37 +103,34 @@ function loadConfig(name: string, file: string, lines: boolean): LoadedConfig {
   return { pkg: doc.toPackage(), ...(lines ? { locator: documentLocator(file, doc) } : {}) };
 }
 
-/** A snapshot file whose JSON is not an object. */
-class SnapshotFormatError extends Error {}
-
 function loadSnapshot(path: string): SnapshotView {
-  if (statSync(path).isDirectory()) return new SnapshotView(readMocksDir(path));
-  const snapshot: unknown = JSON.parse(readFileSync(path, 'utf8'));
+  if (readInput(path, 'the snapshot', () => statSync(path).isDirectory())) {
+    return new SnapshotView(readInput(path, 'the snapshot mocks', () => readMocksDir(path)));
+  }
+  const snapshot = parseJsonFile(path, 'the snapshot', readInput(path, 'the snapshot', () => readFileSync(path, 'utf8')));
   if (typeof snapshot !== 'object' || snapshot === null || Array.isArray(snapshot)) {
-    throw new SnapshotFormatError(`${path}: a snapshot is a JSON object`);
+    throw new InputError(`${path}: a snapshot is a JSON object`);
   }
   return new SnapshotView(snapshot as SystemSnapshot);
 }
 
 interface Loaded { firewall: LoadedConfig; helpers?: LoadedConfig; system: SnapshotView }
 
-/** No config to derive a system from, and no snapshot. */
-class NoSystemError extends Error {}
-
 /** The system a confdir's network config describes (`uci-fw4 snapshot derive`). */
 function deriveSystem(confdir: string, helpers: UciPackage): SnapshotView {
   const networkFile = join(confdir, 'network');
-  if (!existsSync(networkFile)) throw new NoSystemError(`no --snapshot, and no ${networkFile} to derive the system from`);
+  if (!existsSync(networkFile)) throw new InputError(`no --snapshot, and no ${networkFile} to derive the system from`);
   const wirelessFile = join(confdir, 'wireless');
   const wireless = existsSync(wirelessFile) ? loadConfig('wireless', wirelessFile, false).pkg : undefined;
   return new SnapshotView(deriveSnapshot({ network: loadConfig('network', networkFile, false).pkg, ...(wireless ? { wireless } : {}), helpers }));
 }
 
 function load(o: Options, lines: boolean): Loaded {
-  const firewall = loadConfig('firewall', join(o.config!, 'firewall'), lines);
-  const helpersFile = o.helpers ?? join(o.config!, 'helpers');
+  checkConfdir(o.confdir);
+  const firewall = loadConfig('firewall', join(o.confdir, 'firewall'), lines);
+  const helpersFile = o.helpers ?? join(o.confdir, 'helpers');
   const helpers = o.helpers !== undefined || existsSync(helpersFile) ? loadConfig('helpers', helpersFile, lines) : undefined;
-  const system = o.snapshot !== undefined ? loadSnapshot(o.snapshot) : deriveSystem(o.config!, helpers?.pkg ?? defaultHelpers());
+  const system = o.snapshot !== undefined ? loadSnapshot(o.snapshot) : deriveSystem(o.confdir, helpers?.pkg ?? defaultHelpers());
   return { firewall, ...(helpers ? { helpers } : {}), system };
 }
 
@@ -151,9 +157,9 @@ async function check(loaded: Loaded): Promise<number> {
   const { checkFirewall, formatFinding } = await import('../lib/fw4/check/index.js');
   const findings = checkFirewall({ ...inputOf(loaded), locators });
   writeNotes(systemNotes(loaded.system, findings.map((f) => f.message)));
-  process.stderr.write(findings.map(formatFinding).join(''));
+  writeText(2, findings.map(formatFinding).join(''));
   if (findings.length) return 1;
-  process.stdout.write('fw4 check: no findings\n');
+  writeText(1, 'fw4 check: no findings\n');
   return 0;
 }
 
@@ -167,17 +173,13 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`uci-fw4 fw4: unknown command '${command}'\n\n${TOP}`);
     return 1;
   }
-  const o = parseArgs(rest, command);
-  if (typeof o === 'string') {
-    process.stderr.write(`uci-fw4 fw4 ${command}: ${o}\n\n${USAGE[command]}`);
-    return 1;
-  }
-  if (o.help) {
+  const o = options(rest, command as keyof typeof EXTRA);
+  if (o === 'help') {
     process.stdout.write(USAGE[command]!);
     return 0;
   }
-  if (!o.config) {
-    process.stderr.write(`uci-fw4 fw4 ${command}: --config is required\n\n${USAGE[command]}`);
+  if (typeof o === 'string') {
+    process.stderr.write(`uci-fw4 fw4 ${command}: ${o}\n\n${USAGE[command]}`);
     return 1;
   }
   let loaded: Loaded;
@@ -189,9 +191,8 @@ export async function run(args: string[]): Promise<number> {
       process.stderr.write(`${e.message}\n`);
       return 1;
     }
-    const err = e as NodeJS.ErrnoException;
-    if (err.code === 'ENOENT' || err.code === 'EACCES' || e instanceof SyntaxError || e instanceof SnapshotFormatError || e instanceof NoSystemError) {
-      process.stderr.write(`uci-fw4 fw4 ${command}: ${err.message}\n`);
+    if (e instanceof InputError) {
+      process.stderr.write(`uci-fw4 fw4 ${command}: ${e.message}\n`);
       return 1;
     }
     throw e;

@@ -3,8 +3,11 @@
 // stdout: the diffs and notes of a dry run (a patch: `patch -p1 -d CONFDIR` applies one
 // confdir's part), the notes and the summary table of an apply, or one JSON document with --json.
 // stderr: the progress bar (terminal only) and, in a dry run, the summary table.
-// Exit status: 0 all confdirs migrated or unchanged, 1 some failed, 2 bad arguments or migrations.
+// Exit status: 0 all confdirs migrated or unchanged, 1 some failed, 2 bad arguments (a confdir
+// that is not a directory included) or migrations.
 import { runMigrations } from '../lib/migrate/runner.js';
+import { checkConfdir, InputError, parseCommandArgs } from './args.js';
+import { writeText } from './output.js';
 import type { ConfdirResult, MigrationNote } from '../lib/migrate/types.js';
 
 const USAGE = `Usage: uci-fw4 migrate [--dry-run] [--json] [--timeout SECONDS] --confdir DIR [--confdir DIR ...] MIGRATION...
@@ -24,28 +27,26 @@ DIR/.uci-fw4/applied so that a rerun skips them.
 
 interface Args { dryRun: boolean; json: boolean; timeoutMs: number; confdirs: string[]; specs: string[] }
 
-function parseArgs(args: string[]): Args | string {
-  const out: Args = { dryRun: false, json: false, timeoutMs: 60_000, confdirs: [], specs: [] };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '--dry-run') out.dryRun = true;
-    else if (a === '--json') out.json = true;
-    else if (a === '--timeout') {
-      const seconds = Number(args[++i]);
-      if (!(seconds > 0)) return '--timeout needs a number of seconds above 0';
-      out.timeoutMs = seconds * 1000;
-    } else if (a === '--confdir') {
-      const dir = args[++i];
-      if (dir === undefined || dir === '') return '--confdir needs a directory';
-      out.confdirs.push(dir);
-    } else if (a.startsWith('--confdir=')) out.confdirs.push(a.slice('--confdir='.length));
-    else if (a === '--') out.specs.push(...args.slice(i + 1)), (i = args.length);
-    else if (a.startsWith('-') && a !== '-') return `unknown option '${a}'`;
-    else out.specs.push(a);
-  }
-  if (out.confdirs.length === 0) return 'no --confdir given';
-  if (out.specs.length === 0) return 'no MIGRATION given';
-  return out;
+const OPTIONS = {
+  'dry-run': { type: 'boolean' },
+  json: { type: 'boolean' },
+  timeout: { type: 'string' },
+  confdir: { type: 'string', multiple: true },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** The arguments, `'help'`, or what is wrong with them. */
+function options(args: string[]): Args | 'help' | string {
+  const parsed = parseCommandArgs(args, OPTIONS, true);
+  if (typeof parsed === 'string') return parsed;
+  const { values: v, positionals: specs } = parsed;
+  if (v.help) return 'help';
+  const seconds = v.timeout === undefined ? 60 : Number(v.timeout);
+  if (!(seconds > 0)) return '--timeout needs a number of seconds above 0';
+  const confdirs = v.confdir ?? [];
+  if (confdirs.length === 0) return 'no --confdir given';
+  if (specs.length === 0) return 'no MIGRATION given';
+  return { dryRun: v['dry-run'] === true, json: v.json === true, timeoutMs: seconds * 1000, confdirs, specs };
 }
 
 function where(n: MigrationNote): string {
@@ -89,13 +90,21 @@ function progress(done: number, total: number, confdir: string): void {
 }
 
 export async function run(args: string[]): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
+  const parsed = options(args);
+  if (parsed === 'help') {
     process.stdout.write(USAGE);
     return 0;
   }
-  const parsed = parseArgs(args);
   if (typeof parsed === 'string') {
     process.stderr.write(`uci-fw4 migrate: ${parsed}\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    // a mistyped confdir is the run's error (exit 2), found before any confdir is touched
+    for (const dir of parsed.confdirs) checkConfdir(dir);
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    process.stderr.write(`uci-fw4 migrate: ${e.message}\n`);
     return 2;
   }
   const tty = process.stderr.isTTY === true;
@@ -115,7 +124,7 @@ export async function run(args: string[]): Promise<number> {
   }
   const failed = results.some((r) => r.status === 'failed');
   if (parsed.json) {
-    process.stdout.write(JSON.stringify({ dryRun: parsed.dryRun, summary: summarize(results), results }, null, 2) + '\n');
+    writeText(1, JSON.stringify({ dryRun: parsed.dryRun, summary: summarize(results), results }, null, 2) + '\n');
     return failed ? 1 : 0;
   }
   const out: string[] = [];
@@ -124,7 +133,7 @@ export async function run(args: string[]): Promise<number> {
     const notes = noteLines(r);
     if (notes.length) out.push(notes.join('\n') + '\n');
   }
-  process.stdout.write(out.join(''));
-  (parsed.dryRun ? process.stderr : process.stdout).write(table(results, parsed.dryRun));
+  writeText(1, out.join(''));
+  writeText(parsed.dryRun ? 2 : 1, table(results, parsed.dryRun));
   return failed ? 1 : 0;
 }

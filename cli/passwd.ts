@@ -1,6 +1,7 @@
 // `uci-fw4 passwd`: prints a password hash for a [user.<name>] section of the server settings.
 // The password comes from the terminal (asked twice, not echoed) or from standard input.
 import { hashPassword } from '../rpc/password.js';
+import { parseCommandArgs } from './args.js';
 import { ask, readStdin } from './prompt.js';
 
 const usage = `Usage: uci-fw4 passwd
@@ -10,13 +11,14 @@ prints its scrypt hash, for the "password" key of a [user.<name>] section of the
 `;
 
 export async function run(args: string[]): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
+  const parsed = parseCommandArgs(args, { help: { type: 'boolean', short: 'h' } }, false);
+  if (typeof parsed === 'string') {
+    process.stderr.write(`uci-fw4 passwd: ${parsed}\n\n${usage}`);
+    return 1;
+  }
+  if (parsed.values.help) {
     process.stdout.write(usage);
     return 0;
-  }
-  if (args.length) {
-    process.stderr.write(`uci-fw4 passwd: unexpected argument '${args[0]}'\n\n${usage}`);
-    return 1;
   }
   let password: string;
   if (process.stdin.isTTY) {

@@ -8,6 +8,7 @@ import { packageRoot } from '../rpc/paths.js';
 import { loadRpcdLogins, verifyLogin } from '../rpc/logins.js';
 import { verifyPassword } from '../rpc/password.js';
 import { isLoopback, loadSettings, parseListen, SettingsError, type Settings } from '../rpc/settings.js';
+import { checkConfdir, InputError, parseCommandArgs } from './args.js';
 
 export const DEMO_PASSWORD = 'uci-fw4-demo';
 
@@ -25,28 +26,14 @@ Serves LuCI's ubus JSON-RPC API (POST /ubus) over the configs of a confdir.
   --snapshot file      the system snapshot to answer from (overrides the settings')
 `;
 
-interface ServeArgs {
-  settings?: string;
-  listen?: string;
-  confdir?: string;
-  root?: string;
-  snapshot?: string;
-}
-
-const flags = { '--settings': 'settings', '--listen': 'listen', '--confdir': 'confdir', '--root': 'root', '--snapshot': 'snapshot' } as const;
-
-function parseArgs(args: string[]): ServeArgs | string {
-  const out: ServeArgs = {};
-  for (let i = 0; i < args.length; i++) {
-    const flag = args[i]!;
-    const key = Object.hasOwn(flags, flag) ? flags[flag as keyof typeof flags] : undefined;
-    if (!key) return `unknown option '${flag}'`;
-    const value = args[++i];
-    if (value === undefined) return `${flag} needs a value`;
-    out[key] = value;
-  }
-  return out;
-}
+const OPTIONS = {
+  settings: { type: 'string' },
+  listen: { type: 'string' },
+  confdir: { type: 'string' },
+  root: { type: 'string' },
+  snapshot: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
 /** Users whose password is still the documented demo one, or who have none (rpcd lets them in). */
 async function demoUsers(settings: Settings): Promise<string[]> {
@@ -57,16 +44,17 @@ async function demoUsers(settings: Settings): Promise<string[]> {
 }
 
 export async function run(args: string[]): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write(usage);
-    return 0;
-  }
-  const parsed = parseArgs(args);
   const fail = (message: string) => {
     process.stderr.write(`uci-fw4 serve: ${message}\n`);
     return 1;
   };
-  if (typeof parsed === 'string') return fail(`${parsed}\n\n${usage}`);
+  const opts = parseCommandArgs(args, OPTIONS, false);
+  if (typeof opts === 'string') return fail(`${opts}\n\n${usage}`);
+  const parsed = opts.values;
+  if (parsed.help) {
+    process.stdout.write(usage);
+    return 0;
+  }
   const listen = parsed.listen === undefined ? undefined : parseListen(parsed.listen);
   if (listen === null) return fail(`--listen must be host:port, not '${parsed.listen}'`);
   let root: LuciRoot | undefined;
@@ -89,6 +77,12 @@ export async function run(args: string[]): Promise<number> {
   }
   if (parsed.snapshot !== undefined) settings.snapshot = resolve(parsed.snapshot);
   if (root) settings = rootSettings(settings, root);
+  try {
+    checkConfdir(settings.confdir);
+  } catch (err) {
+    if (err instanceof InputError) return fail(err.message);
+    throw err;
+  }
   if (!isLoopback(settings.listen.host)) {
     const demo = await demoUsers(settings);
     if (demo.length) {
