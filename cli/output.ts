@@ -1,8 +1,8 @@
 // Output written straight to a file descriptor. process.stdout and process.stderr are streams
 // that node builds on first use, loading its stream and socket modules: ~20M instructions
-// (about 5 ms here) for a pipe, a noticeable share of a short command. And a stream queues what
-// a full pipe does not take yet, which bin/uci-fw4.js's early exit would drop: output that can
-// be large (rulesets, findings, reports, diffs) goes through these.
+// (about 5 ms here) for a pipe, a noticeable share of a short command. Output that can be large
+// (rulesets, findings, reports, diffs) goes through these: the command has written all of it
+// when it returns, whatever a slow reader of a pipe does.
 import { writevSync } from 'node:fs';
 
 /** Writes buffers in order, a writev of up to IOV_MAX at a time; waits out a non-blocking descriptor. */

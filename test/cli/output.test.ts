@@ -1,6 +1,6 @@
-// A command's output reaches a reader that is slower than the command: bin/uci-fw4.js exits as
-// soon as the command returns, so output still queued in a stream on a full pipe (64 KiB) was
-// lost (`fw4 check` of fw4-bench rules-5000 lost its findings after the first 64 or 128 KiB).
+// A command's output reaches a reader that is slower than the command. With an early exit after
+// the command, output still queued in a stream on a full pipe (64 KiB) was lost (`fw4 check` of
+// fw4-bench rules-5000 lost its findings after the first 64 or 128 KiB).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
