@@ -9,6 +9,7 @@ import { boardJson } from '../system/board.js';
 import { networkDevices } from '../system/devices.js';
 import { hostHints } from '../system/hosts.js';
 import { readLeases, type Lease } from '../system/leases.js';
+import { snapshotReply } from '../system/memo.js';
 import { systemSourceFor } from '../system/source.js';
 
 /** rpc_luci_get_wireless_devices_cb, lines 1098-1171: netifd's radios without `iwinfo` (no libiwinfo here). */
@@ -56,12 +57,16 @@ export const luciRpcObject: ObjectFactory = (app: AppContext) => {
   return {
     name: 'luci-rpc',
     methods: {
-      getNetworkDevices: (_a, ctx) => ok(networkDevices(source.view(ctx.arrival))),
+      getNetworkDevices: (_a, ctx) => {
+        const view = source.view(ctx.arrival);
+        return ok(snapshotReply(view, 'devices', [], () => networkDevices(view)));
+      },
       // netifd always publishes network.wireless: with no radio its status is empty
       getWirelessDevices: (_a, ctx) => ok(wirelessDevices(source.view(ctx.arrival).ubus('network.wireless', 'status') as Json)),
       getHostHints: (_a, ctx) => {
         const view = source.view(ctx.arrival);
-        return ok(hostHints({ view, dhcp: source.config('dhcp', ctx.arrival), devices: networkDevices(view), now: view.now() }));
+        const dhcp = source.config('dhcp', ctx.arrival);
+        return ok(snapshotReply(view, 'hosts', [dhcp], () => hostHints({ view, dhcp, devices: networkDevices(view), now: view.now() })));
       },
       getDUIDHints: (_a, ctx) => {
         // lines 1830-1904: IPv6 leases with a DUID, the first of each DUID%IAID

@@ -3,9 +3,10 @@
 // setLocaltime, setPassword, setBlockDetect) are not served. Line numbers below are those of
 // that file at openwrt/luci daf2e0b (systemcrash/luci).
 import { defaultHelpers, type SystemView } from '../../lib/fw4/index.js';
+import type { UciPackage } from '../../lib/uci/index.js';
 import type { AppContext, ObjectFactory } from '../app.js';
 import { ok, type MethodResult } from '../dispatch.js';
-import type { Json, JsonObject } from '../json.js';
+import { RawJson, type Json, type JsonObject } from '../json.js';
 import { boardJson } from '../system/board.js';
 import { initScripts } from '../system/init-scripts.js';
 import { systemSourceFor } from '../system/source.js';
@@ -90,10 +91,14 @@ function version(view: SystemView): JsonObject {
 export const luciObject: ObjectFactory = (app: AppContext) => {
   const source = systemSourceFor(app);
 
+  let helpers: { pkg: UciPackage | null; reply: RawJson } | undefined;
+
   /** getConntrackHelpers, lines 195-221: the helper sections in file order, missing options as null. */
   function conntrackHelpers(arrival?: number): MethodResult {
+    const config = source.config('helpers', arrival);
+    if (helpers?.pkg === config) return ok(helpers.reply);
     // fw4's own table when the confdir has none, as the firewall object renders with
-    const pkg = source.config('helpers', arrival) ?? defaultHelpers();
+    const pkg = config ?? defaultHelpers();
     const result: Json[] = [];
     for (const s of pkg.sections) {
       if (s.type !== 'helper') continue;
@@ -103,7 +108,9 @@ export const luciObject: ObjectFactory = (app: AppContext) => {
       };
       result.push({ name: get('name'), description: get('description'), module: get('module'), family: get('family'), proto: get('proto'), port: get('port') });
     }
-    return ok({ result });
+    // encoded once while the confdir's helpers parse is unchanged
+    helpers = { pkg: config, reply: new RawJson(JSON.stringify({ result })) };
+    return ok(helpers.reply);
   }
 
   return {

@@ -7,6 +7,7 @@ import { fail, ok } from '../dispatch.js';
 import { Status } from '../errors.js';
 import { isJsonObject, type Json, type JsonObject } from '../json.js';
 import { deviceStatus, interfaceDump } from '../system/devices.js';
+import { snapshotReply } from '../system/memo.js';
 import { systemSourceFor } from '../system/source.js';
 
 /**
@@ -38,8 +39,11 @@ export const networkObject: ObjectFactory = (app: AppContext) => {
     methods: {
       // ubus.c lines 107-117
       get_proto_handlers: (_a, ctx) => {
-        const recorded = source.view(ctx.arrival).ubus('network', 'get_proto_handlers') as Json;
-        return ok(isJsonObject(recorded) ? recorded : BUILTIN_HANDLERS);
+        const view = source.view(ctx.arrival);
+        return ok(snapshotReply(view, 'proto_handlers', [], () => {
+          const recorded = view.ubus('network', 'get_proto_handlers') as Json;
+          return isJsonObject(recorded) ? recorded : BUILTIN_HANDLERS;
+        }));
       },
     },
   };
@@ -51,7 +55,10 @@ export const networkInterfaceObject: ObjectFactory = (app: AppContext) => {
     name: 'network.interface',
     methods: {
       // netifd_handle_dump, ubus.c lines 971-991: {interface: [...]}, an empty list with none
-      dump: (_a, ctx) => ok({ interface: interfaceDump(source.view(ctx.arrival)) }),
+      dump: (_a, ctx) => {
+        const view = source.view(ctx.arrival);
+        return ok(snapshotReply(view, 'interface_dump', [], () => ({ interface: interfaceDump(view) })));
+      },
     },
   };
 };

@@ -3,6 +3,8 @@
 // rpc_luci_get_host_hints_* (lines 1196-1828), getDHCPLeases (lines 1929-2028), getDUIDHints
 // (lines 1830-1904), getBoardJSON (lines 1906-1918), getWirelessDevices (lines 1098-1190).
 // Expected values are worked out by hand from those functions and the fixtures below.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, login, type Harness } from './harness.js';
 import { startSystem } from './fixtures/system.js';
@@ -147,6 +149,29 @@ describe('luci-rpc and ACLs', () => {
       await expect(call(hh.url, s, 'luci-rpc', 'getHostHints')).rejects.toThrow('JSON-RPC error -32002 Access denied');
     } finally {
       await hh.close();
+    }
+  });
+});
+
+describe('replies encoded once per snapshot (rpc/system/memo.ts)', () => {
+  it('follow a changed snapshot file and a changed dhcp config at the next call', async () => {
+    const s = await startSystem({});
+    try {
+      const id = await login(s.url);
+      const mac = async () => ((await call(s.url, id, 'luci-rpc', 'getNetworkDevices'))[1]!.wan as { mac: string }).mac;
+      expect(await mac()).toBe('02:00:5E:10:00:02');
+      expect(await mac()).toBe('02:00:5E:10:00:02');
+      const path = join(s.dir, 'snapshot.json');
+      const snap = JSON.parse(readFileSync(path, 'utf8')) as { ubus: Record<string, Record<string, Record<string, unknown>>> };
+      snap.ubus['network.device~status']!.wan!.macaddr = '02:00:5e:99:99:99';
+      writeFileSync(path, JSON.stringify(snap));
+      expect(await mac()).toBe('02:00:5E:99:99:99');
+      const hints = async () => Object.keys((await call(s.url, id, 'luci-rpc', 'getHostHints'))[1]!);
+      expect(await hints()).not.toContain('00:11:22:33:44:77');
+      writeFileSync(join(s.confdir, 'dhcp'), "config host\n\toption name 'cam'\n\toption mac '00:11:22:33:44:77'\n");
+      expect(await hints()).toContain('00:11:22:33:44:77');
+    } finally {
+      await s.close();
     }
   });
 });
