@@ -40,6 +40,19 @@ export function creatableDevices(names: Iterable<string>): string[] {
   return [...new Set(names)].filter((n) => DEVICE_NAME.test(n) && n !== 'lo').sort();
 }
 
+/** An `ip -batch` file creating a veth device for each name, each paired with a peer `kpN`. */
+export function deviceBatch(devices: readonly string[]): string {
+  const wanted = new Set(devices);
+  const lines: string[] = [];
+  let peer = 0;
+  for (const name of devices) {
+    if (!DEVICE_NAME.test(name)) throw new Error(`invalid device name ${JSON.stringify(name)}`);
+    while (wanted.has(`kp${peer}`)) peer++;
+    lines.push(`link add ${name} type veth peer name kp${peer++}`);
+  }
+  return lines.join('\n') + (lines.length ? '\n' : '');
+}
+
 /**
  * Checks `ruleset` with `nft -c -f` in a new network namespace holding a veth device for each
  * name in `devices` (each paired with an unnamed-looking peer `kpN`).
@@ -47,15 +60,7 @@ export function creatableDevices(names: Iterable<string>): string[] {
 export function nftCheck(ruleset: string, devices: readonly string[] = []): NftVerdict {
   const dir = mkdtempSync(join(tmpdir(), 'uci-fw4-kernel-'));
   try {
-    const wanted = new Set(devices);
-    const lines: string[] = [];
-    let peer = 0;
-    for (const name of devices) {
-      if (!DEVICE_NAME.test(name)) throw new Error(`invalid device name ${JSON.stringify(name)}`);
-      while (wanted.has(`kp${peer}`)) peer++;
-      lines.push(`link add ${name} type veth peer name kp${peer++}`);
-    }
-    writeFileSync(join(dir, 'devices.ip'), lines.join('\n') + (lines.length ? '\n' : ''));
+    writeFileSync(join(dir, 'devices.ip'), deviceBatch(devices));
     writeFileSync(join(dir, 'ruleset.nft'), ruleset);
     const r = spawnSync('unshare', ['-n', 'sh', '-c', IN_NETNS, 'sh', join(dir, 'devices.ip'), NFT, join(dir, 'ruleset.nft')], {
       encoding: 'utf8',
