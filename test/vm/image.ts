@@ -1,7 +1,8 @@
 // The guest image: Debian's kernel and busybox-static, fetched with `apt-get download` (never
 // installed on this machine), unpacked with `dpkg -x`, and a small initramfs holding busybox, the
 // virtio/9p modules and the guest's /init. Everything is kept in CACHE between runs.
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,11 +24,14 @@ export interface GuestImage {
   busybox: string;
 }
 
-function run(cmd: string, args: string[], cwd?: string): string {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
-  if (r.error) throw new Error(`${cmd}: ${r.error.message}`);
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr.trim()}`);
-  return r.stdout;
+// asynchronous: unpacking the kernel takes long enough that a blocked vitest worker loses its runner
+async function run(cmd: string, args: string[], cwd?: string): Promise<string> {
+  try {
+    return (await promisify(execFile)(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 64 << 20 })).stdout;
+  } catch (e) {
+    const err = e as { code?: unknown; stderr?: string; message: string };
+    throw new Error(`${cmd} ${args.join(' ')} failed (${String(err.code)}): ${(err.stderr ?? err.message).trim()}`);
+  }
 }
 
 /** Why the VM cannot run here (null: it can). */
@@ -43,23 +47,23 @@ export function vmUnavailable(): string | null {
 }
 
 /** The kernel package linux-image-amd64 points at in the apt index (6.1 on bookworm). */
-function kernelPackage(): string {
-  const deps = run('apt-cache', ['depends', 'linux-image-amd64']);
+async function kernelPackage(): Promise<string> {
+  const deps = await run('apt-cache', ['depends', 'linux-image-amd64']);
   const m = /Depends: (linux-image-[0-9][\w.+-]*-amd64)\s/.exec(deps);
   if (!m?.[1]) throw new Error(`apt-cache depends linux-image-amd64 names no kernel package (run apt-get update):\n${deps}`);
   return m[1];
 }
 
-function download(dir: string, pkg: string): string {
+async function download(dir: string, pkg: string): Promise<string> {
   const found = () => readdirSync(dir).find((f) => f.startsWith(`${pkg}_`) && f.endsWith('.deb'));
-  if (!found()) run('apt-get', ['download', '-q', pkg], dir);
+  if (!found()) await run('apt-get', ['download', '-q', pkg], dir);
   const deb = found();
   if (!deb) throw new Error(`apt-get download ${pkg} left no .deb in ${dir}`);
   return join(dir, deb);
 }
 
-/** A modules.dep entry's module first, preceded by its dependencies in load order. */
-export function loadOrder(modulesDep: string, names: readonly string[]): string[] {
+/** The modules.dep paths to insmod for `names`, each after its dependencies. */
+function loadOrder(modulesDep: string, names: readonly string[]): string[] {
   const deps = new Map<string, string[]>();
   for (const line of modulesDep.split('\n')) {
     const [path, rest] = line.split(':');
@@ -98,7 +102,7 @@ function trimModuleIndex(dir: string): void {
 const LAYOUT = 2;
 
 /** The kernel, modules and busybox, unpacked once into CACHE and reused. */
-function unpacked(): Omit<GuestImage, 'initrd'> {
+async function unpacked(): Promise<Omit<GuestImage, 'initrd'>> {
   const record = join(CACHE, 'image.json');
   if (existsSync(record)) {
     const image = JSON.parse(readFileSync(record, 'utf8')) as Omit<GuestImage, 'initrd'> & { layout?: number };
@@ -106,15 +110,15 @@ function unpacked(): Omit<GuestImage, 'initrd'> {
   }
   const debs = join(CACHE, 'debs');
   mkdirSync(debs, { recursive: true });
-  const pkg = kernelPackage();
+  const pkg = await kernelPackage();
   const release = pkg.replace(/^linux-image-/, '');
   const root = join(CACHE, 'root');
   const partial = `${root}.partial`;
   rmSync(partial, { recursive: true, force: true });
-  run('dpkg', ['-x', download(debs, pkg), partial]);
-  run('dpkg', ['-x', download(debs, 'busybox-static'), partial]);
+  await run('dpkg', ['-x', await download(debs, pkg), partial]);
+  await run('dpkg', ['-x', await download(debs, 'busybox-static'), partial]);
   // the package's postinst would run depmod; busybox's depmod writes modules.dep and aliases
-  run(join(partial, 'bin/busybox'), ['depmod', '-b', partial, release]);
+  await run(join(partial, 'bin/busybox'), ['depmod', '-b', partial, release]);
   trimModuleIndex(join(partial, 'lib/modules', release));
   rmSync(root, { recursive: true, force: true });
   renameSync(partial, root);
@@ -133,8 +137,8 @@ function unpacked(): Omit<GuestImage, 'initrd'> {
  * The guest image: the cached kernel, and an initramfs built anew each time (a second: it holds
  * busybox, /init from guest/init.sh and the virtio/9p modules, in load order).
  */
-export function guestImage(): GuestImage {
-  const image = unpacked();
+export async function guestImage(): Promise<GuestImage> {
+  const image = await unpacked();
   const rd = join(CACHE, 'initramfs');
   rmSync(rd, { recursive: true, force: true });
   for (const d of ['bin', 'sbin', 'mods', 'host', 'proc', 'sys', 'dev', 'lib/modules']) mkdirSync(join(rd, d), { recursive: true });
@@ -147,7 +151,7 @@ export function guestImage(): GuestImage {
   const base = (p: string) => p.slice(p.lastIndexOf('/') + 1);
   for (const p of order) copyFileSync(join(image.modules, p), join(rd, 'mods', base(p)));
   writeFileSync(join(rd, 'mods/order'), order.map(base).join('\n') + '\n');
-  const files = run('find', ['.', '-mindepth', '1'], rd);
+  const files = await run('find', ['.', '-mindepth', '1'], rd);
   const cpio = spawnSync(image.busybox, ['cpio', '-o', '-H', 'newc'], { cwd: rd, input: files, maxBuffer: 256 << 20 });
   if (cpio.status !== 0) throw new Error(`cpio: ${cpio.stderr.toString()}`);
   const initrd = join(CACHE, 'initrd.cpio');

@@ -73,7 +73,7 @@ describe.skipIf(unavailable !== null)(`flow offloading on Debian's kernel under 
 
   beforeAll(async () => {
     const started = Date.now();
-    const image = guestImage();
+    const image = await guestImage();
     freshJob(JOB);
     const accept: AcceptJob[] = [];
     if (shared) {
