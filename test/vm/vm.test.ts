@@ -5,7 +5,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { built } from '../helpers/cli.js';
 import { printCases, sharedAvailable, translateCase } from '../fw4/kernel/cases.js';
 import { classifyFailure, type FailureKind } from '../fw4/kernel/classify.js';
 import { creatableDevices } from '../fw4/kernel/netns.js';
@@ -18,7 +17,7 @@ import { CHECKS, NOT_OBSERVABLE } from './checks.js';
 import { HOSTS, ROUTER_WAN } from './topology.js';
 import { SCENARIOS } from './scenarios.js';
 
-const unavailable = vmUnavailable() ?? (built ? null : 'the CLI bundle is not built (npm run build)');
+const unavailable = vmUnavailable();
 const JOB = join(CACHE, 'job');
 // about 4 minutes on an idle 2-core machine; far more when the machine is shared
 const BOOT_TIMEOUT = 900_000;
