@@ -3,10 +3,11 @@
 // netifd_handle_dump 971-991; proto.c proto_dump_handlers 599-626), rpcd's rc (rc.c
 // rc_list_add_table 87-101) and procd's system (system.c system_board, system_info), over a
 // real socket, from a snapshot and without one.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, login, root, type Harness } from './harness.js';
+import { rpcObjects } from '../../rpc/objects/index.js';
+import { call, login, root, startHarness, type Harness } from './harness.js';
 import { startSystem } from './fixtures/system.js';
 
 const example = JSON.parse(readFileSync(join(root, 'examples/snapshot.json'), 'utf8')) as { ubus: Record<string, unknown> };
@@ -87,5 +88,21 @@ describe('with no system source: netifd and procd with nothing recorded', () => 
     const [status, info] = await call(h.url, sid, 'system', 'info');
     expect(status).toBe(0);
     expect(info).toMatchObject({ uptime: 0, load: [0, 0, 0], memory: { total: 0, free: 0 }, swap: { total: 0, free: 0 } });
+  });
+});
+
+describe('live = true: this machine as the system source', () => {
+  it('answers from its ubus (none here: netifd\'s empty answers) and reads files under `root`', async () => {
+    const h = await startHarness({ objects: rpcObjects, extraIni: 'live = true\nroot = root' });
+    try {
+      mkdirSync(join(h.dir, 'root/etc'), { recursive: true });
+      writeFileSync(join(h.dir, 'root/etc/board.json'), '{"model":{"id":"live,test","name":"Live"}}');
+      const sid = await login(h.url);
+      expect(await call(h.url, sid, 'network.interface', 'dump')).toEqual([0, { interface: [] }]);
+      expect(await call(h.url, sid, 'luci-rpc', 'getBoardJSON')).toEqual([0, { model: { id: 'live,test', name: 'Live' } }]);
+      expect(await call(h.url, sid, 'file', 'stat', { path: '/etc/board.json' })).toMatchObject([0, { path: '/etc/board.json', type: 'file', size: 42 }]);
+    } finally {
+      await h.close();
+    }
   });
 });
