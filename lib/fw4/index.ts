@@ -16,7 +16,7 @@ export type { CheckFinding, CheckInput, Locators, SchemaViolation } from './chec
 export { documentLocator } from './locator.js';
 export type { SourceLocator } from './locator.js';
 export { defaultHelpers } from './default-helpers.js';
-export { hwOffloadProbe, lowerDevices, resolveFlowtable } from './offload/devices.js';
+export { hwOffloadProbe, lowerDevices, resolveFlowtable } from './compile/flowtable.js';
 export {
   offloadReport, offloadReportFor, renderOffloadReport, hardwareCapabilityEntries, probeHardwareCapability,
   FINDING_KINDS as OFFLOAD_FINDING_KINDS,

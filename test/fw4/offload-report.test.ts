@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { FINDING_KINDS, hardwareCapabilityEntries, KINDS, offloadReport, probeHardwareCapability, renderOffloadReport, type OffloadReport } from '../../lib/fw4/offload/report.js';
 import { compileFirewall, LiveSystemView, RecordingView, SnapshotView } from '../../lib/fw4/index.js';
-import { hwOffloadProbe } from '../../lib/fw4/offload/devices.js';
+import { hwOffloadProbe } from '../../lib/fw4/compile/flowtable.js';
 import { parseDocument } from '../../lib/uci/index.js';
 import { BASE, BASE_HW, FTP_HELPER, LAN_WAN, report, snapshot, type SnapshotSpec } from './offload-report.fixtures.js';
 

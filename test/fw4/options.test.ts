@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { applyMask, bitsFromMask, formatIp, maskFromBits, parseIp } from '../../lib/fw4/options/ip.js';
 import { ucNumber } from '../../lib/fw4/options/number.js';
 import * as v from '../../lib/fw4/options/values.js';
-import { quote, set, hex, datestamp } from '../../lib/fw4/render/format.js';
-import { cidr, groupByMasking } from '../../lib/fw4/compile/addresses.js';
+import { quote, set, datestamp } from '../../lib/fw4/render/format.js';
+import { cidr, hex } from '../../lib/fw4/options/format.js';
+import { groupByMasking } from '../../lib/fw4/options/addresses.js';
 
 describe('addresses', () => {
   it('parses and prints like inet_pton/inet_ntop', () => {

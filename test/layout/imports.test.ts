@@ -33,4 +33,49 @@ describe('layers', () => {
     const up = sources('rpc').flatMap((f) => importsOf(f).filter((i) => i.startsWith('cli/')).map((i) => `${f} -> ${i}`));
     expect(up).toEqual([]);
   });
+
+  it("lib/fw4's layers import only downward: options < load < compile < render, offload reads compile", () => {
+    const bad = sources('lib/fw4').flatMap((f) => importsOf(f).flatMap((i) => {
+      const why = fw4Violation(f, i);
+      return why ? [`${f} -> ${i}: ${why}`] : [];
+    }));
+    expect(bad).toEqual([]);
+  });
+
+  it('the fw4 layer check knows every file of lib/fw4', () => {
+    expect(sources('lib/fw4').filter((f) => fw4Layer(f) === undefined)).toEqual([]);
+  });
 });
+
+/**
+ * lib/fw4's layers, by first path component: a file may import its own layer and lower ranks.
+ * The foundations (value parsers, the system view, the option table) are rank 0; render and the
+ * offload report are peers above compile (neither reads the other); verify reads rendered text,
+ * check and the package index sit on top.
+ */
+const FW4_RANKS: Record<string, number> = {
+  options: 0, snapshot: 0, schema: 0, locator: 0, 'default-helpers': 0,
+  load: 1, includes: 1,
+  compile: 2,
+  render: 3, offload: 3,
+  translate: 4, verify: 4,
+  check: 5,
+  index: 6,
+};
+
+function fw4Layer(file: string): string | undefined {
+  const first = file.slice('lib/fw4/'.length).split('/')[0]!.replace(/\.[jt]s$/, '');
+  return first in FW4_RANKS ? first : undefined;
+}
+
+const isReport = (file: string) => /^lib\/fw4\/offload\/report(\.[jt]s|\/)/.test(file);
+
+function fw4Violation(from: string, to: string): string | null {
+  if (!to.startsWith('lib/fw4/')) return null;
+  // the offload report is read by its users (the package index, the CLI, the server) only
+  if (isReport(to) && !isReport(from) && from !== 'lib/fw4/index.ts') return 'only the report\'s users import the offload report';
+  const a = fw4Layer(from);
+  const b = fw4Layer(to);
+  if (a === undefined || b === undefined || a === b) return null;
+  return FW4_RANKS[b]! < FW4_RANKS[a]! ? null : `${a} may not import ${b}`;
+}

@@ -2,11 +2,11 @@
 import type { DiagnosticSink, SectionRef } from '../load/diagnostics.js';
 import type { Ipset } from '../load/model.js';
 import type { ParsedOptions } from '../load/options.js';
-import type { DateStamp, Limit, MacAddress, Mark, PortRange, Protocol, SetMatch, TimeOfDay, Weekdays } from '../options/types.js';
+import type { AddressGroup, DateStamp, Limit, MacAddress, Mark, PortRange, Protocol, SetMatch, TimeOfDay, Weekdays } from '../options/types.js';
 import type { OptionSpec } from '../schema.js';
 import { parseBool } from '../options/values.js';
-import type { AddressGroup } from '../load/model.js';
-import { mapCidr } from './addresses.js';
+import { mapCidr } from '../options/addresses.js';
+import { portText } from '../options/format.js';
 import type { RuleSpec } from './types.js';
 
 /** `log 1` logs with the rule name as prefix, `log 0` not at all, anything else is the prefix. */
@@ -59,10 +59,6 @@ export function ruleSetField(
     return 'skip';
   }
   return fields && match ? { name: match.name, invert: match.invert, fields } : undefined;
-}
-
-export function portText(p: PortRange): string {
-  return p.min === p.max ? `${p.min}` : `${p.min}-${p.max}`;
 }
 
 function ports(list: PortRange[] | undefined, invert: boolean): string[] | undefined {

@@ -4,7 +4,7 @@ import type { DiagnosticSink } from '../load/diagnostics.js';
 import type { ZoneRef } from '../load/model.js';
 import { parseEnabledSection, type ParseContext, type SectionInput } from '../load/options.js';
 import type { Family } from '../options/types.js';
-import { inferFamily } from './family.js';
+import { inferFamily } from '../options/family.js';
 import { newRule, type RuleSpec } from './types.js';
 
 const HUMAN: Record<number, string> = { 4: 'IPv4', 6: 'IPv6' };

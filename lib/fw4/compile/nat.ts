@@ -4,9 +4,9 @@ import type { DiagnosticSink } from '../load/diagnostics.js';
 import type { ZoneRef } from '../load/model.js';
 import { parseEnabledSection, type ParseContext, type SectionInput } from '../load/options.js';
 import type { Family, NetworkMatch, PortRange, Protocol } from '../options/types.js';
-import { addressesOf, groupByMasking, splitByFamily } from './addresses.js';
+import { addressesOf, groupByMasking, splitByFamily } from '../options/addresses.js';
 import { assignMatchFields, assignStateFields, ensureTcpUdp, logPrefix, sectionDefault } from './common.js';
-import { inferFamily } from './family.js';
+import { inferFamily } from '../options/family.js';
 import { newRule, type RuleSpec } from './types.js';
 
 export function compileNat(input: SectionInput, sectionId: string, ctx: ParseContext, sink: DiagnosticSink): RuleSpec[] {

@@ -5,9 +5,9 @@ import type { Address, HelperRef, Ipset, ZoneRef } from '../load/model.js';
 import { parseEnabledSection, type ParseContext, type SectionInput } from '../load/options.js';
 import { applyMask } from '../options/ip.js';
 import type { Family, Limit, MacAddress, NetworkMatch, PortRange, Protocol } from '../options/types.js';
-import { addressesOf, groupByMasking, hostAddress, splitByFamily, type SplitAddresses } from './addresses.js';
+import { addressesOf, groupByMasking, hostAddress, splitByFamily, type SplitAddresses } from '../options/addresses.js';
 import { assignMatchFields, assignStateFields, logPrefix, macs, protocolsAndSet, ruleSetField, sectionDefault } from './common.js';
-import { inferFamily } from './family.js';
+import { inferFamily } from '../options/family.js';
 import { newRule, type RuleSpec } from './types.js';
 
 type Group = Parameters<typeof assignMatchFields>[1];

@@ -4,9 +4,9 @@ import type { DiagnosticSink } from '../load/diagnostics.js';
 import type { HelperRef, Ipset, ZoneRef } from '../load/model.js';
 import { parseEnabledSection, type ParseContext, type SectionInput } from '../load/options.js';
 import type { DeviceMatch, Dscp, Family, IcmpType, Limit, MacAddress, Mark, NetworkMatch, PortRange, Protocol } from '../options/types.js';
-import { addressesOf, groupByMasking, splitByFamily } from './addresses.js';
+import { addressesOf, groupByMasking, splitByFamily } from '../options/addresses.js';
 import { assignMatchFields, assignStateFields, logPrefix, macs, protocolsAndSet, ruleSetField, sectionDefault } from './common.js';
-import { inferFamily } from './family.js';
+import { inferFamily } from '../options/family.js';
 import { newRule, type RuleSpec } from './types.js';
 
 const FAMILIES = [4, 6] as const;

@@ -1,6 +1,6 @@
 // The loaded firewall: typed objects built from the UCI sections and the system snapshot.
 import type {
-  Address, DeviceMatch, Dscp, Family, Limit, NetworkMatch, PortRange, Protocol,
+  Address, AddressGroup, DeviceMatch, Dscp, Family, Limit, NetworkMatch, PortRange, Protocol,
 } from '../options/types.js';
 import type { Policy } from '../options/values.js';
 import type { SectionRef } from './diagnostics.js';
@@ -52,9 +52,6 @@ export interface ZoneMatch {
   subnetsNeg?: string[];
   subnetsMasked?: Address[];
 }
-
-/** [positive plain, negated plain, masked] address groups, as fw4's subnets_group_by_masking. */
-export type AddressGroup = readonly [Address[] | undefined, Address[] | undefined, Address[] | undefined];
 
 export interface Zone {
   origin: SectionRef;

@@ -1,13 +1,13 @@
-// parse_zone: a zone's options, its devices and subnets, and the jump rules that select its traffic.
+// parse_zone: a zone's options, its devices and subnets, and the matches that select its traffic.
 import { OPTION_SPECS } from '../schema.js';
 import type { DeviceMatch, Family, Limit, NetworkMatch } from '../options/types.js';
 import type { Policy } from '../options/values.js';
-import { cidr, groupByMasking, mapCidr, splitByFamily } from '../compile/addresses.js';
-import { inferFamily } from '../compile/family.js';
+import { groupByMasking, mapCidr, splitByFamily } from '../options/addresses.js';
+import { cidr } from '../options/format.js';
+import { inferFamily } from '../options/family.js';
 import type { DiagnosticSink } from './diagnostics.js';
 import type { HelperRef, Zone, ZoneMatch } from './model.js';
 import { parseEnabledSection, type ParseContext, type SectionInput } from './options.js';
-import { newRule, type RuleSpec } from '../compile/types.js';
 
 /** Devices of one match group: [positive, negated plain, negated wildcard]. */
 type DeviceGroup = readonly [string[] | undefined, string[], string[]];
@@ -51,14 +51,12 @@ function orUndefined<T>(x: T[] | undefined): T[] | undefined {
   return x && x.length ? x : undefined;
 }
 
-export interface ZoneLoadResult { zone: Zone; helperRules: RuleSpec[] }
-
 export function loadZone(
   input: SectionInput,
   ctx: ParseContext,
   kernel: number,
   sink: DiagnosticSink,
-): ZoneLoadResult | null {
+): Zone | null {
   const ref = input.ref;
   const o = parseEnabledSection(input, OPTION_SPECS.zone, ctx, sink, (spec) =>
     spec.defaultFrom === 'defaults.input' ? ctx.defaults?.input ?? 'drop'
@@ -166,27 +164,5 @@ export function loadZone(
   };
   if (masq || masq6) zone.dflags.add('snat');
 
-  const helperRules: RuleSpec[] = [];
-  if ((autoHelper && !(masq || masq6)) || helpers?.length) {
-    zone.dflags.add('helper');
-    for (const helper of helpers?.length ? helpers : ctx.helpers) {
-      if (!helper.available) continue;
-      for (const proto of helper.proto) {
-        const r = newRule(undefined, undefined, helper.description || helper.name, false);
-        r.chain = `helper_${name}`;
-        r.family = helper.family ?? 0;
-        r.proto = proto;
-        r.srcZone = name;
-        r.dportsPos = helper.port ? [portText(helper.port)] : ['undefined'];
-        r.target = 'helper';
-        r.setHelper = helper.name;
-        helperRules.push(r);
-      }
-    }
-  }
-  return { zone, helperRules };
-}
-
-export function portText(p: { min: number; max: number }): string {
-  return p.min === p.max ? `${p.min}` : `${p.min}-${p.max}`;
+  return zone;
 }

@@ -1,12 +1,12 @@
 // The OffloadReport: from the compiled firewall and the system it was compiled against, what the
 // flowtable takes per zone pair, and every finding about what stops working once flows leave the
 // firewall's slow path.
-import { compileFirewall, type CompiledFirewall, type FirewallInput } from '../translate.js';
+import { compileFirewall, type CompiledFirewall, type FirewallInput } from '../compile/firewall.js';
+import { offloadOption } from '../compile/offload.js';
 import type { SystemView } from '../snapshot/types.js';
 import { probeHardwareCapability } from './report/capability.js';
 import { analyse, type Analysis } from './report/context.js';
 import { FINDING_KINDS } from './report/kinds.js';
-import { offloadOption } from './report/option.js';
 import { annotatePaths, zonePaths } from './report/paths.js';
 import { ruleFindings } from './report/rule-findings.js';
 import { sectionOf } from './report/sections.js';

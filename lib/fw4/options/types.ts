@@ -13,6 +13,9 @@ export interface Address {
   invert?: boolean;
 }
 
+/** [positive plain, negated plain, masked] address groups, as fw4's subnets_group_by_masking. */
+export type AddressGroup = readonly [Address[] | undefined, Address[] | undefined, Address[] | undefined];
+
 export interface NetworkMatch { invert: boolean; addrs?: Address[] }
 export interface DeviceMatch { invert: boolean; device?: string; any?: boolean }
 export interface Protocol { invert?: boolean; name?: string; any?: boolean }

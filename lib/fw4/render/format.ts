@@ -25,10 +25,6 @@ export function set(values: readonly (string | number)[], force = false): string
   return text;
 }
 
-export function hex(n: number): string {
-  return `0x${(n >>> 0).toString(16)}`;
-}
-
 export function ipproto(family: Family): string {
   return family === 4 ? 'ip' : family === 6 ? 'ip6' : 'null';
 }

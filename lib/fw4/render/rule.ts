@@ -1,9 +1,8 @@
 // One filter/mangle rule or one NAT rule as fw4's rule.uc and redirect.uc print it.
-import { cidr, hostText } from '../compile/addresses.js';
-import { portText } from '../compile/common.js';
+import { cidr, hex, hostText, portText } from '../options/format.js';
 import type { RuleSpec } from '../compile/types.js';
 import type { Address, Family, Limit } from '../options/types.js';
-import { datestamp, hex, ipproto, nfproto, quote, set, timeOfDay } from './format.js';
+import { datestamp, ipproto, nfproto, quote, set, timeOfDay } from './format.js';
 
 /** The zone whose named log limit applies to a rule's log statement. */
 export interface LogZone { name: string; logLimit?: Limit }

@@ -1,8 +1,8 @@
 // The per-zone statements: jumps into zone chains, verdicts, NAT leakage guard, masquerade, MSS fix.
-import type { AddressGroup, Zone, ZoneMatch } from '../load/model.js';
-import { cidr } from '../compile/addresses.js';
+import type { Zone, ZoneMatch } from '../load/model.js';
+import { cidr } from '../options/format.js';
 import { ipproto, nfproto, nfprotoHuman, quote, set } from './format.js';
-import type { Family } from '../options/types.js';
+import type { AddressGroup, Family } from '../options/types.js';
 
 export function zoneMatch(rule: ZoneMatch, egress: boolean): string {
   const dev = egress ? 'oifname' : 'iifname';

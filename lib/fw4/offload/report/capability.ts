@@ -3,7 +3,7 @@
 // records the answers where it records fw4's own probe (its `system` map, keyed by command line),
 // and the live provider answers by running the command: `recordSnapshot` over a router keeps them.
 import type { SystemSnapshot, SystemView } from '../../snapshot/types.js';
-import { hwOffloadProbe } from '../devices.js';
+import { hwOffloadProbe } from '../../compile/flowtable.js';
 
 /** Per device: whether `flags offload` is accepted for it alone. */
 export function probeHardwareCapability(view: SystemView, devices: readonly string[]): Map<string, boolean> {

@@ -4,7 +4,7 @@ import type { Ruleset } from '../../compile/types.js';
 import type { Diagnostic, SectionRef } from '../../load/diagnostics.js';
 import type { Defaults, Zone } from '../../load/model.js';
 import type { SystemView } from '../../snapshot/types.js';
-import { lowerDevices } from '../devices.js';
+import { lowerDevices } from '../../compile/flowtable.js';
 import type { OffloadMode } from './types.js';
 
 /** fw4's warning when the hardware probe fails (fw4.uc L531). */

@@ -1,12 +1,11 @@
 // Zone pairs: is anything forwarded from one zone to the other, and is it offloaded?
+import { covers, FORWARDED_MANGLE_CHAINS, isForwardChain, isTcpUdp, offloadOption, selectionOf, type Selection } from '../../compile/offload.js';
 import type { RuleSpec } from '../../compile/types.js';
 import type { Zone } from '../../load/model.js';
 import type { Analysis } from './context.js';
-import { accepts, FORWARDED_MANGLE_CHAINS, isForwardChain, isTcpUdp, protocolLabel, sectionOf } from './sections.js';
-import { covers, selectionOf, type Selection } from './selective.js';
+import { accepts, protocolLabel, sectionOf } from './sections.js';
 import type { SectionRef } from '../../load/diagnostics.js';
 import { PATH_NOTES } from './kinds.js';
-import { offloadOption } from './option.js';
 import type { OffloadFinding, OffloadPath } from './types.js';
 
 export interface PathTraffic {

@@ -1,15 +1,13 @@
 // Findings about sections whose packets or statements change once flows are offloaded: rules,
 // redirects, nat sections, zone helpers and nftables includes.
-import { portText } from '../../compile/common.js';
+import { hex, portText } from '../../options/format.js';
+import { FORWARDED_MANGLE_CHAINS, isForwardChain, isTcpUdp, offloadOption, selectsFlows } from '../../compile/offload.js';
 import type { RuleSpec } from '../../compile/types.js';
 import { DSCP_CLASSES } from '../../options/tables.js';
-import { hex } from '../../render/format.js';
 import type { Analysis } from './context.js';
 import { KINDS } from './kinds.js';
-import { offloadOption } from './option.js';
 import { forwardsFrom } from './paths.js';
-import { selectsFlows } from './selective.js';
-import { accepts, bySection, FORWARDED_MANGLE_CHAINS, isForwardChain, isTcpUdp, protocolLabel, sectionOf } from './sections.js';
+import { accepts, bySection, protocolLabel, sectionOf } from './sections.js';
 import type { OffloadFinding } from './types.js';
 
 const SUGGEST_SLOW_PATH = "add `option offload '0'` (uci-fw4) to this section to keep its flows on the slow path";

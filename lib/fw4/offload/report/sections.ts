@@ -23,22 +23,10 @@ export function bySection(rules: readonly RuleSpec[]): RuleSpec[][] {
   return [...groups.values()];
 }
 
-/** Filter chains that forwarded packets traverse: `forward` and `forward_ZONE`. */
-export function isForwardChain(chain: string): boolean {
-  return chain === 'forward' || chain.startsWith('forward_');
-}
-
-/** Mangle chains whose rules see every forwarded packet until its flow is offloaded. */
-export const FORWARDED_MANGLE_CHAINS: ReadonlySet<string> = new Set(['mangle_forward', 'mangle_prerouting', 'mangle_postrouting']);
-
 /** Whether the rule lets matching packets through (accept verdict, or no verdict at all). */
 export function accepts(r: RuleSpec): boolean {
   if (r.jumpChain) return r.jumpChain.startsWith('accept_to_');
   return r.target === undefined || r.target === 'accept';
-}
-
-export function isTcpUdp(r: RuleSpec): boolean {
-  return r.proto.name === 'tcp' || r.proto.name === 'udp';
 }
 
 /** A protocol as a user reads it. */

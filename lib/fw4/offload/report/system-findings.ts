@@ -1,11 +1,11 @@
 // Findings about zones and the machine: devices missing from the flowtable, the hardware
 // fallback, isolated bridge ports, IPsec tunnel interfaces.
+import { offloadOption } from '../../compile/offload.js';
 import type { Zone } from '../../load/model.js';
 import { UNSAFE_TEXT } from '../../load/options.js';
 import { probeHardwareCapability } from './capability.js';
 import { zoneCandidates, type Analysis } from './context.js';
 import { KINDS } from './kinds.js';
-import { offloadOption } from './option.js';
 import { forwardsAny } from './paths.js';
 import { sectionOf } from './sections.js';
 import type { OffloadFinding } from './types.js';

@@ -1,7 +1,7 @@
 // Address lists split by family and grouped by masking, as fw4 needs them for nft matches.
-import { applyMask } from '../options/ip.js';
-import type { Address, Family, NetworkMatch } from '../options/types.js';
-import type { AddressGroup } from '../load/model.js';
+import { applyMask } from './ip.js';
+import { cidr } from './format.js';
+import type { Address, AddressGroup, Family, NetworkMatch } from './types.js';
 
 /** Addresses of a list of network matches, per family, each carrying its match's negation. */
 export interface SplitAddresses {
@@ -57,21 +57,6 @@ export function groupByMasking(addrs: readonly Address[] | undefined): AddressGr
   if (plain.length) groups.push([plain, orUndefined(invertPlain), orUndefined(invertMasked)]);
   else if (!groups.length) groups.push([undefined, orUndefined(invertPlain), orUndefined(invertMasked)]);
   return groups;
-}
-
-/** nft text of an address: host, masked network, `ADDR/MASK`, or range (fw4's cidr). */
-export function cidr(a: Address): string {
-  if (a.range) return `${a.addr}-${a.addr2}`;
-  if ((a.family === 4 && a.bits === 32) || (a.family === 6 && a.bits === 128)) return a.addr;
-  if ((a.bits ?? -1) >= 0) return `${applyMask(a.addr, a.bits!)}/${a.bits}`;
-  return `${a.addr}/${a.mask}`;
-}
-
-/** A rewrite address (fw4's host): brackets for IPv6 followed by a port. */
-export function hostText(a: Address, v6brackets: boolean): string {
-  if (a.range) return `${a.addr}-${a.addr2}`;
-  const masked = applyMask(a.addr, a.bits ?? 0);
-  return a.family === 6 && v6brackets ? `[${masked}]` : `${masked}`;
 }
 
 export function hostAddress(a: Address): Address {

@@ -7,59 +7,17 @@
 // direction (a flow entry covers both directions, and a reply-direction packet would otherwise
 // slip past a zone-pair exclusion): exclusions `return` first, then the opt-in sections'
 // narrower `flow offload @ft` matches, or a final catch-all `flow offload @ft` when none opt in.
-import type { Ruleset, RuleSpec } from '../../compile/types.js';
-import type { Zone, ZoneMatch } from '../../load/model.js';
-import type { Family } from '../../options/types.js';
-import { nfproto, quote } from '../../render/format.js';
-import { renderRule } from '../../render/rule.js';
-import { zoneMatch } from '../../render/zone.js';
-import { offloadOption } from './option.js';
-import { FORWARDED_MANGLE_CHAINS, isForwardChain, isTcpUdp } from './sections.js';
+import { FORWARDED_MANGLE_CHAINS, selectionOf, type Selected } from '../compile/offload.js';
+import type { Ruleset, RuleSpec } from '../compile/types.js';
+import type { Zone, ZoneMatch } from '../load/model.js';
+import type { Family } from '../options/types.js';
+import { nfproto, quote } from './format.js';
+import { renderRule } from './rule.js';
+import { zoneMatch } from './zone.js';
 
 /** fw4's own statement, kept when no section uses the extension. */
 const FW4_OFFLOAD = '\t\tmeta l4proto { tcp, udp } flow offload @ft;\n';
 const JUMP = '\t\tmeta l4proto { tcp, udp } jump handle_offload comment "!fw4: uci-fw4 selective flow offloading"\n';
-
-/** A section's compiled form with its `offload` value. */
-export interface Selected<T> { item: T; offload: boolean }
-
-export interface Selection {
-  zones: Selected<Zone>[];
-  forwardings: Selected<RuleSpec>[];
-  /** Rules with the option that can select flows: forwarded, TCP/UDP (or any protocol). */
-  rules: Selected<RuleSpec>[];
-  /** Some section says `offload '1'`: only selected flows are offloaded. */
-  optIn: boolean;
-}
-
-function selected<T extends { origin?: Zone['origin'] }>(rs: Ruleset, items: readonly T[]): Selected<T>[] {
-  const out: Selected<T>[] = [];
-  for (const item of items) {
-    const offload = offloadOption(rs, item.origin);
-    if (offload !== undefined) out.push({ item, offload });
-  }
-  return out;
-}
-
-export function selectionOf(rs: Ruleset): Selection {
-  const zones = selected(rs, rs.zones);
-  const forwardings = selected(rs, rs.rules.filter((r) => r.kind === 'forwarding'));
-  const rules = selected(rs, rs.rules.filter((r) => r.kind === 'rule' && selectsFlows(r)));
-  const optIn = [...zones, ...forwardings, ...rules].some((s) => s.offload);
-  return { zones, forwardings, rules, optIn };
-}
-
-/** Whether a rule's option can change offloading: it accepts, marks or sets DSCP on forwarded TCP or UDP. */
-export function selectsFlows(r: RuleSpec): boolean {
-  const accepted = isForwardChain(r.chain) && (r.target === 'accept' || r.jumpChain?.startsWith('accept_to_') === true);
-  return (accepted || FORWARDED_MANGLE_CHAINS.has(r.chain)) && (r.proto.any === true || isTcpUdp(r));
-}
-
-/** Whether a forwarding or forward rule applies to traffic from zone `src` to zone `dest`. */
-export function covers(r: RuleSpec, src: string, dest: string): boolean {
-  const srcOk = r.srcZone === src || (r.srcZone === undefined && (r.chain === 'forward' || FORWARDED_MANGLE_CHAINS.has(r.chain)));
-  return srcOk && (r.destZone === undefined || r.destZone === dest);
-}
 
 /** A zone's alternative matches; a missing zone (`*`) matches everything. */
 function matchesOf(zone: Zone | undefined): ZoneMatch[] {

@@ -1,9 +1,10 @@
 // Flowtable devices as fw4 resolves them: hardware offload over lower devices (probed with
-// `nft -c`), else software offload over the zones' existing physical devices.
+// `nft -c`), else software offload over the zones' existing physical devices; and whether one
+// is loaded already.
 import type { Zone } from '../load/model.js';
 import type { DiagnosticSink } from '../load/diagnostics.js';
 import type { SystemView } from '../snapshot/types.js';
-import type { Flowtable } from '../compile/types.js';
+import type { Flowtable } from './types.js';
 import { UNSAFE_TEXT } from '../load/options.js';
 
 type DeviceStatus = Record<string, { devtype?: string } | undefined>;
@@ -53,4 +54,26 @@ export function resolveFlowtable(
   const devices: string[] = [];
   for (const z of zones) for (const dev of z.relatedPhysdevs) if (view.access(`/sys/class/net/${dev}`)) devices.push(dev);
   return { devices: sortedUnique(devices), hardware: false };
+}
+
+const NFT_FLOWTABLES = '/usr/sbin/nft --terse --json list flowtables inet';
+
+/** Whether fw4's flowtable is loaded already (then the ruleset deletes it first: ruleset.uc L10-12). */
+export function hasFlowtable(view: SystemView, sink: DiagnosticSink): boolean {
+  const text = view.commandOutput(NFT_FLOWTABLES);
+  // fw4 on a router always has nft to ask; a snapshot without its answer (one written by hand, an
+  // empty one) means no flowtable loaded, not fw4's popen failure message (issue 16)
+  if (text === null) return false;
+  let items: unknown;
+  try {
+    items = (JSON.parse(text) as { nftables?: unknown })?.nftables;
+  } catch (e) {
+    sink.raw(`Unable to parse nftables JSON output: ${(e as Error).message}\n`);
+    return false;
+  }
+  if (!Array.isArray(items)) return false;
+  return items.some((item) => {
+    const ft = (item as { flowtable?: { table?: string; name?: string } } | null)?.flowtable;
+    return ft?.table === 'fw4' && ft.name === 'ft';
+  });
 }

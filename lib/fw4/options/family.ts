@@ -1,5 +1,5 @@
 // fw4's infer_family: narrow a family by the objects a section references, or explain the conflict.
-import type { Family } from '../options/types.js';
+import type { Family } from './types.js';
 
 export interface FamilySource { family?: Family | null }
 
