@@ -21,7 +21,10 @@ const snapshot: SystemSnapshot = {
 function translate(config: string) {
   const firewall = parseDocument(config, { name: 'firewall' }).toPackage();
   const r = translateFirewall({ firewall, helpers: defaultHelpers(), system: new SnapshotView(snapshot) });
-  return { text: r.text, warnings: r.diagnostics.map((d) => formatDiagnostic(d)).join('') };
+  const lines = r.diagnostics.map((d) => formatDiagnostic(d));
+  // the snapshot's own warnings (its hostile interface) come with every config
+  const fromSnapshot = (l: string) => l.startsWith('[!] ubus interface (evil) ');
+  return { text: r.text, warnings: lines.filter((l) => !fromSnapshot(l)).join(''), snapshotWarnings: lines.filter(fromSnapshot) };
 }
 
 /** The ruleset with every quoted string emptied: what nft parses as structure. */
@@ -139,5 +142,10 @@ describe('hostile values never change the ruleset structure', () => {
     expect(r.text).not.toContain('} accept');
     expect(r.text).toContain('define bad_devices = { "eth9" }');
     expect(r.text).toContain('define bad_subnets = {  }');
+    // as docs/fw4.md promises: each dropped value gets fw4's "specifies invalid value" warning
+    expect(r.snapshotWarnings).toEqual([
+      "[!] ubus interface (evil) option 'ipv4-address' specifies invalid value '10.0.0.1 } accept/24'\n",
+      `[!] ubus interface (evil) option 'l3_device' specifies invalid value 'eth9"; accept; "\\n\t\tdrop'\n`,
+    ]);
   });
 });

@@ -1,7 +1,7 @@
 // `fw4 check` as one library call: what the CLI prints and the RPC `firewall.check` answers.
 import { Fw4RuntimeError } from '../load/sections.js';
 import { diagnosticText } from '../load/diagnostics.js';
-import { translateFirewall, type FirewallInput } from '../translate.js';
+import { compileFirewall, type FirewallInput } from '../compile/firewall.js';
 import { checkFindings, locate, type CheckFinding, type Locators } from './findings.js';
 import { kernelRefusalFindings } from './refusals.js';
 
@@ -24,8 +24,8 @@ export interface CheckInput extends FirewallInput {
 export function checkFirewall(input: CheckInput): CheckFinding[] {
   const locators = input.locators ?? {};
   try {
-    const t = translateFirewall(input);
-    return [...checkFindings(input.firewall, t.diagnostics, locators), ...kernelRefusalFindings(t.text, t.ruleset, locators)];
+    const c = compileFirewall(input);
+    return [...checkFindings(input.firewall, c.diagnostics, locators), ...kernelRefusalFindings(c.ruleset, locators)];
   } catch (e) {
     if (!(e instanceof Fw4RuntimeError)) throw e;
     const crash: CheckFinding = {

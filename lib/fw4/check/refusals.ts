@@ -1,6 +1,7 @@
 // `fw4 check`: each rule nft would refuse, as a finding at the file:line of its section.
 import type { Ruleset } from '../compile/types.js';
 import { diagnosticText } from '../load/diagnostics.js';
+import { renderTraced } from '../render/ruleset.js';
 import { findKernelRefusals, refusalContext, type KernelRefusal } from '../verify/index.js';
 import { locate, type CheckFinding, type Locators } from './findings.js';
 
@@ -13,7 +14,8 @@ export function refusalFinding(r: KernelRefusal, locators: Locators): CheckFindi
   };
 }
 
-/** The kernel-refusal findings of a translation (its text and compiled ruleset). */
-export function kernelRefusalFindings(text: string, ruleset: Ruleset, locators: Locators): CheckFinding[] {
-  return findKernelRefusals(text, refusalContext(ruleset)).map((r) => refusalFinding(r, locators));
+/** The kernel-refusal findings of a compiled ruleset, each at the file:line of the section behind it. */
+export function kernelRefusalFindings(ruleset: Ruleset, locators: Locators): CheckFinding[] {
+  const { text, origins } = renderTraced(ruleset);
+  return findKernelRefusals(text, refusalContext(ruleset, origins)).map((r) => refusalFinding(r, locators));
 }

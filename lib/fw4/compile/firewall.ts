@@ -109,7 +109,7 @@ export function compileFirewall(input: FirewallInput): CompiledFirewall {
 
 function compileInto(input: FirewallInput, sink: DiagnosticSink): CompiledFirewall {
   const { firewall, system: view } = input;
-  const ubus = readUbus(view);
+  const ubus = readUbus(view, sink);
   const kernel = readKernelVersion(view);
   const ctx: ParseContext = { networks: ubus.networks, zones: [], helpers: [] };
   const ids = sectionRefs(firewall.sections);

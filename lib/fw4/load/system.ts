@@ -5,6 +5,7 @@ import { formatIp, maskFromBits, parseIp } from '../options/ip.js';
 import { UNSAFE_TEXT } from './options.js';
 import type { Address } from '../options/types.js';
 import type { SystemView } from '../snapshot/types.js';
+import type { DiagnosticSink, SectionRef } from './diagnostics.js';
 import type { NetworkInfo } from './model.js';
 import type { SectionInput } from './options.js';
 
@@ -20,7 +21,14 @@ function isObject(x: unknown): x is Json {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
-function addresses(list: unknown, family: 4 | 6, pick: (e: Json) => unknown): Address[] {
+/** Where a warning about an interface's ubus data points: `ubus interface (NAME)`. */
+const interfaceRef = (name: string): SectionRef => ({ package: 'ubus', type: 'interface', id: null, index: -1, label: name });
+
+/**
+ * The addresses of one list of an interface's dump. One that does not parse would reach the
+ * ruleset as raw text: it is left out with fw4's "specifies invalid value" warning.
+ */
+function addresses(list: unknown, family: 4 | 6, field: string, pick: (e: Json) => unknown, warn: (field: string, value: string) => void): Address[] {
   const out: Address[] = [];
   if (!Array.isArray(list)) return out;
   for (const e of list) {
@@ -28,8 +36,10 @@ function addresses(list: unknown, family: 4 | 6, pick: (e: Json) => unknown): Ad
     if (!isObject(a)) continue;
     const bits = Number(a.mask);
     const bytes = parseIp(String(a.address));
-    // an address that does not parse would reach the ruleset as raw text
-    if (!bytes || bytes.length !== (family === 4 ? 4 : 16) || !Number.isInteger(bits)) continue;
+    if (!bytes || bytes.length !== (family === 4 ? 4 : 16) || !Number.isInteger(bits) || bits < 0 || bits > (family === 4 ? 32 : 128)) {
+      warn(field, `${String(a.address)}/${String(a.mask)}`);
+      continue;
+    }
     out.push({ family, addr: formatIp(bytes), mask: maskFromBits(bits, family === 6), bits });
   }
   return out;
@@ -57,7 +67,7 @@ function ubusObject(spec: Json, name: string, device?: unknown): SectionInput {
   };
 }
 
-export function readUbus(view: SystemView): UbusState {
+export function readUbus(view: SystemView, sink: DiagnosticSink): UbusState {
   const networks = new Map<string, NetworkInfo>();
   const objects: SectionInput[] = [];
   const dump = view.ubus('network.interface', 'dump');
@@ -65,17 +75,27 @@ export function readUbus(view: SystemView): UbusState {
   for (const ifc of ifaces) {
     if (!isObject(ifc)) continue;
     const data = isObject(ifc.data) ? ifc.data : {};
+    const warn = (field: string, value: string) =>
+      sink.warn(interfaceRef(String(ifc.interface)), `option '${field}' specifies invalid value '${value}'`, field);
     const ipaddrs = [
-      ...addresses(ifc['ipv4-address'], 4, (e) => e),
-      ...addresses(ifc['ipv6-address'], 6, (e) => e),
-      ...addresses(ifc['ipv6-prefix-assignment'], 6, (e) => e['local-address']),
+      ...addresses(ifc['ipv4-address'], 4, 'ipv4-address', (e) => e, warn),
+      ...addresses(ifc['ipv6-address'], 6, 'ipv6-address', (e) => e, warn),
+      ...addresses(ifc['ipv6-prefix-assignment'], 6, 'ipv6-prefix-assignment', (e) => e['local-address'], warn),
     ];
-    const name = (x: unknown) => (typeof x === 'string' && !UNSAFE_TEXT.test(x) ? x : undefined);
-    const device = name(ifc.l3_device) ?? name(ifc.device);
+    // a device name that could not be printed inside one quoted string
+    const name = (field: 'device' | 'l3_device') => {
+      const x = ifc[field];
+      if (typeof x === 'string' && !UNSAFE_TEXT.test(x)) return x;
+      if (x !== undefined && x !== null) warn(field, String(x));
+      return undefined;
+    };
+    const l3 = name('l3_device');
+    const physdev = name('device');
+    const device = l3 ?? physdev;
     networks.set(String(ifc.interface), {
       up: ifc.up === true,
       ...(device !== undefined ? { device } : {}),
-      ...(name(ifc.device) !== undefined ? { physdev: name(ifc.device) } : {}),
+      ...(physdev !== undefined ? { physdev } : {}),
       ...(typeof data.zone === 'string' ? { zone: data.zone } : {}),
       ...(ipaddrs.length ? { ipaddrs } : {}),
     });

@@ -67,7 +67,8 @@ export class RulesetWriter {
 
   /** Per 1-based line of the text, the section it comes from (index 0 unused). */
   lineOrigins(): (SectionRef | undefined)[] {
-    const out: (SectionRef | undefined)[] = [undefined];
+    // index 0 unused; the last entry is the line being written
+    const out: (SectionRef | undefined)[] = [undefined, undefined];
     this.parts.forEach((part, i) => {
       const origin = this.traced?.get(i);
       let from = 0;

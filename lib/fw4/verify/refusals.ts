@@ -38,10 +38,8 @@ export interface KernelRefusal {
 
 /** What the rendered text does not say: supplied from the compiled ruleset (`refusalContext`). */
 export interface RefusalContext {
-  /** The section behind a rule comment's name (`!fw4: NAME`). */
-  originOf?(name: string): SectionRef | undefined;
-  /** The section of a zone, by zone name. */
-  zoneOrigin?(zone: string): SectionRef | undefined;
+  /** The section a line of the ruleset (1-based) comes from: its rule, zone or set. */
+  originAt?(line: number): SectionRef | undefined;
   /**
    * The protocol of each rule rendered in `chain` with this comment name whose only port is
    * the rewrite port, in rendering order.
@@ -113,11 +111,9 @@ interface Source {
 }
 
 function sourceOf(rule: RenderedRule, context: RefusalContext): Source {
-  if (rule.comment === 'Prevent NAT leakage') {
-    const zone = rule.chain.replace(/^[a-z]+_to_/, '');
-    return located(context.zoneOrigin?.(zone), `zone ${zone}`);
-  }
-  return located(rule.comment === null ? undefined : context.originOf?.(rule.comment), rule.comment ?? rule.chain);
+  const origin = context.originAt?.(rule.line);
+  if (rule.comment === 'Prevent NAT leakage') return located(origin, `zone ${rule.chain.replace(/^[a-z]+_to_/, '')}`);
+  return located(origin, rule.comment ?? rule.chain);
 }
 
 function located(origin: SectionRef | undefined, fallback: string): Source {
@@ -177,7 +173,8 @@ function emptyTimeRange(tokens: string[]): boolean {
   return false;
 }
 
-const DEVICE_MATCH = /(iifname|oifname)( !=)? ("[^"]*"|\{ [^}]* \})( |$)/g;
+// a set's names are quoted by fw4 and may hold any character but `"` (quote() turns it into `'`)
+const DEVICE_MATCH = /(iifname|oifname)( !=)? ("[^"]*"|\{ (?:"[^"]*"|[^"}])* \})( |$)/g;
 
 /**
  * Interface matches with names the kernel cannot hold: a positive match keeps its possible
@@ -188,7 +185,7 @@ function fixDevices(text: string): { replacement: string | null } | null {
   let changed = false;
   let never = false;
   const replacement = text.replace(DEVICE_MATCH, (whole, keyword: string, negation: string | undefined, value: string, after: string) => {
-    const names = value.startsWith('{') ? value.slice(2, -2).split(', ') : [value];
+    const names = value.startsWith('{') ? value.slice(2, -2).match(/"[^"]*"|[^",\s]+/g) ?? [] : [value];
     const fitting = names.filter((n) => Buffer.byteLength(unquote(n)) <= DEVICE_NAME_MAX_BYTES);
     if (fitting.length === names.length) return whole;
     changed = true;
@@ -216,10 +213,9 @@ function longComments(ruleset: string, context: RefusalContext): KernelRefusal[]
     const m = /comment "([^"]*)"/.exec(raw);
     if (!m || Buffer.byteLength(m[1] ?? '') <= COMMENT_MAX_BYTES) return;
     const comment = m[1] ?? '';
-    const fwName = comment.startsWith('!fw4: ') ? comment.slice(6) : null;
     refusals.push({
       kind: 'comment-too-long', line: i + 1, chain: block,
-      ...located(fwName === null ? undefined : context.originOf?.(fwName), fwName ?? block),
+      ...located(context.originAt?.(i + 1), comment.startsWith('!fw4: ') ? comment.slice(6) : block),
       rule: raw.trimStart(),
       nft: `comment too long, ${COMMENT_MAX_BYTES} characters maximum allowed`,
       replacement: raw.trimStart().replace(`comment "${comment}"`, `comment "${truncateUtf8(comment, COMMENT_MAX_BYTES)}"`),

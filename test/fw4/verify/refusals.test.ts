@@ -31,7 +31,7 @@ describe('findKernelRefusals', () => {
     });
     const explicit: SectionRef = { package: 'firewall', type: 'redirect', id: '@redirect[1]', index: 7, label: 'Explicit redirect name' };
     const found = findKernelRefusals(text, {
-      originOf: (name) => (name === 'Explicit redirect name' ? explicit : undefined),
+      originAt: (line) => (line === 6 ? explicit : undefined),
       protocolsOf: (chain, name) => (chain !== 'dstnat_wan' ? undefined : name === 'Explicit redirect name' ? ['tcp'] : name === '@redirect[2]' ? ['udp'] : undefined),
     });
     expect(found.map((r) => [r.line, r.kind, r.section, r.replacement])).toEqual([
@@ -60,7 +60,8 @@ describe('findKernelRefusals', () => {
         'meta nfproto ipv4 oifname "eth1" ip6 daddr 2001:db8::/32 ct state invalid counter drop comment "!fw4: Prevent NAT leakage"',
       ],
     });
-    const found = findKernelRefusals(text, { zoneOrigin: (z) => ({ package: 'firewall', type: 'zone', id: '@zone[1]', index: 3, label: z }) });
+    const wan: SectionRef = { package: 'firewall', type: 'zone', id: '@zone[1]', index: 3, label: 'wan' };
+    const found = findKernelRefusals(text, { originAt: () => wan });
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ line: 7, kind: 'family-conflict', section: '@zone[1] (wan)', replacement: null, nft: 'conflicting protocols specified: ip vs. ip6' });
     expect(fixKernelRefusals(text).text).not.toContain('ip6 daddr');
@@ -102,6 +103,13 @@ describe('findKernelRefusals', () => {
       ['only long', null],
       ['mixed', 'iifname "eth0" jump input_x comment "!fw4: mixed"'],
       ['negated', 'accept comment "!fw4: negated"'],
+    ]);
+  });
+
+  it('finds a long interface name holding `}` inside a set of names', () => {
+    const text = ruleset({ input: [`iifname { "eth0", "${long(16)}}q", "a, b" } jump input_x comment "!fw4: Handle x IPv4/IPv6 input traffic"`] });
+    expect(findKernelRefusals(text).map((r) => [r.kind, r.replacement])).toEqual([
+      ['device-name-too-long', 'iifname { "eth0", "a, b" } jump input_x comment "!fw4: Handle x IPv4/IPv6 input traffic"'],
     ]);
   });
 
