@@ -56,7 +56,8 @@ describe('layers', () => {
 const FW4_RANKS: Record<string, number> = {
   options: 0, snapshot: 0, schema: 0, locator: 0, 'default-helpers': 0,
   load: 1, includes: 1,
-  compile: 2,
+  // a system derived from the network config: built with the value parsers, its notes read the loaded zones
+  'snapshot/derive': 2, compile: 2,
   render: 3, offload: 3,
   translate: 4, verify: 4,
   check: 5,
@@ -64,7 +65,11 @@ const FW4_RANKS: Record<string, number> = {
 };
 
 function fw4Layer(file: string): string | undefined {
-  const first = file.slice('lib/fw4/'.length).split('/')[0]!.replace(/\.[jt]s$/, '');
+  const rel = file.slice('lib/fw4/'.length);
+  if (rel.startsWith('snapshot/derive/')) return 'snapshot/derive';
+  // the snapshot folder's public index gathers its providers, derive included, for lib/fw4/index
+  if (rel === 'snapshot/index.ts') return 'index';
+  const first = rel.split('/')[0]!.replace(/\.[jt]s$/, '');
   return first in FW4_RANKS ? first : undefined;
 }
 
