@@ -11,8 +11,6 @@ export interface CallContext {
   session: Session;
   /** The client's address (login throttling, logs). */
   remote: string;
-  /** The request's number in the order requests were read (rpc/arrivals.ts); none: a call made now. */
-  arrival?: number;
 }
 
 export interface MethodResult {
@@ -121,7 +119,7 @@ export class Bus {
   }
 
   /** The legacy envelope's `call`: params [sid, object, method, args] → [status] or [status, data]. */
-  async call(params: Json | undefined, remote: string, info: CallInfo, arrival?: number): Promise<Outcome> {
+  async call(params: Json | undefined, remote: string, info: CallInfo): Promise<Outcome> {
     if (!Array.isArray(params)) return { error: 'PARSE' };
     const [sid, object, method, args] = params;
     // uhttpd parses params positionally (string, string, string, table); anything else is a parse error
@@ -133,7 +131,7 @@ export class Bus {
     const auth = this.authorize(sid, object, method);
     if ('error' in auth) return auth;
     if (Object.hasOwn(args, 'ubus_rpc_session')) return { error: 'PARAMS' };
-    const r = await this.invoke(object, method, args, { session: auth.session, remote, arrival });
+    const r = await this.invoke(object, method, args, { session: auth.session, remote });
     info.status = r.status;
     return { result: hasData(r) ? [`[${r.status},`, jsonPiece(r.data), ']'] : [`[${r.status}]`] };
   }

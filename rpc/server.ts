@@ -3,7 +3,6 @@
 // OPTIONS and CORS, and the 64 KiB body limit. Every call writes one request-log line.
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { arrive } from './arrivals.js';
 import { RpcError, Status, statusMessage } from './errors.js';
 import { hasData, type Bus, type CallInfo } from './dispatch.js';
 import { errorText, readRequest, requestId, rpcErrorText, successPieces, successText } from './envelope.js';
@@ -60,15 +59,6 @@ function isoNow(): string {
     lastIso = new Date(ms).toISOString();
   }
   return lastIso;
-}
-
-/**
- * Resolves in the check phase of this event-loop turn: the requests read in this turn's poll
- * phase are then answered together, after all of them were read, so that one check of a file
- * made for the first is fresh enough for the others (rpc/uci/freshness.ts).
- */
-function endOfPollPhase(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function parseJson(text: string): Json | undefined {
@@ -165,32 +155,30 @@ export class RpcHttpHandler {
     const legacy = rest === '' || rest === '/' || luciSuffix.test(rest);
     const object = rest.startsWith('/call/') ? decodeURIComponent(rest.slice('/call/'.length)) : undefined;
     if (!legacy && object === undefined) return this.plain(res, 404, 'Not Found\n');
-    const arrival = arrive();
     const body = await readBody(req);
     if (body.text === null) return this.send(req, res, 200, rpcErrorText(null, 'PARSE'), true);
-    await endOfPollPhase();
     const remote = req.socket.remoteAddress ?? '-';
     const parsed = parseJson(body.text);
-    const reply = legacy ? await this.legacy(parsed, remote, arrival) : await this.callPath(parsed, object!, req, remote, arrival);
+    const reply = legacy ? await this.legacy(parsed, remote) : await this.callPath(parsed, object!, req, remote);
     this.send(req, res, 200, reply);
   }
 
-  private async legacy(doc: Json | undefined, remote: string, arrival: number): Promise<JsonPieces> {
+  private async legacy(doc: Json | undefined, remote: string): Promise<JsonPieces> {
     if (Array.isArray(doc)) {
       const parts: JsonPieces = ['['];
       // one after the other, as uhttpd does: a batch's staged changes happen in order
       for (const element of doc) {
         if (parts.length > 1) parts.push(',');
-        parts.push(...(await this.single(element, remote, arrival)));
+        parts.push(...(await this.single(element, remote)));
       }
       parts.push(']');
       return parts;
     }
-    if (isJsonObject(doc)) return this.single(doc, remote, arrival);
+    if (isJsonObject(doc)) return this.single(doc, remote);
     return [rpcErrorText(null, 'PARSE')];
   }
 
-  private async single(raw: Json, remote: string, arrival: number): Promise<JsonPieces> {
+  private async single(raw: Json, remote: string): Promise<JsonPieces> {
     const started = performance.now();
     const id = requestId(raw);
     const request = readRequest(raw);
@@ -207,7 +195,7 @@ export class RpcHttpHandler {
       this.log(remote, request.method || '-', info, -32601, started);
       return [rpcErrorText(id, 'METHOD')];
     }
-    const outcome = await this.options.bus.call(request.params, remote, info, arrival);
+    const outcome = await this.options.bus.call(request.params, remote, info);
     if ('error' in outcome) {
       this.log(remote, 'call', info, RpcError[outcome.error].code, started);
       return [rpcErrorText(id, outcome.error)];
@@ -217,7 +205,7 @@ export class RpcHttpHandler {
   }
 
   /** POST /ubus/call/<object>: the request's method is the ubus method, its params the arguments. */
-  private async callPath(doc: Json | undefined, object: string, req: IncomingMessage, remote: string, arrival: number): Promise<JsonPieces> {
+  private async callPath(doc: Json | undefined, object: string, req: IncomingMessage, remote: string): Promise<JsonPieces> {
     const started = performance.now();
     const id = doc === undefined ? null : requestId(doc);
     const request = isJsonObject(doc) ? readRequest(doc) : null;
@@ -233,7 +221,7 @@ export class RpcHttpHandler {
     }
     const args = request.params ?? {};
     if (!isJsonObject(args) || Object.hasOwn(args, 'ubus_rpc_session')) return [rpcErrorText(id, 'PARAMS')];
-    const r = await bus.invoke(object, request.method, args, { session: allowed.session, remote, arrival });
+    const r = await bus.invoke(object, request.method, args, { session: allowed.session, remote });
     this.log(remote, 'call', info, r.status, started);
     if (r.status !== Status.OK) return [errorText(id, r.status, statusMessage(r.status))];
     return hasData(r) ? successPieces(id, [jsonPiece(r.data)]) : [successText(id, null)];

@@ -5,6 +5,7 @@
 import { UCI_ERROR_NUMBER, UCI_ERROR_TEXT, UciError, UciParseError, type UciErrorCode } from '../../lib/uci/errors.js';
 import type { ExportWriter } from '../../lib/uci/export-fast.js';
 import { LexError, type Tokenizer } from '../../lib/uci/lexer.js';
+import { UciLockError } from '../../lib/uci/index.js';
 
 export const PROG = 'uci';
 
@@ -40,7 +41,9 @@ export class Output {
       else if (batch) this.setInfo(batch.lastReason, batch.line, batch.lastByte);
     }
     this.errorInfo += '\n';
-    this.err.push(`${prefix === null ? '' : `${prefix}: `}${UCI_ERROR_TEXT[code]}${this.errorInfo}`);
+    // libuci waits for a lock forever; ours gives up, and says which file was held
+    const lock = err instanceof UciLockError ? ` (${err.message})` : '';
+    this.err.push(`${prefix === null ? '' : `${prefix}: `}${UCI_ERROR_TEXT[code]}${lock}${this.errorInfo}`);
   }
 
   private setInfo(reason: string | null, line: number, byte: number): void {

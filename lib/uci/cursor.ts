@@ -1,7 +1,7 @@
 // The Cursor: packages in a confdir, changes staged in a savedir in libuci's delta format
 // (readable by the real `uci` and the other way round), and an atomic, locked commit.
 
-import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { fstatSync, ftruncateSync, mkdirSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { OptionValue, UciChange, UciPackage } from './types.js';
 import type { Delta } from './delta-types.js';
@@ -9,7 +9,8 @@ import { Document } from './document.js';
 import { UciError, type UciParseError } from './errors.js';
 import { filterDelta, formatDelta, replayDelta } from './delta.js';
 import { exportOpenFile, type ExportWriter } from './export-fast.js';
-import { lockPackage, modeOf, openRegular, readRegular, replaceFile, sizeOf, type TextEncoding } from './files.js';
+import { modeOf, openRegular, readRegular, replaceFile, replaceFileAsync, sizeOf, writeAll, type TextEncoding } from './files.js';
+import { LOCK_TIMEOUT_MS, lockFileAsync, lockFileSync, type HeldLock, type LockOptions } from './lock.js';
 import { isValidPackage, isValidPackageKeyword } from './names.js';
 import { parseDocument } from './parser.js';
 import { resolveSection } from './path.js';
@@ -33,6 +34,13 @@ export interface CursorOptions {
   latin1?: boolean;
   /** Commit writes the generated names of anonymous sections (libuci's `-n`). */
   anonymousNames?: boolean;
+  /** How long a lock another process holds is waited for before an error naming it (default 10 s). */
+  lockTimeoutMs?: number;
+  /**
+   * Whether synchronous methods may wait for a lock, blocking the thread (default true). A
+   * server passes false: they then try once, and only commitAsync waits (on timers).
+   */
+  blockingLocks?: boolean;
 }
 
 /** A package as the Cursor holds it (libuci's struct uci_package). */
@@ -238,12 +246,15 @@ export class Cursor {
         }
       }
       if (st && !st.isDirectory()) throw new UciError('IO');
-      const file = join(this.savedir, name);
       const text = pending.map((d) => formatDelta(name, d)).join('');
+      // uci_save: appended under the change file's lock (created with the config's mode)
+      const lock = this.lockSync(this.changeFile(name), { append: true, createMode: modeOf(join(this.confdir, name)) ?? 0o600 })!;
       try {
-        appendRecords(file, Buffer.from(text, this.encoding), modeOf(join(this.confdir, name)) ?? 0o600);
+        appendRecords(lock.fd, Buffer.from(text, this.encoding));
       } catch {
         throw new UciError('IO');
+      } finally {
+        lock.release();
       }
     }
     lp.staged.push(...pending);
@@ -268,10 +279,17 @@ export class Cursor {
       const kept = filterDelta(name, text, section, option);
       if (kept !== null) this.memory.set(name, this.memoryFrom(name, kept));
     } else {
-      const file = join(this.savedir, name);
-      const text = readRegular(file, this.encoding);
-      const kept = text === null ? null : filterDelta(name, text, section, option);
-      if (kept !== null) writeFileSync(file, Buffer.from(kept, this.encoding));
+      // uci_filter_delta: read and rewritten under the change file's lock
+      const lock = this.lockSync(this.changeFile(name), { append: true });
+      try {
+        const kept = lock && filterDelta(name, readFileSync(lock.fd, this.encoding), section, option);
+        if (lock && kept !== null) {
+          ftruncateSync(lock.fd, 0);
+          writeAll(lock.fd, Buffer.from(kept, this.encoding));
+        }
+      } finally {
+        lock?.release();
+      }
     }
     this.loadPackage(pkg);
   }
@@ -287,40 +305,88 @@ export class Cursor {
   }
 
   /**
+   * commit for a server: the lock waits are timers and the write, fsyncs and rename run in
+   * libuv's pool, so the event loop serves other requests meanwhile. Reading and replaying
+   * the staged changes stays synchronous (as a load is).
+   */
+  async commitAsync(pkg: string): Promise<void> {
+    const lp = this.loadPackage(pkg);
+    const timeoutMs = this.opts.lockTimeoutMs ?? LOCK_TIMEOUT_MS;
+    const config = await lockFileAsync(lp.path, true, { createMode: 0o600, timeoutMs });
+    let delta: HeldLock | null = null;
+    try {
+      if (lp.hasDelta) {
+        this.save(lp);
+        delta = this.savedir === null ? null : await lockFileAsync(this.changeFile(lp.doc.name), true, { append: true, timeoutMs });
+      }
+      const text = this.textUnderLock(lp, false);
+      if (text === null) return;
+      await replaceFileAsync(lp.path, Buffer.from(text, this.encoding));
+      if (lp.hasDelta) this.clearStaged(lp.doc.name, delta);
+    } finally {
+      delta?.release();
+      config?.release();
+      this.forget(lp);
+    }
+  }
+
+  /**
    * libuci's uci_commit. With `overwrite` (import) the document is written as it is; otherwise
    * the file is re-read under the lock and every staged change replayed, and nothing is written
-   * when none applies.
+   * when none applies. The locks are libuci's: the config file's for the whole commit, then the
+   * change file's from reading the staged changes until they are cleared (uci_file_commit,
+   * uci_load_delta with flush), so that a `set` of another process lands before or after.
    */
   commitPackage(lp: LoadedPackage, overwrite: boolean): void {
-    const name = lp.doc.name;
-    const release = lockPackage(lp.path);
+    // libuci opens the config for writing, creating it (uci_open_stream with create)
+    const config = this.lockSync(lp.path, { createMode: 0o600 });
+    let delta: HeldLock | null = null;
     try {
-      let doc = lp.doc;
       if (lp.hasDelta && !overwrite) {
         this.save(lp);
-        const text = readRegular(lp.path, this.encoding) ?? '';
-        doc = this.parse(text, name, lp.path);
-        if (this.replayAll(doc, []) === 0) return;
+        delta = this.savedir === null ? null : this.lockSync(this.changeFile(lp.doc.name), { append: true });
       }
-      replaceFile(lp.path, this.render(doc), this.encoding);
-      if (lp.hasDelta && !overwrite) this.clearStaged(name);
+      const text = this.textUnderLock(lp, overwrite);
+      if (text === null) return;
+      replaceFile(lp.path, Buffer.from(text, this.encoding));
+      if (lp.hasDelta && !overwrite) this.clearStaged(lp.doc.name, delta);
     } finally {
-      release();
-      this.loaded.forEach((v, k) => v === lp && this.loaded.delete(k));
+      delta?.release();
+      config?.release();
+      this.forget(lp);
     }
+  }
+
+  /** What a commit writes, read under its locks; null when no staged change applies. */
+  private textUnderLock(lp: LoadedPackage, overwrite: boolean): string | null {
+    if (!lp.hasDelta || overwrite) return this.render(lp.doc);
+    const name = lp.doc.name;
+    const doc = this.parse(readRegular(lp.path, this.encoding) ?? '', name, lp.path);
+    return this.replayAll(doc, []) === 0 ? null : this.render(doc);
+  }
+
+  private forget(lp: LoadedPackage): void {
+    this.loaded.forEach((v, k) => v === lp && this.loaded.delete(k));
+  }
+
+  private changeFile(name: string): string {
+    return join(this.savedir!, name);
+  }
+
+  /** A lock taken by a synchronous method: waited for unless the cursor may not block. */
+  private lockSync(path: string, opts: LockOptions): HeldLock | null {
+    const timeoutMs = this.opts.blockingLocks === false ? 0 : (this.opts.lockTimeoutMs ?? LOCK_TIMEOUT_MS);
+    return lockFileSync(path, true, { ...opts, timeoutMs });
   }
 
   private render(doc: Document): string {
     return doc.toText({ keepComments: this.opts.keepComments ?? true, anonymousNames: this.opts.anonymousNames });
   }
 
-  private clearStaged(name: string): void {
-    if (this.savedir === null) {
-      this.memory.delete(name);
-      return;
-    }
-    const file = join(this.savedir, name);
-    if (modeOf(file) !== null) writeFileSync(file, '');
+  /** Empties the staged changes through the change file's lock (none: there was no file). */
+  private clearStaged(name: string, delta: HeldLock | null): void {
+    if (this.savedir === null) this.memory.delete(name);
+    else if (delta) ftruncateSync(delta.fd, 0);
   }
 
   private memoryFrom(name: string, text: string): Delta[] {
@@ -356,21 +422,17 @@ export class Cursor {
 }
 
 /**
- * Appends delta records to a savedir file. A writer killed mid-record (SIGKILL cuts a large
- * write short) leaves a line without its newline whose open quote would swallow the records
- * after it on replay; that torn record was never staged, so it is cut off first.
+ * Appends delta records through a change file's locked fd (opened for appending). A writer
+ * killed mid-record (SIGKILL cuts a large write short) leaves a line without its newline whose
+ * open quote would swallow the records after it on replay; that torn record was never staged,
+ * so it is cut off first.
  */
-function appendRecords(file: string, records: Buffer, mode: number): void {
-  const fd = openSync(file, 'a+', mode);
-  try {
-    const size = fstatSync(fd).size;
-    if (size > 0) {
-      const last = Buffer.alloc(1);
-      readSync(fd, last, 0, 1, size - 1);
-      if (last[0] !== 0x0a) ftruncateSync(fd, readFileSync(fd).lastIndexOf(0x0a) + 1);
-    }
-    writeSync(fd, records);
-  } finally {
-    closeSync(fd);
+function appendRecords(fd: number, records: Buffer): void {
+  const size = fstatSync(fd).size;
+  if (size > 0) {
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    if (last[0] !== 0x0a) ftruncateSync(fd, readFileSync(fd).lastIndexOf(0x0a) + 1);
   }
+  writeAll(fd, records);
 }

@@ -1,9 +1,9 @@
-// File system pieces of the Cursor: reading configs, the package lock, and atomic replacement.
+// File system pieces of the Cursor: reading configs and atomic replacement (locks: lock.ts).
 
 import {
-  closeSync, constants, fstatSync, fsyncSync, openSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeSync,
-  chmodSync, existsSync, linkSync, writeFileSync,
+  closeSync, constants, fstatSync, fsyncSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeSync, chmodSync, existsSync,
 } from 'node:fs';
+import { chmod, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { UciError } from './errors.js';
 
@@ -48,7 +48,11 @@ export function sizeOf(path: string): number | null {
 }
 
 let tmpCounter = 0;
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+/** Writes every byte: a full disk first shortens a write, and only the next one fails. */
+export function writeAll(fd: number, data: Buffer): void {
+  for (let done = 0; done < data.length; ) done += writeSync(fd, data, done);
+}
 
 /** Whether a process with this id exists (signal 0; EPERM: it exists as another user's). */
 export function processAlive(pid: number): boolean {
@@ -60,72 +64,26 @@ export function processAlive(pid: number): boolean {
   }
 }
 
-/**
- * Takes the commit lock of a package: a `.<name>.uci-lock` file created exclusively next to
- * the config, holding our pid. A lock left by a process that no longer exists is broken.
- * (Node has no flock(2), so this does not exclude a concurrent libuci.)
- */
-export function lockPackage(configPath: string, timeoutMs = 10_000): () => void {
-  const lock = join(dirname(configPath), `.${basename(configPath)}.uci-lock`);
-  // the pid is written first and the lock appears complete with link(2), so a process killed
-  // at any moment never leaves an empty lock behind
-  const mine = `${lock}.${process.pid}`;
-  writeFileSync(mine, String(process.pid), { mode: 0o600 });
-  const deadline = Date.now() + timeoutMs;
-  try {
-    for (;;) {
-      try {
-        linkSync(mine, lock);
-        return () => {
-          try {
-            unlinkSync(lock);
-          } catch {
-            // already gone: nothing to release
-          }
-        };
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new UciError('IO', `I/O error: cannot lock ${configPath}`);
-      }
-      let owner = NaN;
-      try {
-        owner = Number(readFileSync(lock, 'utf8'));
-      } catch {
-        continue;
-      }
-      if (!(Number.isInteger(owner) && owner > 0 && processAlive(owner))) {
-        try {
-          unlinkSync(lock);
-        } catch {
-          // someone else broke it first
-        }
-        continue;
-      }
-      if (Date.now() > deadline) throw new UciError('IO', `I/O error: ${configPath} is locked by process ${owner}`);
-      Atomics.wait(sleeper, 0, 0, 5);
-    }
-  } finally {
-    try {
-      unlinkSync(mine);
-    } catch {
-      // nothing to clean up
-    }
-  }
+/** Where a replacement of target is written first: its real path and a new temp name beside it. */
+function tempBeside(target: string): { real: string; tmp: string } {
+  const real = existsSync(target) ? realpathSync(target) : target;
+  const unique = `${process.pid.toString(36)}${(tmpCounter++).toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+  return { real, tmp: join(dirname(real), `.${basename(real)}.uci-${unique}`) };
 }
 
+const ioError = (err: unknown): UciError => new UciError('IO', `I/O error: ${err instanceof Error ? err.message : String(err)}`);
+
 /**
- * Replaces `target` with `text`: a temp file in the same directory, written and fsynced, given
+ * Replaces `target` with `data`: a temp file in the same directory, written and fsynced, given
  * the target's mode, renamed over the target (through symlinks), then the directory fsynced.
  * On any failure the temp file is removed and the target is untouched.
  */
-export function replaceFile(target: string, text: string, encoding: TextEncoding, newMode = 0o600): void {
-  const real = existsSync(target) ? realpathSync(target) : target;
-  const dir = dirname(real);
-  const unique = `${process.pid.toString(36)}${(tmpCounter++).toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
-  const tmp = join(dir, `.${basename(real)}.uci-${unique}`);
+export function replaceFile(target: string, data: Buffer, newMode = 0o600): void {
+  const { real, tmp } = tempBeside(target);
   let fd = -1;
   try {
     fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
-    writeSync(fd, Buffer.from(text, encoding));
+    writeAll(fd, data);
     fsyncSync(fd);
     closeSync(fd);
     fd = -1;
@@ -133,18 +91,39 @@ export function replaceFile(target: string, text: string, encoding: TextEncoding
     renameSync(tmp, real);
   } catch (err) {
     if (fd >= 0) closeSync(fd);
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // never created
-    }
-    throw new UciError('IO', `I/O error: ${err instanceof Error ? err.message : String(err)}`);
+    rmSync(tmp, { force: true });
+    throw ioError(err);
   }
   try {
-    const dfd = openSync(dir, 'r');
+    const dfd = openSync(dirname(real), 'r');
     fsyncSync(dfd);
     closeSync(dfd);
   } catch {
     // directories cannot be fsynced on every file system; the rename is already done
+  }
+}
+
+/** replaceFile with the writes, fsyncs and rename in libuv's pool: the event loop goes on meanwhile. */
+export async function replaceFileAsync(target: string, data: Buffer, newMode = 0o600): Promise<void> {
+  const { real, tmp } = tempBeside(target);
+  let file: FileHandle | undefined;
+  try {
+    file = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+    await file.writeFile(data);
+    await file.sync();
+    await file.close();
+    file = undefined;
+    await chmod(tmp, modeOf(real) ?? newMode);
+    await rename(tmp, real);
+  } catch (err) {
+    await file?.close();
+    await rm(tmp, { force: true });
+    throw ioError(err);
+  }
+  try {
+    const dir = await open(dirname(real), 'r');
+    await dir.sync().finally(() => dir.close());
+  } catch {
+    // as in replaceFile
   }
 }

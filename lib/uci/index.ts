@@ -7,5 +7,6 @@ export { exportText } from './export.js';
 export { formatChange, showText, type ShowOptions } from './show.js';
 export { sectionRefs } from './section-refs.js';
 export { Cursor, type CursorOptions } from './cursor.js';
-export { lockPackage } from './files.js';
+export { replaceFileAsync } from './files.js';
+export { flockAvailable, lockFileAsync, lockFileSync, LOCK_TIMEOUT_MS, UciLockError, type HeldLock, type LockOptions } from './lock.js';
 export { isValidName, isValidType, isValidPackage, isValidText } from './names.js';

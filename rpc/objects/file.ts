@@ -48,8 +48,8 @@ const errnoStatus: Record<FileError, number> = { ENOENT: Status.NOT_FOUND, ENOTD
 
 export const fileObject: ObjectFactory = (app: AppContext) => {
   const source = systemSourceFor(app);
-  const tree = (arrival?: number): FileTree =>
-    source.rootDir ? new RootFileTree(source.rootDir) : new SnapshotFileTree(source.view(arrival));
+  const tree = (): FileTree =>
+    source.rootDir ? new RootFileTree(source.rootDir) : new SnapshotFileTree(source.view());
 
   /** __rpc_check_path, lines 249-285: the canonical path if the session may use it with `perm`. */
   function checkPath(args: JsonObject, ctx: CallContext, perm: string): string | MethodResult {
@@ -66,7 +66,7 @@ export const fileObject: ObjectFactory = (app: AppContext) => {
   function stat(args: JsonObject, ctx: CallContext, follow: boolean): MethodResult {
     const path = checkPath(args, ctx, 'list');
     if (typeof path !== 'string') return path;
-    const st = tree(ctx.arrival).stat(absolute(path), follow);
+    const st = tree().stat(absolute(path), follow);
     return typeof st === 'string' ? fail(errnoStatus[st]) : ok({ path, ...st });
   }
 
@@ -77,7 +77,7 @@ export const fileObject: ObjectFactory = (app: AppContext) => {
         // rpc_file_read, lines 300-370
         const path = checkPath(args, ctx, 'read');
         if (typeof path !== 'string') return path;
-        const data = tree(ctx.arrival).read(absolute(path));
+        const data = tree().read(absolute(path));
         if (typeof data === 'string') return fail(errnoStatus[data]);
         if (data.length >= MAX_SIZE) return fail(Status.NOT_SUPPORTED);
         if (data.length === 0) return fail(Status.NO_DATA);
@@ -87,7 +87,7 @@ export const fileObject: ObjectFactory = (app: AppContext) => {
         // rpc_file_list, lines 535-606
         const path = checkPath(args, ctx, 'list');
         if (typeof path !== 'string') return path;
-        const entries = tree(ctx.arrival).list(absolute(path));
+        const entries = tree().list(absolute(path));
         return typeof entries === 'string' ? fail(errnoStatus[entries]) : ok({ entries });
       },
       // rpc_file_stat and rpc_file_lstat, lines 608-651

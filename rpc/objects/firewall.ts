@@ -51,7 +51,7 @@ export const firewallObject: ObjectFactory = (app: AppContext) => {
     if (!ctx.session.allowed('uci', 'firewall', 'read')) return fail(Status.PERMISSION_DENIED);
     let snapshot: SystemSnapshot;
     try {
-      snapshot = source.snapshot(ctx.arrival);
+      snapshot = source.snapshot();
     } catch (err) {
       app.log(`firewall: cannot read the snapshot ${app.settings.snapshot ?? '(none set)'}: ${(err as Error).message}`);
       return fail(Status.NOT_FOUND);
@@ -59,11 +59,11 @@ export const firewallObject: ObjectFactory = (app: AppContext) => {
     const sid = ctx.session.id;
     try {
       // a read: the session's parse serves while the file is unchanged, and no other session's check is dropped
-      const firewall = store.committed(sid, 'firewall', ctx.arrival);
+      const firewall = store.committed(sid, 'firewall');
       const locators: Record<string, SourceLocator> = { firewall: documentLocator('firewall', firewall.doc) };
       let helpers: UciPackage;
       try {
-        const committed = store.committed(sid, 'helpers', ctx.arrival);
+        const committed = store.committed(sid, 'helpers');
         helpers = committed.pkg;
         locators.helpers = documentLocator('helpers', committed.doc);
       } catch (err) {

@@ -49,29 +49,29 @@ function leaseEntry(lease: Lease): JsonObject {
 
 export const luciRpcObject: ObjectFactory = (app: AppContext) => {
   const source = systemSourceFor(app);
-  const leases = (arrival?: number) => {
-    const view = source.view(arrival);
-    return readLeases(view, source.config('dhcp', arrival), view.now());
+  const leases = () => {
+    const view = source.view();
+    return readLeases(view, source.config('dhcp'), view.now());
   };
 
   return {
     name: 'luci-rpc',
     methods: {
-      getNetworkDevices: (_a, ctx) => {
-        const view = source.view(ctx.arrival);
+      getNetworkDevices: () => {
+        const view = source.view();
         return ok(snapshotReply(view, 'devices', [], () => networkDevices(view)));
       },
       // netifd always publishes network.wireless: with no radio its status is empty
-      getWirelessDevices: (_a, ctx) => ok(wirelessDevices(source.view(ctx.arrival).ubus('network.wireless', 'status') as Json)),
-      getHostHints: (_a, ctx) => {
-        const view = source.view(ctx.arrival);
-        const dhcp = source.config('dhcp', ctx.arrival);
+      getWirelessDevices: () => ok(wirelessDevices(source.view().ubus('network.wireless', 'status') as Json)),
+      getHostHints: () => {
+        const view = source.view();
+        const dhcp = source.config('dhcp');
         return ok(snapshotReply(view, 'hosts', [dhcp], () => hostHints({ view, dhcp, devices: networkDevices(view), now: view.now() })));
       },
-      getDUIDHints: (_a, ctx) => {
+      getDUIDHints: () => {
         // lines 1830-1904: IPv6 leases with a DUID, the first of each DUID%IAID
         const out: JsonObject = {};
-        for (const l of leases(ctx.arrival)) {
+        for (const l of leases()) {
           if (l.family !== 6 || l.duid === undefined) continue;
           const key = l.iaid === undefined ? l.duid : `${l.duid}%${l.iaid}`;
           if (key in out) continue;
@@ -86,16 +86,16 @@ export const luciRpcObject: ObjectFactory = (app: AppContext) => {
         }
         return ok(out);
       },
-      getBoardJSON: (_a, ctx) => {
+      getBoardJSON: () => {
         // lines 1906-1918: without /etc/board.json rpcd answers UNKNOWN_ERROR (LuCI then uses {})
-        const board = boardJson(source.view(ctx.arrival));
+        const board = boardJson(source.view());
         return board ? ok(board) : fail(Status.UNKNOWN_ERROR);
       },
       getDHCPLeases: (args, ctx) => {
         // lines 1929-2028
         const family = typeof args.family === 'number' ? args.family : 0;
         if (family !== 0 && family !== 4 && family !== 6) return fail(Status.INVALID_ARGUMENT);
-        const all = leases(ctx.arrival);
+        const all = leases();
         const out: JsonObject = {};
         for (const f of family === 0 ? [4, 6] : [family]) {
           out[f === 4 ? 'dhcp_leases' : 'dhcp6_leases'] = all.filter((l) => l.family === f).map(leaseEntry);

@@ -94,8 +94,8 @@ export const luciObject: ObjectFactory = (app: AppContext) => {
   let helpers: { pkg: UciPackage | null; reply: RawJson } | undefined;
 
   /** getConntrackHelpers, lines 195-221: the helper sections in file order, missing options as null. */
-  function conntrackHelpers(arrival?: number): MethodResult {
-    const config = source.config('helpers', arrival);
+  function conntrackHelpers(): MethodResult {
+    const config = source.config('helpers');
     if (helpers?.pkg === config) return ok(helpers.reply);
     // fw4's own table when the confdir has none, as the firewall object renders with
     const pkg = config ?? defaultHelpers();
@@ -116,23 +116,23 @@ export const luciObject: ObjectFactory = (app: AppContext) => {
   return {
     name: 'luci',
     methods: {
-      getVersion: (_a, ctx) => ok(version(source.view(ctx.arrival))),
-      getFeatures: (_a, ctx) => ok(features(source.view(ctx.arrival))),
-      getConntrackHelpers: (_a, ctx) => conntrackHelpers(ctx.arrival),
+      getVersion: () => ok(version(source.view())),
+      getFeatures: () => ok(features(source.view())),
+      getConntrackHelpers: () => conntrackHelpers(),
       getInitList: (args, ctx) => {
         // lines 56-73
         const name = typeof args.name === 'string' && args.name !== '' ? args.name : undefined;
         const scripts: JsonObject = {};
-        for (const s of initScripts(source.view(ctx.arrival), name)) {
+        for (const s of initScripts(source.view(), name)) {
           scripts[s.name] = { index: s.start ?? null, stop: s.stop ?? null, enabled: s.enabled };
         }
         return ok(Object.keys(scripts).length ? scripts : { error: 'No such init script' });
       },
       // lines 98-103: the clock of the machine answering, which off-device is this one
       getUnixtime: () => ok({ result: Math.floor(Date.now() / 1000) }),
-      getLEDs: (_a, ctx) => {
+      getLEDs: () => {
         // lines 136-162
-        const view = source.view(ctx.arrival);
+        const view = source.view();
         const result: JsonObject = {};
         for (const led of view.listDir('/sys/class/leds')) {
           const triggers: string[] = [];
@@ -154,9 +154,9 @@ export const luciObject: ObjectFactory = (app: AppContext) => {
       getProcessList: () => ok({ result: [] }),
       // lines 535-566: mounts with their statvfs; nothing is mounted off-device
       getMountPoints: () => ok({ result: [] }),
-      getBuiltinEthernetPorts: (_a, ctx) => {
+      getBuiltinEthernetPorts: () => {
         // lines 616-657 (the x86 sysfs workaround aside: it needs the live bus links)
-        const board = boardJson(source.view(ctx.arrival)) ?? {};
+        const board = boardJson(source.view()) ?? {};
         const network = (board.network ?? {}) as Record<string, { ports?: unknown; device?: unknown }>;
         const ports: Json[] = [];
         for (const role of ['lan', 'wan']) {

@@ -38,8 +38,8 @@ export const networkObject: ObjectFactory = (app: AppContext) => {
     name: 'network',
     methods: {
       // ubus.c lines 107-117
-      get_proto_handlers: (_a, ctx) => {
-        const view = source.view(ctx.arrival);
+      get_proto_handlers: () => {
+        const view = source.view();
         return ok(snapshotReply(view, 'proto_handlers', [], () => {
           const recorded = view.ubus('network', 'get_proto_handlers') as Json;
           return isJsonObject(recorded) ? recorded : BUILTIN_HANDLERS;
@@ -55,8 +55,8 @@ export const networkInterfaceObject: ObjectFactory = (app: AppContext) => {
     name: 'network.interface',
     methods: {
       // netifd_handle_dump, ubus.c lines 971-991: {interface: [...]}, an empty list with none
-      dump: (_a, ctx) => {
-        const view = source.view(ctx.arrival);
+      dump: () => {
+        const view = source.view();
         return ok(snapshotReply(view, 'interface_dump', [], () => ({ interface: interfaceDump(view) })));
       },
     },
@@ -70,7 +70,7 @@ export const networkDeviceObject: ObjectFactory = (app: AppContext) => {
     methods: {
       // netifd_dev_status, ubus.c lines 235-256: all devices, or the named one (unknown: INVALID_ARGUMENT)
       status: (args, ctx) => {
-        const all = deviceStatus(source.view(ctx.arrival));
+        const all = deviceStatus(source.view());
         if (typeof args.name !== 'string') return ok(all);
         const one = all[args.name];
         return one ? ok(one) : fail(Status.INVALID_ARGUMENT);

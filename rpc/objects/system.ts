@@ -70,8 +70,8 @@ export const systemObject: ObjectFactory = (app: AppContext) => {
   return {
     name: 'system',
     methods: {
-      board: (_a, ctx) => ok(board(source.view(ctx.arrival))),
-      info: (_a, ctx) => ok(info(source.view(ctx.arrival))),
+      board: () => ok(board(source.view())),
+      info: () => ok(info(source.view())),
     },
   };
 };

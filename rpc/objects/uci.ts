@@ -96,18 +96,18 @@ export const uciObject: ObjectFactory = (app: AppContext) => {
 
   function load(ctx: CallContext, config: string, state = false): UciPackage | number {
     try {
-      return state ? store.loadState(ctx.session.id, config) : store.load(ctx.session.id, config, ctx.arrival);
+      return state ? store.loadState(ctx.session.id, config) : store.load(ctx.session.id, config);
     } catch (err) {
       return statusOf(err, false);
     }
   }
 
   /** Runs a staging method as one step: on a non-zero status nothing of it stays staged. */
-  function stage(ctx: CallContext, config: string, edit: (cursor: Cursor, pkg: UciPackage) => number | MethodResult): MethodResult {
+  async function stage(ctx: CallContext, config: string, edit: (cursor: Cursor, pkg: UciPackage) => number | MethodResult): Promise<MethodResult> {
     let result: MethodResult | undefined;
     let status: number;
     try {
-      status = store.transaction(ctx.session.id, config, (cursor) => {
+      status = await store.transaction(ctx.session.id, config, (cursor) => {
         const r = edit(cursor, cursor.load(config));
         result = typeof r === 'number' ? fail(r) : r;
         return result.status;
@@ -128,7 +128,7 @@ export const uciObject: ObjectFactory = (app: AppContext) => {
       const match = obj(args.match);
       if (!state && type === undefined && match === undefined) {
         try {
-          return ok(store.valuesReply(ctx.session.id, config, (p) => dumpPackage(p), ctx.arrival));
+          return ok(store.valuesReply(ctx.session.id, config, (p) => dumpPackage(p)));
         } catch (err) {
           return fail(statusOf(err, false));
         }
@@ -147,7 +147,7 @@ export const uciObject: ObjectFactory = (app: AppContext) => {
     return value === undefined ? ok() : ok({ value: dumpValue(value) });
   }
 
-  function add(args: JsonObject, ctx: CallContext): MethodResult {
+  function add(args: JsonObject, ctx: CallContext): MethodResult | Promise<MethodResult> {
     const config = args.config as string;
     const type = args.type as string;
     const name = str(args.name);
@@ -186,7 +186,7 @@ export const uciObject: ObjectFactory = (app: AppContext) => {
     });
   }
 
-  function set(args: JsonObject, ctx: CallContext): MethodResult {
+  function set(args: JsonObject, ctx: CallContext): MethodResult | Promise<MethodResult> {
     const config = args.config as string;
     const denied = access(ctx, config, 'write');
     if (denied) return fail(denied);
@@ -216,7 +216,7 @@ export const uciObject: ObjectFactory = (app: AppContext) => {
     });
   }
 
-  function del(args: JsonObject, ctx: CallContext): MethodResult {
+  function del(args: JsonObject, ctx: CallContext): MethodResult | Promise<MethodResult> {
     const config = args.config as string;
     const denied = access(ctx, config, 'write');
     if (denied) return fail(denied);
@@ -237,7 +237,7 @@ export const uciObject: ObjectFactory = (app: AppContext) => {
     });
   }
 
-  function rename(args: JsonObject, ctx: CallContext): MethodResult {
+  function rename(args: JsonObject, ctx: CallContext): MethodResult | Promise<MethodResult> {
     const config = args.config as string;
     const section = args.section as string;
     const name = args.name as string;
@@ -254,7 +254,7 @@ export const uciObject: ObjectFactory = (app: AppContext) => {
     });
   }
 
-  function order(args: JsonObject, ctx: CallContext): MethodResult {
+  function order(args: JsonObject, ctx: CallContext): MethodResult | Promise<MethodResult> {
     const config = args.config as string;
     const denied = access(ctx, config, 'write');
     if (denied) return fail(denied);
@@ -307,21 +307,24 @@ export const uciObject: ObjectFactory = (app: AppContext) => {
     return ok({ changes: out });
   }
 
-  function revertOrCommit(args: JsonObject, ctx: CallContext, commit: boolean): MethodResult {
+  async function revertOrCommit(args: JsonObject, ctx: CallContext, commit: boolean): Promise<MethodResult> {
     if (applies.pendingSid() !== undefined) return fail(Status.PERMISSION_DENIED);
     const config = args.config as string;
     const denied = access(ctx, config, 'write');
     if (denied) return fail(denied);
-    try {
-      const cursor = store.cursor(ctx.session.id, config);
-      if (commit) cursor.commit(config);
-      else cursor.revert(config);
-    } catch (err) {
-      return fail(statusOf(err, false));
-    } finally {
-      store.cursor(ctx.session.id, config);
-    }
-    return ok();
+    const sid = ctx.session.id;
+    return store.serial(sid, async () => {
+      try {
+        const cursor = store.cursor(sid, config);
+        if (commit) await cursor.commitAsync(config);
+        else cursor.revert(config);
+      } catch (err) {
+        return fail(statusOf(err, false));
+      } finally {
+        store.cursor(sid, config);
+      }
+      return ok();
+    });
   }
 
   return {
@@ -346,11 +349,11 @@ export const uciObject: ObjectFactory = (app: AppContext) => {
       changes,
       revert: (args, ctx) => revertOrCommit(args, ctx, false),
       commit: (args, ctx) => revertOrCommit(args, ctx, true),
-      apply: (args, ctx) => ({
-        status: applies.apply(ctx.session, args.rollback === true, typeof args.timeout === 'number' ? args.timeout : settings.applyTimeout),
+      apply: async (args, ctx) => ({
+        status: await applies.apply(ctx.session, args.rollback === true, typeof args.timeout === 'number' ? args.timeout : settings.applyTimeout),
       }),
       confirm: (_args, ctx) => ({ status: applies.confirm(ctx.session) }),
-      rollback: (_args, ctx) => ({ status: applies.rollback(ctx.session) }),
+      rollback: async (_args, ctx) => ({ status: await applies.rollback(ctx.session) }),
       reload_config: () => ok(),
     },
   };

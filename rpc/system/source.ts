@@ -63,11 +63,11 @@ export class NoSnapshotError extends Error {
 
 export interface SystemSource {
   /** The settings' snapshot as it is on disk now; throws NoSnapshotError when none is set. */
-  snapshot(arrival?: number): SystemSnapshot;
+  snapshot(): SystemSnapshot;
   /** What the machine answers: snapshot, live, or nothing (an empty snapshot), under `root`. */
-  view(arrival?: number): SystemView;
+  view(): SystemView;
   /** A committed config of the confdir, or null when it does not exist or does not parse. */
-  config(name: string, arrival?: number): UciPackage | null;
+  config(name: string): UciPackage | null;
   /** The directory standing for `/` (`root`, or `/` when live), if any. */
   readonly rootDir: RootDir | undefined;
 }
@@ -84,9 +84,9 @@ function makeSource(app: AppContext): SystemSource {
   const rootFiles = rootDir === undefined ? null : new RootDirView(rootDir);
   const liveView = live ? new LiveSystemView({ root: root ?? '/' }) : null;
 
-  function loadSnapshot(arrival: number): { snapshot: SystemSnapshot; view: SnapshotView } {
+  function loadSnapshot(): { snapshot: SystemSnapshot; view: SnapshotView } {
     if (snapshotFile === undefined || snapshotChecks === null) throw new NoSnapshotError('no snapshot file in the settings');
-    const file = snapshotChecks.check(basename(snapshotFile), arrival);
+    const file = snapshotChecks.check(basename(snapshotFile));
     if (cachedSnapshot && parseStillValid(cachedSnapshot.file, file)) return cachedSnapshot;
     const snapshot = JSON.parse(readFileSync(snapshotFile, 'utf8')) as SystemSnapshot;
     cachedSnapshot = { file, snapshot, view: new SnapshotView(snapshot) };
@@ -95,13 +95,13 @@ function makeSource(app: AppContext): SystemSource {
 
   return {
     rootDir: rootDir ?? (live ? new RootDir('/') : undefined),
-    snapshot: (arrival = Infinity) => loadSnapshot(arrival).snapshot,
-    view(arrival = Infinity) {
+    snapshot: () => loadSnapshot().snapshot,
+    view() {
       if (liveView && snapshotFile === undefined) return liveView;
       let base: SystemView = EMPTY_VIEW;
       if (snapshotFile !== undefined) {
         try {
-          base = loadSnapshot(arrival).view;
+          base = loadSnapshot().view;
         } catch (err) {
           // a snapshot that cannot be read answers like a router that has none of it
           app.log(`system: cannot read the snapshot ${snapshotFile}: ${(err as Error).message}`);
@@ -109,8 +109,8 @@ function makeSource(app: AppContext): SystemSource {
       }
       return rootFiles ? new RootedView(rootFiles, base) : base;
     },
-    config(name, arrival = Infinity) {
-      const file = configChecks.check(name, arrival);
+    config(name) {
+      const file = configChecks.check(name);
       const known = configs.get(name);
       if (known && parseStillValid(known.file, file)) return known.pkg;
       let pkg: UciPackage | null = null;

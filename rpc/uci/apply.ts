@@ -42,7 +42,7 @@ export class ApplyManager {
     return Status.OK;
   }
 
-  apply(session: Session, rollback: boolean, timeoutSeconds: number): number {
+  async apply(session: Session, rollback: boolean, timeoutSeconds: number): Promise<number> {
     if (this.pending && rollback) return Status.PERMISSION_DENIED;
     // rpcd does nothing else while an apply is pending (it would also drop the saved files; we keep them)
     if (this.pending) return Status.OK;
@@ -55,18 +55,21 @@ export class ApplyManager {
       return { config, file: readBytes(path), mode: st ? st.mode & 0o7777 : null, delta: readBytes(this.store.changeFile(session.id, config)) };
     });
     if (rollback) {
-      const timer = setTimeout(() => this.restore(), timeoutSeconds * 1000);
+      const timer = setTimeout(() => void this.restore(), timeoutSeconds * 1000);
       timer.unref();
       this.pending = { sid: session.id, saved, timer };
     }
-    for (const config of configs) {
-      try {
-        this.store.cursor(session.id, config).commit(config);
-      } catch (err) {
-        // rpcd's apply ignores a failed commit as well; the log says which
-        this.log(`uci apply: commit of ${config} failed: ${(err as Error).message}`);
+    await this.store.serial(session.id, async () => {
+      for (const config of configs) {
+        try {
+          await this.store.cursor(session.id, config).commitAsync(config);
+        } catch (err) {
+          // rpcd's apply ignores a failed commit as well; the log says which
+          this.log(`uci apply: commit of ${config} failed: ${(err as Error).message}`);
+        }
+        this.store.cursor(session.id, config);
       }
-    }
+    });
     this.log(`uci apply: ${configs.join(' ')} committed${rollback ? `, rollback in ${timeoutSeconds}s unless confirmed` : ''}`);
     return Status.OK;
   }
@@ -86,26 +89,33 @@ export class ApplyManager {
     return Status.OK;
   }
 
-  rollback(session: Session): number {
+  async rollback(session: Session): Promise<number> {
     const status = this.check(session);
     if (status) return status;
-    this.restore();
+    await this.restore();
     return Status.OK;
   }
 
-  /** rpc_uci_do_rollback. */
-  private restore(): void {
+  /** rpc_uci_do_rollback; a failure is logged (a timer runs it, with no caller to tell). */
+  private async restore(): Promise<void> {
     const p = this.pending;
     if (!p) return;
     clearTimeout(p.timer);
     this.pending = undefined;
     const session = this.sessions.get(p.sid);
     const restage = session !== undefined && this.access(session, p.saved.filter((s) => s.file?.length).map((s) => s.config)) === Status.OK;
-    for (const s of p.saved) {
-      this.store.restoreConfig(s.config, s.file, s.mode);
-      if (restage) restoreFile(this.store.changeFile(p.sid, s.config), s.delta, 0o600);
+    try {
+      await this.store.serial(p.sid, async () => {
+        for (const s of p.saved) {
+          await this.store.restoreConfig(s.config, s.file, s.mode);
+          if (restage) await restoreFile(this.store.changeFile(p.sid, s.config), s.delta, 0o600);
+        }
+        if (session) for (const s of p.saved) this.store.cursor(p.sid, s.config);
+      });
+    } catch (err) {
+      this.log(`uci apply: rollback failed: ${(err as Error).message}`);
+      return;
     }
-    if (session) for (const s of p.saved) this.store.cursor(p.sid, s.config);
     this.log(`uci apply: rolled back ${p.saved.map((s) => s.config).join(' ')}${restage ? ', changes staged again' : ''}`);
   }
 

@@ -5,9 +5,8 @@
 //   reaches the event loop on its own schedule, so a request can be answered before the event
 //   of a write that finished before it was sent; and a watch misses symlinked files and writes
 //   from other hosts.
-// - One stat serves many requests: a check made after a request was read (rpc/arrivals.ts) is
-//   as fresh as one made for it. The HTTP layer lets the requests read in one poll phase of the
-//   event loop wait for its check phase, so one stat per file serves them all.
+// - Every request makes its own check (one stat, a few microseconds): a check made now is fresh
+//   enough for any request being answered now.
 // - Equal stat fields do not prove equal bytes when the file was rewritten within one tick of
 //   the file system's clock (the kernel's coarse clock; whole seconds on some file systems). So a
 //   parse is reused only if the check before it found the file's ctime older than the check by
@@ -15,7 +14,6 @@
 //   back by the writer. A file changed more recently is parsed again on every request until then.
 import { statSync } from 'node:fs';
 import { sep } from 'node:path';
-import { lastArrival } from '../arrivals.js';
 
 /** FAT's 2 s timestamps, plus a kernel tick of lag. */
 export const SETTLE_MS = 2010;
@@ -28,8 +26,6 @@ export interface FileCheck {
   ctimeMs: number;
   /** Whether any change after this check must give other stat fields. */
   settled: boolean;
-  /** The last request read before the check was made. */
-  after: number;
 }
 
 export type StatFn = (path: string) => { ino: number; size: number; mtimeMs: number; ctimeMs: number } | undefined;
@@ -47,30 +43,17 @@ export function parseStillValid(parsedAfter: FileCheck, now: FileCheck): boolean
 
 /** Checks of the files of one directory, by name. */
 export class FileChecks {
-  private readonly checks = new Map<string, FileCheck>();
-
   constructor(
     private readonly dir: string,
     private readonly stat: StatFn = statFile,
     private readonly clock: () => number = Date.now,
   ) {}
 
-  /** A check of the file made after request `arrival` was read; Infinity for a check made now. */
-  check(name: string, arrival: number): FileCheck {
-    const known = this.checks.get(name);
-    if (known && known.after >= arrival) return known;
-    const after = lastArrival();
+  /** A check of the file made now. */
+  check(name: string): FileCheck {
     const started = this.clock();
     const st = this.stat(this.dir + sep + name);
-    // a missing file is not remembered: names come from requests, existing files are bounded
-    if (!st) return { ino: null, size: 0, mtimeMs: 0, ctimeMs: 0, settled: true, after };
-    const fresh: FileCheck = { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, settled: started - st.ctimeMs > SETTLE_MS, after };
-    this.checks.set(name, fresh);
-    return fresh;
-  }
-
-  /** This server changed the file: the next request checks it again. */
-  forget(name: string): void {
-    this.checks.delete(name);
+    if (!st) return { ino: null, size: 0, mtimeMs: 0, ctimeMs: 0, settled: true };
+    return { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, settled: started - st.ctimeMs > SETTLE_MS };
   }
 }

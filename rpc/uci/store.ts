@@ -1,11 +1,14 @@
 // The uci object's view of the files: one Cursor per session over the shared confdir with the
 // session's own savedir (rpcd: /var/run/rpcd/uci-<sid>), parsed packages cached per session
 // while the config file is unchanged (freshness.ts says how that is known), and the change file
-// snapshots that make a multi-step method all-or-nothing.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, writeSync, constants } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { basename, dirname, join } from 'node:path';
-import { Cursor, lockPackage, parseDocument, type Document, type UciPackage } from '../../lib/uci/index.js';
+// snapshots that make a multi-step method all-or-nothing. A session's writes (staging, commit,
+// revert, apply) run one after another (serial), so that its change file has one writer in this
+// process: its lock is then never waited for on the event loop, and a commit waiting for the
+// config's lock (asynchronously) is not overtaken by the session's next edit.
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Cursor, lockFileAsync, parseDocument, replaceFileAsync, type Document, type UciPackage } from '../../lib/uci/index.js';
 import type { AppContext } from '../app.js';
 import { RawJson, type JsonObject } from '../json.js';
 import { isValidSid } from '../session.js';
@@ -32,27 +35,10 @@ interface SessionState {
   cache: Map<string, CacheEntry>;
 }
 
-/** Writes bytes beside the target and renames them over it, as a commit does; null removes the file. */
-export function restoreFile(path: string, bytes: Buffer | null, mode: number | null): void {
-  if (bytes === null) {
-    rmSync(path, { force: true });
-    return;
-  }
-  const real = existsSync(path) ? realpathSync(path) : path;
-  const tmp = join(dirname(real), `.${basename(real)}.rpc-${randomBytes(4).toString('hex')}`);
-  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode ?? 0o600);
-  try {
-    writeSync(fd, bytes);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    renameSync(tmp, real);
-  } catch (err) {
-    unlinkSync(tmp);
-    throw err;
-  }
+/** Puts bytes back at path as a commit writes a file (off the event loop); null removes the file. */
+export async function restoreFile(path: string, bytes: Buffer | null, mode: number | null): Promise<void> {
+  if (bytes === null) await rm(path, { force: true });
+  else await replaceFileAsync(path, bytes, mode ?? 0o600);
 }
 
 export function readBytes(path: string): Buffer | null {
@@ -65,6 +51,8 @@ export function readBytes(path: string): Buffer | null {
 
 export class UciStore {
   private readonly sessions = new Map<string, SessionState>();
+  /** The last write queued for each session (serial). */
+  private readonly queues = new Map<string, Promise<unknown>>();
   /**
    * Checks of the config files. The session's own change files need none: only this server
    * writes its private savedirs, and every write drops the session's cache.
@@ -92,7 +80,8 @@ export class UciStore {
     if (!s) {
       const savedir = this.savedir(sid);
       mkdirSync(savedir, { recursive: true, mode: 0o700 });
-      s = { cursor: new Cursor({ confdir: this.confdir, savedir, keepComments: true }), cache: new Map() };
+      // synchronous methods never wait for a lock here: commits go through commitAsync
+      s = { cursor: new Cursor({ confdir: this.confdir, savedir, keepComments: true, blockingLocks: false }), cache: new Map() };
       this.sessions.set(sid, s);
     }
     return s;
@@ -107,15 +96,25 @@ export class UciStore {
     if (config !== undefined) {
       s.cursor.unload(config);
       s.cache.delete(config);
-      this.checks.forget(config);
     }
     return s.cursor;
   }
 
-  /** `arrival`: the request's number (rpc/arrivals.ts); Infinity checks the file now. */
-  private entry(sid: string, config: string, arrival: number): CacheEntry {
+  /** Runs fn once the session's earlier writes are done; the next waits for this one. */
+  serial<T>(sid: string, fn: () => T | Promise<T>): Promise<T> {
+    const run = (this.queues.get(sid) ?? Promise.resolve()).then(fn);
+    const tail = run.catch(() => undefined);
+    this.queues.set(sid, tail);
+    void tail.then(() => {
+      if (this.queues.get(sid) === tail) this.queues.delete(sid);
+    });
+    return run;
+  }
+
+  /** The package's cache entry, valid for a stat of the file made now. */
+  private entry(sid: string, config: string): CacheEntry {
     const s = this.state(sid);
-    const file = this.checks.check(config, arrival);
+    const file = this.checks.check(config);
     const hit = s.cache.get(config);
     if (hit && parseStillValid(hit.file, file)) return hit;
     s.cursor.unload(config);
@@ -125,13 +124,13 @@ export class UciStore {
   }
 
   /** The package with the session's staged changes, parsed again only when the file changed. */
-  load(sid: string, config: string, arrival = Infinity): UciPackage {
-    return this.entry(sid, config, arrival).pkg;
+  load(sid: string, config: string): UciPackage {
+    return this.entry(sid, config).pkg;
   }
 
   /** The reply to `get` of the whole package, serialized once per cached package. */
-  valuesReply(sid: string, config: string, dump: (pkg: UciPackage) => JsonObject, arrival = Infinity): RawJson {
-    const e = this.entry(sid, config, arrival);
+  valuesReply(sid: string, config: string, dump: (pkg: UciPackage) => JsonObject): RawJson {
+    const e = this.entry(sid, config);
     return (e.reply ??= new RawJson(JSON.stringify({ values: dump(e.pkg) })));
   }
 
@@ -139,8 +138,8 @@ export class UciStore {
    * The text commit would write for the session now, parsed once per cached package: line
    * numbers are those of that text, which has the session's staged changes in place.
    */
-  committed(sid: string, config: string, arrival = Infinity): Committed {
-    const e = this.entry(sid, config, arrival);
+  committed(sid: string, config: string): Committed {
+    const e = this.entry(sid, config);
     if (!e.committed) {
       const doc = parseDocument(this.state(sid).cursor.commitText(config), { name: config, file: config });
       e.committed = { doc, pkg: doc.toPackage() };
@@ -148,17 +147,16 @@ export class UciStore {
     return e.committed;
   }
 
-  /** Puts a config file back (apply's rollback); every session reads it again. */
-  restoreConfig(config: string, bytes: Buffer | null, mode: number | null): void {
+  /** Puts a config file back (apply's rollback); every session sees it by its next check. */
+  async restoreConfig(config: string, bytes: Buffer | null, mode: number | null): Promise<void> {
     const path = join(this.confdir, config);
     // the lock a commit takes (ours or a `uci` command's): a rollback never lands inside one
-    const release = lockPackage(path);
+    const lock = await lockFileAsync(path, true, bytes === null ? {} : { createMode: mode ?? 0o600 });
     try {
-      restoreFile(path, bytes, mode);
+      await restoreFile(path, bytes, mode);
     } finally {
-      release();
+      lock?.release();
     }
-    this.checks.forget(config);
   }
 
   /** `uci state`: the package with the state directory's changes as well (never cached). */
@@ -173,24 +171,27 @@ export class UciStore {
   }
 
   /**
-   * Runs the edits of one method on one config; when it ends with a non-zero status or throws,
-   * the change file is put back byte for byte, as rpcd saves only a fully successful method.
+   * Runs the edits of one method on one config, after the session's earlier writes; when it
+   * ends with a non-zero status or throws, the change file is put back byte for byte, as rpcd
+   * saves only a fully successful method.
    */
-  transaction(sid: string, config: string, edit: (cursor: Cursor) => number): number {
-    const file = this.changeFile(sid, config);
-    const before = readBytes(file);
-    const cursor = this.cursor(sid, config);
-    let status: number;
-    try {
-      status = edit(cursor);
-    } catch (err) {
-      restoreFile(file, before, 0o600);
+  transaction(sid: string, config: string, edit: (cursor: Cursor) => number): Promise<number> {
+    return this.serial(sid, async () => {
+      const file = this.changeFile(sid, config);
+      const before = readBytes(file);
+      const cursor = this.cursor(sid, config);
+      let status: number;
+      try {
+        status = edit(cursor);
+      } catch (err) {
+        await restoreFile(file, before, 0o600);
+        this.cursor(sid, config);
+        throw err;
+      }
+      if (status !== 0) await restoreFile(file, before, 0o600);
       this.cursor(sid, config);
-      throw err;
-    }
-    if (status !== 0) restoreFile(file, before, 0o600);
-    this.cursor(sid, config);
-    return status;
+      return status;
+    });
   }
 
   /** Configs with staged changes: non-empty files of the session's savedir. */

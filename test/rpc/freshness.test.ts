@@ -4,7 +4,6 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Cursor } from '../../lib/uci/index.js';
-import { arrive, lastArrival } from '../../rpc/arrivals.js';
 import { uciObject } from '../../rpc/objects/uci.js';
 import { FileChecks, parseStillValid, SETTLE_MS, type StatFn } from '../../rpc/uci/freshness.js';
 import { call, callMsg, login, post, rpc, startHarness, type Harness } from './harness.js';
@@ -28,57 +27,31 @@ function fakeFs(file: FakeFile | undefined, now: number) {
 describe('file checks', () => {
   const old: FakeFile = { ino: 7, size: 100, mtimeMs: 1000, ctimeMs: 1000 };
 
-  it('serve every request read before the check without another stat, and stat again for a later one', () => {
+  it('stat the file for every check (one per request)', () => {
     const { state, checks } = fakeFs(old, 1000 + 10 * SETTLE_MS);
-    const first = arrive();
-    const second = arrive();
-    const c = checks.check('firewall', first);
-    expect(state.stats).toBe(1);
-    expect(c.after).toBe(lastArrival());
-    // read before the check was made, though numbered after the request it was made for
-    expect(checks.check('firewall', second)).toBe(c);
-    expect(state.stats).toBe(1);
-    const later = arrive();
-    expect(checks.check('firewall', later)).not.toBe(c);
-    expect(state.stats).toBe(2);
-    expect(checks.check('firewall', Infinity)).not.toBe(c);
-    expect(state.stats).toBe(3);
-  });
-
-  it('check again after this server wrote the file', () => {
-    const { state, checks } = fakeFs(old, 1000 + 10 * SETTLE_MS);
-    const n = arrive();
-    checks.check('network', n);
-    checks.forget('network');
-    checks.check('network', n);
+    const c = checks.check('firewall');
+    expect(c).toEqual({ ...old, settled: true });
+    expect(checks.check('firewall')).toEqual(c);
     expect(state.stats).toBe(2);
   });
 
   it('let a parse be reused only when no field changed and the file was older than a clock tick at the check', () => {
     const { state, checks } = fakeFs(old, 1000 + SETTLE_MS);
-    const recent = checks.check('x', Infinity);
+    const recent = checks.check('x');
     expect(recent.settled).toBe(false);
     // a rewrite within the same tick would keep every field: not to be trusted yet
-    expect(parseStillValid(recent, checks.check('x', Infinity))).toBe(false);
+    expect(parseStillValid(recent, checks.check('x'))).toBe(false);
     state.now = 1000 + SETTLE_MS + 1;
-    const settled = checks.check('x', Infinity);
-    expect(parseStillValid(settled, checks.check('x', Infinity))).toBe(true);
+    const settled = checks.check('x');
+    expect(parseStillValid(settled, checks.check('x'))).toBe(true);
     for (const change of [{ ino: 8 }, { size: 101 }, { mtimeMs: 999 }, { ctimeMs: 5000 }]) {
       state.file = { ...old, ...change };
-      expect(parseStillValid(settled, checks.check('x', Infinity)), JSON.stringify(change)).toBe(false);
+      expect(parseStillValid(settled, checks.check('x')), JSON.stringify(change)).toBe(false);
     }
     state.file = undefined;
-    const gone = checks.check('x', Infinity);
+    const gone = checks.check('x');
     expect(gone.ino).toBeNull();
     expect(parseStillValid(settled, gone)).toBe(false);
-  });
-
-  it('remember no missing file (config names come from requests)', () => {
-    const { state, checks } = fakeFs(undefined, 0);
-    const n = arrive();
-    checks.check('nothing', n);
-    checks.check('nothing', n);
-    expect(state.stats).toBe(2);
   });
 });
 
