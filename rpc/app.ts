@@ -8,6 +8,7 @@ import { loadRpcdLogins } from './logins.js';
 import { LuciDispatcher } from './luci/dispatcher.js';
 import type { LuciRoot } from './luci/root.js';
 import { sessionObject, setupAcls } from './objects/session.js';
+import type { ServerLimits } from './limits.js';
 import { listen, RpcHttpHandler, type LogSink, type RunningServer } from './server.js';
 import { SessionStore } from './session.js';
 import type { Settings } from './settings.js';
@@ -18,6 +19,8 @@ export interface AppOptions {
   now?: () => number;
   /** `serve --root`: also answer LuCI's dispatcher and files from this root file system. */
   root?: LuciRoot;
+  /** Body and time limits other than uhttpd's defaults (rpc/limits.ts). */
+  limits?: Partial<ServerLimits>;
 }
 
 /** Everything an object needs from the running server. */
@@ -85,7 +88,7 @@ export class RpcApp {
       }),
     );
     const luci = options.root && new LuciDispatcher({ root: options.root, bus: this.bus, sessions: this.sessions, now });
-    this.handler = new RpcHttpHandler({ bus: this.bus, cors: settings.cors, log: settings.log ? log : undefined, fallback: luci?.handle });
+    this.handler = new RpcHttpHandler({ bus: this.bus, cors: settings.cors, log: settings.log ? log : undefined, fallback: luci?.handle, limits: options.limits });
     this.sweeper = setInterval(() => this.sessions.sweep(), SWEEP_INTERVAL_MS);
     this.sweeper.unref();
   }

@@ -1,12 +1,14 @@
 // HTTP in front of the bus, as uhttpd's ubus handler (ubus.c) serves it: POST /ubus with single
 // or batch JSON-RPC requests, POST /ubus/call/<object> with a Bearer session, GET /ubus/list,
-// OPTIONS and CORS, and the 64 KiB body limit. Every call writes one request-log line.
+// OPTIONS and CORS, and the 64 KiB body limit. Every call writes one request-log line. What
+// clients may hold, bytes in flight and time, is bounded (rpc/limits.ts).
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { RpcError, Status, statusMessage } from './errors.js';
 import { hasData, type Bus, type CallInfo } from './dispatch.js';
 import { errorText, readRequest, requestId, rpcErrorText, successPieces, successText } from './envelope.js';
 import { byteLength, isJsonObject, joinStrings, jsonPiece, type Json, type JsonPieces } from './json.js';
+import { BodyBudget, DEFAULT_LIMITS, type ServerLimits } from './limits.js';
 import { ANONYMOUS_SID } from './session.js';
 
 /** UH_UBUS_MAX_POST_SIZE */
@@ -23,28 +25,34 @@ export interface ServerOptions {
   log?: LogSink;
   /** Answers every request outside /ubus (LuCI's dispatcher and files with `serve --root`); none: 404. */
   fallback?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  /** Body and time limits other than uhttpd's defaults (rpc/limits.ts). */
+  limits?: Partial<ServerLimits>;
 }
 
-interface Body {
-  text: string | null;
-}
+/** A request body read whole, or why not; `held`: its bytes counted in the budget. */
+type Body = { text: string; held: number } | { refused: 'too-large' | 'busy' | 'aborted'; held: number };
 
-function readBody(req: IncomingMessage): Promise<Body> {
-  return new Promise((resolve, reject) => {
+function readBody(req: IncomingMessage, budget: BodyBudget): Promise<Body> {
+  return new Promise((resolve) => {
     const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > BODY_LIMIT) return resolve({ text: null });
+    if (declared > BODY_LIMIT) return resolve({ refused: 'too-large', held: 0 });
     const chunks: Buffer[] = [];
     let size = 0;
+    const stop = (refused: 'too-large' | 'busy' | 'aborted') => {
+      req.removeAllListeners('data');
+      req.pause();
+      resolve({ refused, held: size });
+    };
     req.on('data', (chunk: Buffer) => {
+      if (size + chunk.length > BODY_LIMIT) return stop('too-large');
+      if (!budget.take(chunk.length)) return stop('busy');
       size += chunk.length;
-      if (size > BODY_LIMIT) {
-        req.removeAllListeners('data');
-        req.pause();
-        resolve({ text: null });
-      } else chunks.push(chunk);
+      chunks.push(chunk);
     });
-    req.on('end', () => resolve({ text: (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8') }));
-    req.on('error', reject);
+    req.on('end', () => resolve({ text: (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8'), held: size }));
+    // a client gone (or timed out) before the end: its bytes go back to the budget
+    req.on('error', () => stop('aborted'));
+    req.on('close', () => stop('aborted'));
   });
 }
 
@@ -70,7 +78,13 @@ function parseJson(text: string): Json | undefined {
 }
 
 export class RpcHttpHandler {
-  constructor(private readonly options: ServerOptions) {}
+  readonly limits: ServerLimits;
+  private readonly budget: BodyBudget;
+
+  constructor(private readonly options: ServerOptions) {
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.budget = new BodyBudget(this.limits.bodyBytesInFlight);
+  }
 
   private corsHeaders(req: IncomingMessage, res: ServerResponse): void {
     const origin = req.headers.origin;
@@ -96,8 +110,10 @@ export class RpcHttpHandler {
     res.end(parts[parts.length - 1]);
   }
 
-  private plain(res: ServerResponse, status: number, text: string): void {
-    res.writeHead(status, { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(text) });
+  private plain(res: ServerResponse, status: number, text: string, close = false): void {
+    const headers: OutgoingHttpHeaders = { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(text) };
+    if (close) headers.Connection = 'close';
+    res.writeHead(status, headers);
     res.end(text);
   }
 
@@ -155,12 +171,26 @@ export class RpcHttpHandler {
     const legacy = rest === '' || rest === '/' || luciSuffix.test(rest);
     const object = rest.startsWith('/call/') ? decodeURIComponent(rest.slice('/call/'.length)) : undefined;
     if (!legacy && object === undefined) return this.plain(res, 404, 'Not Found\n');
-    const body = await readBody(req);
-    if (body.text === null) return this.send(req, res, 200, rpcErrorText(null, 'PARSE'), true);
-    const remote = req.socket.remoteAddress ?? '-';
-    const parsed = parseJson(body.text);
-    const reply = legacy ? await this.legacy(parsed, remote) : await this.callPath(parsed, object!, req, remote);
-    this.send(req, res, 200, reply);
+    const body = await readBody(req, this.budget);
+    try {
+      if ('refused' in body) {
+        // the unread rest of the body must not be taken for the next request: both close
+        if (body.refused === 'too-large') this.send(req, res, 200, rpcErrorText(null, 'PARSE'), true);
+        else if (body.refused === 'busy') this.plain(res, 503, 'Service Unavailable\n', true);
+        return;
+      }
+      const remote = req.socket.remoteAddress ?? '-';
+      const parsed = parseJson(body.text);
+      const reply = legacy ? await this.legacy(parsed, remote) : await this.callPath(parsed, object!, req, remote);
+      this.send(req, res, 200, reply);
+    } finally {
+      this.budget.give(body.held);
+    }
+  }
+
+  /** Body bytes of the requests being read or answered now. */
+  get bodyBytesInFlight(): number {
+    return this.budget.inFlight;
   }
 
   private async legacy(doc: Json | undefined, remote: string): Promise<JsonPieces> {
@@ -236,7 +266,18 @@ export interface RunningServer {
 }
 
 export function listen(handler: RpcHttpHandler, host: string, port: number): Promise<RunningServer> {
-  const server = createServer({ keepAliveTimeout: 30_000 }, handler.handle);
+  const { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs } = handler.limits;
+  const server = createServer(
+    {
+      headersTimeout: headersTimeoutMs,
+      requestTimeout: requestTimeoutMs,
+      keepAliveTimeout: keepAliveTimeoutMs,
+      // how often node looks for requests past their time-outs (default 30 s: a slow client
+      // would keep its socket up to that much longer)
+      connectionsCheckingInterval: Math.min(1000, headersTimeoutMs),
+    },
+    handler.handle,
+  );
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

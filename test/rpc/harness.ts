@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RpcApp, type ObjectFactory } from '../../rpc/app.js';
 import { hashPassword } from '../../rpc/password.js';
+import type { ServerLimits } from '../../rpc/limits.js';
 import type { RunningServer } from '../../rpc/server.js';
 import { parseSettings } from '../../rpc/settings.js';
 
@@ -32,6 +33,7 @@ export interface HarnessOptions {
   logs?: string[];
   /** The server's wall clock. */
   now?: () => number;
+  limits?: Partial<ServerLimits>;
 }
 
 export interface Harness {
@@ -62,7 +64,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const ini = [`confdir = config`, `savedir = save`, `acl_dir = acl.d`, options.extraIni ?? '', ...sections].join('\n');
   const settings = parseSettings(ini, join(dir, 'server.ini'));
   const logs = options.logs;
-  const app = new RpcApp(settings, options.objects ?? [], { log: logs ? (l) => logs.push(l) : undefined, now: options.now });
+  const app = new RpcApp(settings, options.objects ?? [], { log: logs ? (l) => logs.push(l) : undefined, now: options.now, limits: options.limits });
   return { ...(await listenScratch(app, dir)), confdir, savedir };
 }
 
