@@ -18,9 +18,12 @@ import { parseArgs } from 'node:util';
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(repo, 'bin/uci-fw4.js');
 
+const count = (text) => (text.match(/option o\d+_\d+ 'v'/g) ?? []).length;
+
 /**
  * One run. Returns how many of the processes × rounds options reached the file, the exit codes
- * that were not 0, the files left in the confdir besides the config, and the wall time.
+ * that were not 0, the files left in the confdir besides the config, the wall time, and how many
+ * options were in when flock(1) took the lock.
  */
 export async function lostUpdateRun({ processes = 20, rounds = 5, keepComments = false, holdMs = 0 } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'lost-update-'));
@@ -40,11 +43,12 @@ export async function lostUpdateRun({ processes = 20, rounds = 5, keepComments =
       }
       children.push(spawn('sh', ['-c', steps.join('\n')], { stdio: ['ignore', 'ignore', 'pipe'] }));
     }
-    let holder;
+    let holderExit;
+    let heldWith = 0;
     if (holdMs > 0) {
-      // in the middle of the run: after some commits went through, before the last
-      await new Promise((r) => setTimeout(r, 300));
-      holder = spawn('flock', [config, 'sleep', String(holdMs / 1000)], { stdio: 'ignore' });
+      // in the middle of the run: once a quarter of the options are in
+      while ((heldWith = count(readFileSync(config, 'utf8'))) < (processes * rounds) / 4) await new Promise((r) => setTimeout(r, 20));
+      holderExit = once(spawn('flock', [config, 'sleep', String(holdMs / 1000)], { stdio: 'ignore' }), 'exit');
     }
     const failures = [];
     await Promise.all(children.map(async (c) => {
@@ -53,11 +57,11 @@ export async function lostUpdateRun({ processes = 20, rounds = 5, keepComments =
       const [code] = await once(c, 'exit');
       if (code !== 0) failures.push(`exit ${code}: ${err.trim()}`);
     }));
-    if (holder) await once(holder, 'exit');
+    await holderExit;
     const text = readFileSync(config, 'utf8');
-    const found = (text.match(/option o\d+_\d+ 'v'/g) ?? []).length;
+    const found = count(text);
     const stray = readdirSync(conf).filter((n) => n !== 'firewall');
-    return { expected: processes * rounds, found, failures, stray, ms: Date.now() - started, keptComment: text.startsWith('# kept') };
+    return { expected: processes * rounds, found, failures, stray, ms: Date.now() - started, keptComment: text.startsWith('# kept'), heldWith };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
