@@ -12,7 +12,7 @@ import { Cursor, flockAvailable, UciLockError } from '../../lib/uci/index.js';
 // @ts-expect-error: a plain script, shared with the soak run
 import { lostUpdateRun } from '../../bench/lost-update.mjs';
 import { Output } from '../../cli/uci/context.js';
-import { built, repo } from '../helpers/cli.js';
+import { repo } from '../helpers/cli.js';
 
 const hasFlock1 = spawnSync('flock', ['--version']).status === 0;
 const holders: ChildProcess[] = [];
@@ -137,7 +137,7 @@ describe('a commit on a full disk', () => {
   });
 });
 
-describe.skipIf(!built)('lost updates: 20 processes × 5 set + commit through one savedir', () => {
+describe('lost updates: 20 processes × 5 set + commit through one savedir', () => {
   it('every option reaches the file', async () => {
     const r = await lostUpdateRun();
     expect(r.failures).toEqual([]);
