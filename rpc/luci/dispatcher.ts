@@ -181,7 +181,9 @@ export class LuciDispatcher {
       action = isJsonObject(target) ? target : undefined;
     }
     if (ctx.cors && req.method === 'OPTIONS') {
-      return { status: 200, statusText: 'OK', headers: { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Methods': 'GET, POST, OPTIONS' }, body: '' };
+      // the preflight only: the session cookie is SameSite=strict, so another site's request carries none
+      const headers = { 'Access-Control-Allow-Origin': req.origin ?? '*', 'Access-Control-Allow-Methods': 'GET, POST, OPTIONS' };
+      return { status: 200, statusText: 'OK', headers, body: '' };
     }
     if (requiresPost(action, req.form)) {
       if (req.method !== 'POST') return { status: 405, statusText: 'Method Not Allowed', headers: { Allow: 'POST' }, body: '' };

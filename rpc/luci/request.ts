@@ -18,6 +18,7 @@ export interface LuciRequest {
   form: URLSearchParams;
   remote: string;
   acceptLanguage: string;
+  origin?: string;
 }
 
 function parseCookies(header: string | undefined): Map<string, string> {
@@ -76,5 +77,6 @@ export async function readRequest(req: IncomingMessage, pathInfo: string, query:
     form,
     remote: req.socket.remoteAddress ?? '-',
     acceptLanguage: req.headers['accept-language'] ?? '',
+    origin: req.headers.origin,
   };
 }

@@ -210,6 +210,13 @@ describe('admin/uci', () => {
     expect((await get(`/cgi-bin/luci/admin/uci/apply_rollback?token=${token}`, { method: 'POST' })).status).toBe(403);
   });
 
+  it('answers the CORS preflight of a cors node as dispatcher.uc:1016 (confirm asks for no login)', async () => {
+    const r = await get('/cgi-bin/luci/admin/uci/confirm', { method: 'OPTIONS', headers: { Origin: 'http://192.168.1.1' } });
+    expect(r.status).toBe(200);
+    expect(r.headers.get('access-control-allow-origin')).toBe('http://192.168.1.1');
+    expect(r.headers.get('access-control-allow-methods')).toBe('GET, POST, OPTIONS');
+  });
+
   it('apply_rollback with nothing staged: 204 No data', async () => {
     expect((await endpoint('apply_rollback', { sid, token })).status).toBe(204);
   });
