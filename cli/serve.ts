@@ -23,7 +23,8 @@ Serves LuCI's ubus JSON-RPC API (POST /ubus) over the configs of a confdir.
   --root dir           an OpenWrt root file system (an image's or an unpacked backup): its
                        etc/config is the confdir, its ACL files and LuCI are served too, LuCI
                        at /cgi-bin/luci (see docs/luci.md, "LuCI off-device")
-  --snapshot file      the system snapshot to answer from (overrides the settings')
+  --snapshot file      the system snapshot to answer from (overrides the settings'; with
+                       --root and no --snapshot: the system its network config describes)
 `;
 
 const OPTIONS = {
@@ -75,8 +76,8 @@ export async function run(args: string[]): Promise<number> {
     if (err instanceof SettingsError) return fail(err.message);
     throw err;
   }
-  if (parsed.snapshot !== undefined) settings.snapshot = resolve(parsed.snapshot);
   if (root) settings = rootSettings(settings, root);
+  if (parsed.snapshot !== undefined) settings.snapshot = resolve(parsed.snapshot);
   try {
     checkConfdir(settings.confdir);
   } catch (err) {

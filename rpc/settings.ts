@@ -49,6 +49,11 @@ export interface Settings {
   root?: string;
   /** With no snapshot: answer from this machine (the live provider over `root`, default `/`). */
   live: boolean;
+  /**
+   * With no snapshot and not live: answer from the system the confdir's network (and wireless)
+   * config describes (lib/fw4 deriveSnapshot), derived again when those configs change.
+   */
+  derive: boolean;
   /** Shadow file for the `$p$<user>` passwords of the confdir's rpcd `login` sections. */
   shadow?: string;
   sessionTimeout: number;
@@ -145,6 +150,7 @@ export function parseSettings(text: string, file: string, overrides: SettingsOve
     snapshot: path('snapshot'),
     root: path('root'),
     live: bool('live', false),
+    derive: bool('derive', false),
     shadow: path('shadow'),
     sessionTimeout: int('session_timeout', DEFAULT_SESSION_TIMEOUT, 1),
     applyTimeout: int('apply_timeout', 60, 0),

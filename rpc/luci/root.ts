@@ -52,10 +52,20 @@ export function openRoot(path: string): LuciRoot {
 
 /**
  * The settings with the root's confdir, its ACL groups when it has them, its etc/shadow for
- * `$p$` logins, and the root as the directory the file and luci objects read as `/`.
+ * `$p$` logins, and the root as the directory the file and luci objects read as `/`. The
+ * settings' snapshot describes another system: the root's is derived from its network config
+ * unless a snapshot is given afterwards (`serve --snapshot`).
  */
 export function rootSettings(settings: Settings, root: LuciRoot): Settings {
-  return { ...settings, confdir: root.confdir, aclDir: root.aclDir ?? settings.aclDir, shadow: root.shadow, root: root.dir };
+  return {
+    ...settings,
+    confdir: root.confdir,
+    aclDir: root.aclDir ?? settings.aclDir,
+    shadow: root.shadow,
+    root: root.dir,
+    snapshot: undefined,
+    derive: true,
+  };
 }
 
 /**

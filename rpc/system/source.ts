@@ -1,11 +1,12 @@
 // The system the server describes, for every object that answers about the machine (firewall,
 // luci, luci-rpc, network, file, rc, system): the settings' snapshot, re-read when its file
-// changes; or, with `live`, this machine itself; and, with `root`, a directory standing for `/`
+// changes; or, with `live`, this machine itself; or, with `derive`, the system the confdir's
+// network config describes; and, with `root`, a directory standing for `/`
 // whose files are read before the snapshot's. Also the confdir's committed configs, read as
 // rpcd's plugins read them (a fresh uci context: no session's staged changes).
 import { readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { LiveSystemView, SnapshotView, type StatInfo, type SystemSnapshot, type SystemView } from '../../lib/fw4/index.js';
+import { deriveSnapshot, LiveSystemView, SnapshotView, type StatInfo, type SystemSnapshot, type SystemView } from '../../lib/fw4/index.js';
 import { Cursor, UciError, type UciPackage } from '../../lib/uci/index.js';
 import type { AppContext } from '../app.js';
 import { RootDir, RootDirView } from './root-dir.js';
@@ -75,7 +76,7 @@ export interface SystemSource {
 const EMPTY_VIEW = new SnapshotView({});
 
 function makeSource(app: AppContext): SystemSource {
-  const { snapshot: snapshotFile, root, live, confdir } = app.settings;
+  const { snapshot: snapshotFile, root, live, derive, confdir } = app.settings;
   const snapshotChecks = snapshotFile === undefined ? null : new FileChecks(dirname(snapshotFile), undefined, app.now);
   let cachedSnapshot: { file: FileCheck; snapshot: SystemSnapshot; view: SnapshotView } | null = null;
   const configChecks = new FileChecks(confdir, undefined, app.now);
@@ -84,7 +85,21 @@ function makeSource(app: AppContext): SystemSource {
   const rootFiles = rootDir === undefined ? null : new RootDirView(rootDir);
   const liveView = live ? new LiveSystemView({ root: root ?? '/' }) : null;
 
+  let derived: { network: UciPackage; wireless: UciPackage | null; snapshot: SystemSnapshot; view: SnapshotView } | null = null;
+
+  /** The system of the committed network and wireless configs, derived again when either changes. */
+  function deriveFromConfdir(): { snapshot: SystemSnapshot; view: SnapshotView } {
+    const network = source.config('network');
+    if (network === null) throw new NoSnapshotError('no snapshot file in the settings, and no network config to derive the system from');
+    const wireless = source.config('wireless');
+    if (derived?.network === network && derived.wireless === wireless) return derived;
+    const snapshot = deriveSnapshot({ network, ...(wireless ? { wireless } : {}) });
+    derived = { network, wireless, snapshot, view: new SnapshotView(snapshot) };
+    return derived;
+  }
+
   function loadSnapshot(): { snapshot: SystemSnapshot; view: SnapshotView } {
+    if (snapshotFile === undefined && derive) return deriveFromConfdir();
     if (snapshotFile === undefined || snapshotChecks === null) throw new NoSnapshotError('no snapshot file in the settings');
     const file = snapshotChecks.check(basename(snapshotFile));
     if (cachedSnapshot && parseStillValid(cachedSnapshot.file, file)) return cachedSnapshot;
@@ -93,18 +108,18 @@ function makeSource(app: AppContext): SystemSource {
     return cachedSnapshot;
   }
 
-  return {
+  const source: SystemSource = {
     rootDir: rootDir ?? (live ? new RootDir('/') : undefined),
     snapshot: () => loadSnapshot().snapshot,
     view() {
       if (liveView && snapshotFile === undefined) return liveView;
       let base: SystemView = EMPTY_VIEW;
-      if (snapshotFile !== undefined) {
+      if (snapshotFile !== undefined || derive) {
         try {
           base = loadSnapshot().view;
         } catch (err) {
           // a snapshot that cannot be read answers like a router that has none of it
-          app.log(`system: cannot read the snapshot ${snapshotFile}: ${(err as Error).message}`);
+          app.log(`system: ${snapshotFile === undefined ? 'cannot derive the system' : `cannot read the snapshot ${snapshotFile}`}: ${(err as Error).message}`);
         }
       }
       return rootFiles ? new RootedView(rootFiles, base) : base;
@@ -123,6 +138,7 @@ function makeSource(app: AppContext): SystemSource {
       return pkg;
     },
   };
+  return source;
 }
 
 const sources = new WeakMap<AppContext, SystemSource>();

@@ -7,7 +7,7 @@ import { chmodSync, cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { uciObject } from '../../../rpc/objects/uci.js';
-import { RpcApp } from '../../../rpc/app.js';
+import { RpcApp, type ObjectFactory } from '../../../rpc/app.js';
 import { openRoot, rootSettings } from '../../../rpc/luci/root.js';
 import { hashPassword } from '../../../rpc/password.js';
 import { parseSettings } from '../../../rpc/settings.js';
@@ -54,6 +54,7 @@ const acl = {
     'fixture-firewall': { read: { ubus: { uci: ['get'] }, uci: ['firewall'] }, write: { uci: ['firewall'] } },
     'fixture-reader': { read: { uci: ['network'] } },
     'fixture-nobody': { read: { uci: ['wireless'] } },
+    'fixture-status': { read: { ubus: { 'network.interface': ['dump'] } }, write: { ubus: { uci: ['commit'] }, uci: ['network'] } },
   },
 };
 
@@ -139,6 +140,9 @@ export function makeRoot(): string {
     '',
   ].join('\n'));
   write(join(dir, 'etc/config/system'), "config system\n\toption hostname 'fixture-router'\n");
+  // a login of the root's own, as on a router: rpcd's config points at etc/shadow (`openssl passwd -1 -salt fixture secret`)
+  write(join(dir, 'etc/config/rpcd'), "config login\n\toption username 'admin'\n\toption password '$p$admin'\n\tlist read '*'\n\tlist write '*'\n");
+  write(join(dir, 'etc/shadow'), 'root:::0:99999:7:::\nadmin:$1$fixture$54oOozwK4IYJYhbde0cvJ0:20000:0:99999:7:::\n');
   for (const [name, doc] of Object.entries(menu)) write(join(dir, 'usr/share/luci/menu.d', name), doc);
   for (const [name, doc] of Object.entries(acl)) write(join(dir, 'usr/share/rpcd/acl.d', name), doc);
   write(join(dir, 'sbin/fw4'), '#!/bin/sh\n');
@@ -162,7 +166,7 @@ export type RootServer = ScratchServer;
  * replace. Users: `root` (every group) and `viewer` (fixture-base to write, fixture-firewall and
  * fixture-reader to read), both with PASSWORD.
  */
-export async function startRoot(dir = makeRoot()): Promise<RootServer> {
+export async function startRoot(dir = makeRoot(), objects: ObjectFactory[] = [uciObject]): Promise<RootServer> {
   const hash = await hashPassword(PASSWORD, fastCost);
   const ini = [
     `confdir = ${join(repoRoot, 'examples/config')}`,
@@ -179,6 +183,6 @@ export async function startRoot(dir = makeRoot()): Promise<RootServer> {
   ];
   const root = openRoot(dir);
   const settings = rootSettings(parseSettings(ini.join('\n'), join(dir, 'server.ini')), root);
-  const app = new RpcApp(settings, [uciObject], { root });
+  const app = new RpcApp(settings, objects, { root });
   return listenScratch(app, dir);
 }
