@@ -17,6 +17,7 @@ import {
   type Diagnostic,
   type SourceLocator,
   type SystemSnapshot,
+  type SystemView,
   type Translation,
 } from '../../lib/fw4/index.js';
 import { UciError, type UciPackage } from '../../lib/uci/index.js';
@@ -34,10 +35,16 @@ const isInput = (v: Input | MethodResult): v is Input => 'locators' in v;
 
 const warningsText = (diagnostics: readonly Diagnostic[]): string => diagnostics.map((d) => formatDiagnostic(d)).join('');
 
-/** A config that cannot be read, or fw4 crashing on it (with the warnings it printed before). */
-function failure(err: unknown): MethodResult {
+/**
+ * A config that cannot be read, or fw4 crashing on it (with the warnings it printed before, and
+ * the notes on `system` that `fw4 print` prints first).
+ */
+function failure(err: unknown, system?: SystemView): MethodResult {
   if (err instanceof UciError && err.code === 'NOT_FOUND') return fail(Status.NOT_FOUND);
-  if (err instanceof Fw4RuntimeError) return { status: Status.UNKNOWN_ERROR, data: { error: err.message, warnings: warningsText(err.diagnostics) } };
+  if (err instanceof Fw4RuntimeError) {
+    const notes = system ? notesText(systemNotes(system, err.diagnostics.map(diagnosticText))) : '';
+    return { status: Status.UNKNOWN_ERROR, data: { error: err.message, warnings: notes + warningsText(err.diagnostics) } };
+  }
   if (err instanceof UciError) return { status: Status.UNKNOWN_ERROR, data: { error: err.message } };
   throw err;
 }
@@ -83,7 +90,7 @@ export const firewallObject: ObjectFactory = (app: AppContext) => {
     try {
       return { input: i, translation: translateFirewall(i) };
     } catch (err) {
-      return failure(err);
+      return failure(err, i.system);
     }
   }
 

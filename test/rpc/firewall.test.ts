@@ -1,11 +1,12 @@
 // The firewall object: fw4's ruleset and findings for the config as the session sees it.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fw4 } from '../helpers/cli.js';
 import { rpcObjects } from '../../rpc/objects/index.js';
 import { call, login, startHarness, type Harness } from './harness.js';
-import { notesText } from '../../lib/fw4/index.js';
+import { deriveSnapshot, notesText } from '../../lib/fw4/index.js';
+import { parseDocument } from '../../lib/uci/index.js';
 
 let h: Harness;
 let a: string;
@@ -90,5 +91,16 @@ describe('firewall', () => {
     const error = 'Reference error: left-hand side expression is not an array or object';
     expect(expected.stderr).toBe(`${warning}${error}\n`);
     expect(await fw(a, 'print')).toEqual([9, { error, warnings: warning }]);
+  });
+
+  it('serving a derived snapshot: its notes come first, as `fw4 print` prints them, also where fw4 crashes', async () => {
+    const network = parseDocument(readFileSync(join(h.confdir, 'network'), 'utf8'), { name: 'network' }).toPackage();
+    writeFileSync(join(h.dir, 'snapshot.json'), JSON.stringify(deriveSnapshot({ network })));
+    writeFileSync(join(h.confdir, 'firewall'), "config defaults\n\toption drop_invalid 'maybe'\n");
+    const expected = cli('print');
+    expect(expected.stderr).toMatch(/^note: no snapshot: the system is derived from the confdir's network config, assuming:\n/);
+    const [status, d] = await fw(a, 'print');
+    expect(status).toBe(9);
+    expect(d!.warnings).toBe(expected.stderr.slice(0, expected.stderr.lastIndexOf('Reference error')));
   });
 });
