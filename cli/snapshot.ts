@@ -2,7 +2,6 @@
 // a router, read from one over its JSON-RPC API, or derived from a confdir's network config.
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { parseDocument } from '../lib/uci/parser.js';
 import { canonicalBody } from '../lib/uci/export.js';
 import type { UciPackage } from '../lib/uci/types.js';
@@ -14,6 +13,7 @@ import { LiveSystemView, recordSnapshot } from '../lib/fw4/snapshot/live.js';
 import { fetchRemoteSnapshot, RemoteError } from '../lib/fw4/snapshot/remote.js';
 import type { SystemSnapshot } from '../lib/fw4/snapshot/types.js';
 import { compileFirewall } from '../lib/fw4/translate.js';
+import { parseCommandArgs } from './args.js';
 import { ask, readStdin } from './prompt.js';
 
 const PASSWORD_ENV = 'UCI_FW4_PASSWORD';
@@ -142,19 +142,23 @@ export async function run(args: string[]): Promise<number> {
     return 1;
   }
   const name = command as keyof typeof OPTIONS;
+  const parsed = parseCommandArgs(rest, { ...OPTIONS[name], help: { type: 'boolean', short: 'h' } }, false);
+  if (typeof parsed === 'string') {
+    process.stderr.write(`uci-fw4 snapshot ${name}: ${parsed}\n\n${USAGE[name]}`);
+    return 1;
+  }
+  if (parsed.values.help) {
+    process.stdout.write(USAGE[name]!);
+    return 0;
+  }
   try {
-    const { values } = parseArgs({ args: rest, options: { ...OPTIONS[name], help: { type: 'boolean', short: 'h' } }, strict: true });
-    if (values.help) {
-      process.stdout.write(USAGE[name]!);
-      return 0;
-    }
-    const v = values as Record<string, string | undefined>;
+    const v = parsed.values as Record<string, string | undefined>;
     if (name === 'record') return record(v);
     if (name === 'derive') return derive(v);
     return await from(v);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    if (e instanceof UsageError || err.code?.startsWith('ERR_PARSE_ARGS')) {
+    if (e instanceof UsageError) {
       process.stderr.write(`uci-fw4 snapshot ${name}: ${err.message}\n\n${USAGE[name]}`);
       return 1;
     }

@@ -124,6 +124,6 @@ describe('uci-fw4 snapshot from, against uci-fw4 serve', () => {
     expect(existsSync(join(dir, 'wrong.json'))).toBe(false);
     const p = spawnSync(process.execPath, [bin, 'snapshot', 'from', '--url', url, '--user', 'root', '--password', 'rootpw'], { encoding: 'utf8' });
     expect(p.status).toBe(1);
-    expect(p.stderr).toContain("Unknown option '--password'");
+    expect(p.stderr).toContain("uci-fw4 snapshot from: unknown option '--password'");
   });
 });
