@@ -1,7 +1,7 @@
 // `uci-fw4 fw4 offload`: the flow offloading report, as a table or as JSON.
-import { offloadReport, renderOffloadReport } from '../lib/fw4/offload/report.js';
-import type { SystemView } from '../lib/fw4/snapshot/types.js';
-import type { CompiledFirewall } from '../lib/fw4/translate.js';
+import {
+  offloadReport, renderOffloadReport, type CompiledFirewall, type SystemView,
+} from '../lib/fw4/index.js';
 import { writeText } from './output.js';
 
 export function runOffload(compiled: CompiledFirewall, system: SystemView, json: boolean, notes: readonly string[]): number {

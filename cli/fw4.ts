@@ -1,21 +1,11 @@
 // `uci-fw4 fw4 print | check | offload`: render the firewall ruleset fw4 would load.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-// the parser alone: the Cursor, export and show modules are not needed to render
-import { parseDocument } from '../lib/uci/parser.js';
-import { readPackageBytes } from '../lib/uci/read-fast.js';
-import { UciParseError } from '../lib/uci/errors.js';
-import type { UciPackage } from '../lib/uci/types.js';
-import { defaultHelpers } from '../lib/fw4/default-helpers.js';
-import { documentLocator, type SourceLocator } from '../lib/fw4/locator.js';
-import { diagnosticText, formatDiagnostic, type Diagnostic } from '../lib/fw4/load/diagnostics.js';
-import { Fw4RuntimeError } from '../lib/fw4/load/sections.js';
-import { deriveSnapshot } from '../lib/fw4/snapshot/derive/index.js';
-import { notesText, systemNotes } from '../lib/fw4/snapshot/derive/notes.js';
-import { readMocksDir } from '../lib/fw4/snapshot/mocks.js';
-import { SnapshotView } from '../lib/fw4/snapshot/view.js';
-import type { SystemSnapshot } from '../lib/fw4/snapshot/types.js';
-import { translateFirewall, type FirewallInput, type Translation } from '../lib/fw4/translate.js';
+import { parseDocument, UciParseError, type UciPackage } from '../lib/uci/index.js';
+import {
+  defaultHelpers, deriveSnapshot, diagnosticText, documentLocator, formatDiagnostic, Fw4RuntimeError, notesText, readMocksDir, SnapshotView,
+  systemNotes, translateFirewall, type Diagnostic, type FirewallInput, type SourceLocator, type SystemSnapshot, type Translation,
+} from '../lib/fw4/index.js';
 import { checkConfdir, InputError, parseCommandArgs, parseJsonFile, readInput } from './args.js';
 import { writeText } from './output.js';
 
@@ -90,15 +80,9 @@ function options(args: string[], command: keyof typeof EXTRA): Options | 'help' 
 
 interface LoadedConfig { pkg: UciPackage; locator?: SourceLocator }
 
-/**
- * `lines`: keep the source positions (check). Print needs only the data: a file the fast scan
- * reads (lib/uci/read-fast.ts) never builds a Document.
- */
+/** `lines`: keep the source positions (check); print needs only the data. */
 function loadConfig(name: string, file: string, lines: boolean): LoadedConfig {
-  const bytes = readInput(file, `the ${name} config`, () => readFileSync(file));
-  const fast = lines ? null : readPackageBytes(bytes, name);
-  if (fast) return { pkg: fast };
-  const text = bytes.toString('utf8');
+  const text = readInput(file, `the ${name} config`, () => readFileSync(file, 'utf8'));
   const doc = parseDocument(text, { name, file, trivia: lines });
   return { pkg: doc.toPackage(), ...(lines ? { locator: documentLocator(file, doc) } : {}) };
 }
@@ -154,7 +138,7 @@ async function check(loaded: Loaded): Promise<number> {
   if (loaded.firewall.locator) locators.firewall = loaded.firewall.locator;
   if (loaded.helpers?.locator) locators.helpers = loaded.helpers.locator;
   // ajv and the schema compilation are only needed here, not for print
-  const { checkFirewall, formatFinding } = await import('../lib/fw4/check/index.js');
+  const { checkFirewall, formatFinding } = await import('../lib/fw4/index.js');
   const findings = checkFirewall({ ...inputOf(loaded), locators });
   writeNotes(systemNotes(loaded.system, findings.map((f) => f.message)));
   writeText(2, findings.map(formatFinding).join(''));
@@ -213,7 +197,7 @@ export async function run(args: string[]): Promise<number> {
   if (command === 'offload') return (await import('./fw4-offload.js')).runOffload(result, loaded.system, o.json, notes);
   writeNotes(notes);
   if (o.fix) {
-    const { fixKernelRefusals, refusalContext } = await import('../lib/fw4/verify/index.js');
+    const { fixKernelRefusals, refusalContext } = await import('../lib/fw4/index.js');
     writeText(1, fixKernelRefusals(result.text, refusalContext(result.ruleset)).text);
   } else writeText(1, result.text);
   writeWarnings(result.diagnostics);

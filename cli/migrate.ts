@@ -5,10 +5,9 @@
 // stderr: the progress bar (terminal only) and, in a dry run, the summary table.
 // Exit status: 0 all confdirs migrated or unchanged, 1 some failed, 2 bad arguments (a confdir
 // that is not a directory included) or migrations.
-import { runMigrations } from '../lib/migrate/runner.js';
+import { runMigrations, type ConfdirResult, type MigrationNote } from '../lib/migrate/index.js';
 import { checkConfdir, InputError, parseCommandArgs } from './args.js';
 import { writeText } from './output.js';
-import type { ConfdirResult, MigrationNote } from '../lib/migrate/types.js';
 
 const USAGE = `Usage: uci-fw4 migrate [--dry-run] [--json] [--timeout SECONDS] --confdir DIR [--confdir DIR ...] MIGRATION...
 

@@ -2,17 +2,11 @@
 // a router, read from one over its JSON-RPC API, or derived from a confdir's network config.
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseDocument } from '../lib/uci/parser.js';
-import { canonicalBody } from '../lib/uci/export.js';
-import type { UciPackage } from '../lib/uci/types.js';
-import { defaultHelpers } from '../lib/fw4/default-helpers.js';
-import { offloadReport } from '../lib/fw4/offload/report.js';
-import { deriveSnapshot } from '../lib/fw4/snapshot/derive/index.js';
-import { derivedNotes } from '../lib/fw4/snapshot/derive/notes.js';
-import { LiveSystemView, recordSnapshot } from '../lib/fw4/snapshot/live.js';
-import { fetchRemoteSnapshot, RemoteError } from '../lib/fw4/snapshot/remote.js';
-import type { SystemSnapshot } from '../lib/fw4/snapshot/types.js';
-import { compileFirewall } from '../lib/fw4/translate.js';
+import { canonicalBody, parseDocument, type UciPackage } from '../lib/uci/index.js';
+import {
+  compileFirewall, defaultHelpers, derivedNotes, deriveSnapshot, fetchRemoteSnapshot, LiveSystemView, offloadReport, recordSnapshot,
+  RemoteError, type SystemSnapshot,
+} from '../lib/fw4/index.js';
 import { parseCommandArgs } from './args.js';
 import { ask, readStdin } from './prompt.js';
 

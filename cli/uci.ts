@@ -3,8 +3,7 @@
 // Arguments, files and output are handled as bytes (latin1 strings), as libuci does.
 
 import { openSync, readFileSync, closeSync } from 'node:fs';
-import { Cursor } from '../lib/uci/cursor.js';
-import type { ExportWriter } from '../lib/uci/export-fast.js';
+import { Cursor, type ExportWriter } from '../lib/uci/index.js';
 import { Commands, type Settings } from './uci/commands.js';
 import { Output, PROG, strerror } from './uci/context.js';
 import { getopt } from './uci/getopt.js';

@@ -1,18 +1,9 @@
 // The commands of `uci` (cli.c), each with libuci's output, messages and exit status.
 
-import { Cursor, toChange, type LoadedPackage } from '../../lib/uci/cursor.js';
-import { exportText } from '../../lib/uci/export.js';
-import { UciError } from '../../lib/uci/errors.js';
-import { Tokenizer } from '../../lib/uci/lexer.js';
-import { isValidPackage } from '../../lib/uci/names.js';
-import type { SectionNode } from '../../lib/uci/nodes.js';
 import {
-  scanInt, strtoulInt, type Target, uciAddList, uciAddSection, uciDelete, uciDelList, uciRename, uciReorder, uciSet,
-} from '../../lib/uci/ops.js';
-import { mergeInto, parseDocument, parsePackages } from '../../lib/uci/parser.js';
-import { lookupExtSection, parsePath } from '../../lib/uci/path.js';
-import { sectionRefs } from '../../lib/uci/section-refs.js';
-import { formatChange, getValue, showSectionLines, showValue } from '../../lib/uci/show.js';
+  addSectionAs, Cursor, editPointer, exportText, formatChange, getValue, lookupPointer, sectionRefs, showSectionLines, showValue,
+  Tokenizer, UciError, type PointerEdit, type SectionNode, type UciPointer,
+} from '../../lib/uci/index.js';
 import { errorNumber, type Output } from './context.js';
 
 export interface Settings {
@@ -24,14 +15,7 @@ export interface Settings {
   exportNames: boolean;
 }
 
-interface Ptr {
-  /** The package as named in the tuple (the key it is loaded under). */
-  key: string;
-  lp: LoadedPackage;
-  t: Target;
-}
-
-type SectionCmd = 'get' | 'set' | 'add_list' | 'del_list' | 'delete' | 'rename' | 'revert' | 'reorder';
+type SectionCmd = 'get' | 'revert' | PointerEdit;
 type PackageCmd = 'show' | 'changes' | 'export' | 'commit';
 
 const SECTION_CMDS: Record<string, SectionCmd> = {
@@ -73,31 +57,10 @@ export class Commands {
     return 255;
   }
 
-  /** uci_lookup_ptr with extended syntax. */
-  private lookup(tuple: string): Ptr {
-    const path = parsePath(tuple);
-    const lp = this.cursor.loadPackage(path.package);
-    const t: Target = { section: path.section, option: path.option, value: path.value, complete: false };
-    if (path.section === undefined) {
-      t.complete = true;
-      return { key: path.package, lp, t };
-    }
-    const s = path.extended ? lookupExtSection(lp.doc, path.section) : lp.doc.findSection(path.section);
-    if (!s) return { key: path.package, lp, t };
-    t.s = s;
-    t.section = s.name;
-    if (path.option !== undefined) {
-      t.o = s.findOption(path.option);
-      if (!t.o) return { key: path.package, lp, t };
-    }
-    t.complete = true;
-    return { key: path.package, lp, t };
-  }
-
   /** lookup() with its error printed; null when it failed. */
-  private lookupOrReport(tuple: string): Ptr | null {
+  private lookupOrReport(tuple: string): UciPointer | null {
     try {
-      return this.lookup(tuple);
+      return lookupPointer(this.cursor, tuple);
     } catch (err) {
       this.perror(err);
       return null;
@@ -107,46 +70,30 @@ export class Commands {
   private sectionCmd(cmd: SectionCmd, tuple: string): number {
     const ptr = this.lookupOrReport(tuple);
     if (!ptr) return 1;
-    const { lp, t } = ptr;
-    const doc = lp.doc;
-    const log = doc.onChange;
-    if (t.value !== undefined && (cmd === 'get' || cmd === 'revert')) return 1;
+    if (ptr.value !== undefined && (cmd === 'get' || cmd === 'revert')) return 1;
     try {
       switch (cmd) {
-        case 'get':
-          if (!t.complete) throw new UciError('NOT_FOUND');
-          if (t.o) this.io.stdout(getValue(t.o.value, this.set.delimiter) + '\n');
-          else if (t.s) this.io.stdout(t.s.type + '\n');
+        case 'get': {
+          if (!ptr.complete) throw new UciError('NOT_FOUND');
+          const found = ptr.found; // nothing for a package
+          if (found !== undefined) this.io.stdout(getValue(found, this.set.delimiter) + '\n');
           return 0;
+        }
         case 'revert':
           try {
-            this.cursor.revertPackage(ptr.key, t.section, t.option);
+            this.cursor.revertPackage(ptr.package, ptr.section, ptr.option);
           } catch {
             // libuci's command ignores what revert returns
           }
           return 0;
-        case 'rename':
-          uciRename(doc, t, log);
-          break;
-        case 'set':
-          uciSet(doc, t, log);
-          break;
-        case 'add_list':
-          uciAddList(t, log);
-          break;
-        case 'del_list':
-          uciDelList(t, log);
-          break;
-        case 'reorder':
-          if (!t.s || t.value === undefined) throw new UciError('NOT_FOUND');
-          uciReorder(doc, t.s, strtoulInt(t.value), log);
-          break;
         case 'delete':
-          if (t.value !== undefined && scanInt(t.value)[0] === 0) return 1;
-          uciDelete(doc, t, log);
+          // cli.c: `sscanf(value, "%d") == 0` ends the command with status 1 and no message
+          if (ptr.value !== undefined && /^[ \t\n\v\f\r]*(?:[^ \t\n\v\f\r+\-\d]|[+-](?!\d))/.test(ptr.value)) return 1;
+          editPointer(this.cursor, ptr, cmd);
           break;
+        default:
+          editPointer(this.cursor, ptr, cmd);
       }
-      this.cursor.save(lp);
     } catch (err) {
       this.perror(err);
       return 1;
@@ -176,31 +123,33 @@ export class Commands {
     }
     const ptr = this.lookupOrReport(tuple);
     if (!ptr) return 1;
-    const { lp, t } = ptr;
-    const doc = lp.doc;
+    const doc = ptr.document;
     try {
       switch (cmd) {
         case 'changes':
-          for (const d of lp.staged) this.io.stdout(formatChange(toChange(doc.name, d)) + '\n');
+          for (const c of this.cursor.changes(ptr.package)) this.io.stdout(formatChange(c) + '\n');
           break;
         case 'commit':
-          if (!this.set.noCommit) this.cursor.commitPackage(lp, false);
+          if (!this.set.noCommit) this.cursor.commit(ptr.package);
           break;
         case 'export':
           this.io.stdout(exportText(doc, { anonymousNames: this.set.exportNames }));
           break;
-        case 'show':
-          if (!t.complete) throw new UciError('NOT_FOUND');
-          if (t.o) this.io.stdout(`${doc.name}.${t.s!.name}.${t.o.name}=${showValue(t.o.value, this.set.delimiter)}\n`);
-          else if (t.s) this.io.stdout(this.showSection(doc.name, t.s.name, t.s));
-          else this.showPackage(lp);
+        case 'show': {
+          if (!ptr.complete) throw new UciError('NOT_FOUND');
+          const s = ptr.foundSection;
+          const o = ptr.foundOption;
+          if (s && o) this.io.stdout(`${doc.name}.${s.name}.${o.name}=${showValue(o.value, this.set.delimiter)}\n`);
+          else if (s) this.io.stdout(this.showSection(doc.name, s.name, s));
+          else this.showPackage(doc.name, doc.sections);
           break;
+        }
       }
     } catch (err) {
       this.perror(err);
       return 1;
     } finally {
-      this.cursor.unload(ptr.key);
+      this.cursor.unload(ptr.package);
     }
     return 0;
   }
@@ -209,19 +158,15 @@ export class Commands {
     return showSectionLines(pkg, ref, { type: s.type, options: s.options.map((o) => [o.name, o.value] as const) }, this.set.delimiter);
   }
 
-  private showPackage(lp: LoadedPackage): void {
-    const sections = lp.doc.sections;
+  private showPackage(pkg: string, sections: readonly SectionNode[]): void {
     const refs = this.set.showExt ? sectionRefs(sections) : sections.map((s) => s.name);
-    this.io.stdout(sections.map((s, i) => this.showSection(lp.doc.name, refs[i]!, s)).join(''));
+    this.io.stdout(sections.map((s, i) => this.showSection(pkg, refs[i]!, s)).join(''));
   }
 
   private addCmd(argv: string[]): number {
     if (argv.length !== 3) return 255;
     try {
-      const lp = this.cursor.loadPackage(argv[1]!);
-      const s = uciAddSection(lp.doc, argv[2]!, lp.doc.onChange);
-      this.cursor.save(lp);
-      this.io.stdout(s.name + '\n');
+      this.io.stdout(addSectionAs(this.cursor, argv[1]!, argv[2]!) + '\n');
       return 0;
     } catch (err) {
       this.perror(err);
@@ -234,28 +179,7 @@ export class Commands {
     const name = argv[1];
     if (name === undefined && this.set.merge) return 255;
     try {
-      let target: LoadedPackage | null = null;
-      if (this.set.merge) {
-        try {
-          target = this.cursor.loadPackage(name!);
-        } catch {
-          target = null;
-        }
-      }
-      const text = this.input();
-      const opts = { strict: this.set.strict, onError: this.onParseError, latin1: true, file: '-' };
-      this.cursor.parseCount++;
-      if (target) {
-        mergeInto(target.doc, text, { ...opts, log: target.doc.onChange! });
-        this.cursor.save(target);
-        return 0;
-      }
-      if (name !== undefined && !isValidPackage(name)) throw new UciError('INVALID_ARGUMENT');
-      const docs = name !== undefined ? [parseDocument(text, { ...opts, name })] : parsePackages(text, opts);
-      for (const doc of docs) {
-        const path = `${this.cursor.confdir}/${doc.name}`;
-        this.cursor.commitPackage({ doc, path, hasDelta: false, staged: [], pending: [] }, true);
-      }
+      this.cursor.importText(this.input(), { name, merge: this.set.merge });
       return 0;
     } catch (err) {
       this.perror(err);

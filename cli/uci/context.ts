@@ -2,10 +2,9 @@
 // uci_get_errorstr), including its static error-info buffer, whose stale text reappears in
 // batch mode exactly as it does with the real tool.
 
-import { UCI_ERROR_NUMBER, UCI_ERROR_TEXT, UciError, UciParseError, type UciErrorCode } from '../../lib/uci/errors.js';
-import type { ExportWriter } from '../../lib/uci/export-fast.js';
-import { LexError, type Tokenizer } from '../../lib/uci/lexer.js';
-import { UciLockError } from '../../lib/uci/index.js';
+import {
+  LexError, UCI_ERROR_NUMBER, UCI_ERROR_TEXT, UciError, UciLockError, UciParseError, type ExportWriter, type Tokenizer, type UciErrorCode,
+} from '../../lib/uci/index.js';
 
 export const PROG = 'uci';
 

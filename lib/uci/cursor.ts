@@ -11,8 +11,8 @@ import { filterDelta, formatDelta, replayDelta } from './delta.js';
 import { exportOpenFile, type ExportWriter } from './export-fast.js';
 import { modeOf, openRegular, readRegular, replaceFile, replaceFileAsync, sizeOf, writeAll, type TextEncoding } from './files.js';
 import { LOCK_TIMEOUT_MS, lockFileAsync, lockFileSync, type HeldLock, type LockOptions } from './lock.js';
-import { isValidPackage, isValidPackageKeyword } from './names.js';
-import { parseDocument } from './parser.js';
+import { isValidPackage, isValidPackageKeyword, packageFile } from './names.js';
+import { mergeInto, parseDocument, parsePackages } from './parser.js';
 import { resolveSection } from './path.js';
 
 export interface CursorOptions {
@@ -77,12 +77,16 @@ export class Cursor {
   /** Every directory whose staged changes are read, the savedir last. */
   readonly deltaPath: string[];
   readonly conf2dir: string | null;
-  /** Incremented whenever a config file is parsed (the command's batch mode needs to know). */
-  parseCount = 0;
+  private parses = 0;
   private readonly opts: CursorOptions;
   private readonly encoding: TextEncoding;
   private readonly loaded = new Map<string, LoadedPackage>();
   private readonly memory = new Map<string, Delta[]>();
+
+  /** How many texts this cursor has parsed (the command's batch mode restarts its line count after one). */
+  get parseCount(): number {
+    return this.parses;
+  }
 
   constructor(opts: CursorOptions = {}) {
     this.opts = opts;
@@ -129,12 +133,12 @@ export class Cursor {
       if (name[0] === '.' && name[1] !== '/') throw new UciError('NOT_FOUND');
       return { path: name, pkg: basename(name), hasDelta: false };
     }
-    if (!isValidPackage(name)) throw new UciError('INVALID_ARGUMENT');
+    const path = packageFile(this.confdir, name);
     if (this.conf2dir !== null) {
       const over = join(this.conf2dir, name);
       if (modeOf(over) !== null) return { path: over, pkg: name, hasDelta: true };
     }
-    return { path: join(this.confdir, name), pkg: name, hasDelta: true };
+    return { path, pkg: name, hasDelta: true };
   }
 
   /**
@@ -148,7 +152,7 @@ export class Cursor {
     for (const dir of this.deltaPath) if ((sizeOf(join(dir, name)) ?? 0) > 0) return null;
     const file = openRegular(this.locate(name).path);
     const out = file && exportOpenFile(file.fd, file.size, Buffer.from(name, this.encoding));
-    if (out) this.parseCount++;
+    if (out) this.parses++;
     return out;
   }
 
@@ -379,6 +383,37 @@ export class Cursor {
     return lockFileSync(path, true, { ...opts, timeoutMs });
   }
 
+  /**
+   * libuci's uci_import as `uci import` uses it. With a name, `text` is that package's whole new
+   * content (`package` lines ignored); without one, `package` lines name each package. Each
+   * package's file is replaced (created 0600 if missing); staged changes stay staged. With
+   * `merge`, the text is parsed into the loaded package instead and the changes staged (a
+   * package that cannot be loaded is imported plainly).
+   */
+  importText(text: string, opts: { name?: string; merge?: boolean; file?: string } = {}): void {
+    const { name } = opts;
+    const parse = { strict: this.opts.strict ?? true, onError: this.opts.onParseError, latin1: this.opts.latin1 ?? false, file: opts.file ?? '-' };
+    let target: LoadedPackage | null = null;
+    if (opts.merge && name !== undefined) {
+      try {
+        target = this.loadPackage(name);
+      } catch {
+        target = null;
+      }
+    }
+    this.parses++;
+    if (target) {
+      mergeInto(target.doc, text, { ...parse, log: target.doc.onChange! });
+      this.save(target);
+      return;
+    }
+    if (name !== undefined) packageFile(this.confdir, name);
+    const docs = name !== undefined ? [parseDocument(text, { ...parse, name })] : parsePackages(text, parse);
+    for (const doc of docs) {
+      this.commitPackage({ doc, path: packageFile(this.confdir, doc.name), hasDelta: false, staged: [], pending: [] }, true);
+    }
+  }
+
   private render(doc: Document): string {
     return doc.toText({ keepComments: this.opts.keepComments ?? true, anonymousNames: this.opts.anonymousNames });
   }
@@ -397,7 +432,7 @@ export class Cursor {
   }
 
   private parse(text: string, name: string, path: string): Document {
-    this.parseCount++;
+    this.parses++;
     return parseDocument(text, {
       name,
       file: path,

@@ -1,12 +1,16 @@
 // Public API of the UCI core.
 export * from './types.js';
-export { UciError, UciParseError, type UciErrorCode } from './errors.js';
+export { UciError, UciParseError, UCI_ERROR_NUMBER, UCI_ERROR_TEXT, type UciErrorCode } from './errors.js';
 export { Document, type SourceText, type TextOptions } from './document.js';
+export type { OptionNode, SectionNode } from './nodes.js';
+export { LexError, Tokenizer } from './lexer.js';
 export { parseDocument, type ParseOptions } from './parser.js';
-export { exportText } from './export.js';
-export { formatChange, showText, type ShowOptions } from './show.js';
+export { canonicalBody, exportText } from './export.js';
+export type { ExportWriter } from './export-fast.js';
+export { formatChange, getValue, showSectionLines, showText, showValue, type ShowOptions } from './show.js';
 export { sectionRefs } from './section-refs.js';
-export { Cursor, type CursorOptions } from './cursor.js';
+export { Cursor, type CursorOptions, type LoadedPackage } from './cursor.js';
+export { addSectionAs, editPointer, lookupPointer, UciPointer, type PointerEdit } from './pointer.js';
 export { replaceFileAsync } from './files.js';
 export { flockAvailable, lockFileAsync, lockFileSync, LOCK_TIMEOUT_MS, UciLockError, type HeldLock, type LockOptions } from './lock.js';
-export { isValidName, isValidType, isValidPackage, isValidText } from './names.js';
+export { isPackageFileName, isValidName, isValidType, isValidPackage, isValidText, packageFile } from './names.js';

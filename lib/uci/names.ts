@@ -2,6 +2,9 @@
 // All checks are per character code; any code above 126 (every non-ASCII character, in UTF-8
 // or latin1 form) fails the name and type rules just as its bytes do in libuci.
 
+import { join } from 'node:path';
+import { UciError } from './errors.js';
+
 const enum C { US = 95, DASH = 45 }
 
 function isAlnum(c: number): boolean {
@@ -35,4 +38,24 @@ export function isValidText(s: string): boolean {
     if (c < 32 && c !== 9 && c !== 10 && c !== 13) return false;
   }
   return true;
+}
+
+/**
+ * A package name that may become a file name in a confdir or savedir: libuci's package rule
+ * (isValidPackage) without a path separator (`/`, and `\` for Windows) and without a leading
+ * `.` (`..`, dot-files: the lock and temp files). libuci's own rule lets `/` through: given
+ * `uci import ../../x` it creates `confdir/../../x` before its commit fails (file.c
+ * uci_config_path, uci_file_commit); this one refuses such a name before anything touches the
+ * disk. Every place where a package name becomes a path (Cursor, import, RPC, migrations) goes
+ * through it. (A config given as a path, `/abs` or `./rel`, is another thing: the Cursor reads
+ * it where it is, as libuci does.)
+ */
+export function isPackageFileName(s: string): boolean {
+  return isValidPackage(s) && !s.includes('/') && !s.includes('\\') && s[0] !== '.';
+}
+
+/** `dir/name` for a package's file; INVALID_ARGUMENT (nothing touched) when the name fails isPackageFileName. */
+export function packageFile(dir: string, name: string): string {
+  if (!isPackageFileName(name)) throw new UciError('INVALID_ARGUMENT', `Invalid argument: package name '${name}'`);
+  return join(dir, name);
 }

@@ -2,7 +2,7 @@
 // rpcd's order (arguments, ACL in scope "uci", names), results and status codes. Staged changes
 // live in the caller's savedir, so sessions never see each other's unsaved changes.
 import type { Cursor, UciPackage, UciSection } from '../../lib/uci/index.js';
-import { UciError } from '../../lib/uci/index.js';
+import { isPackageFileName, UciError } from '../../lib/uci/index.js';
 import type { AppContext, ObjectFactory } from '../app.js';
 import { fail, ok, type CallContext, type MethodResult } from '../dispatch.js';
 import { Status } from '../errors.js';
@@ -18,7 +18,6 @@ import {
   isRpcName,
   isRpcSection,
   isRpcType,
-  isSafeConfigName,
   resolveSection,
   sectionMatches,
 } from '../uci/values.js';
@@ -91,7 +90,7 @@ export const uciObject: ObjectFactory = (app: AppContext) => {
   /** ACL check in scope "uci", then the name check that keeps config names off the file system. */
   function access(ctx: CallContext, config: string, perm: 'read' | 'write'): number {
     if (!ctx.session.allowed('uci', config, perm)) return Status.PERMISSION_DENIED;
-    return isSafeConfigName(config) ? Status.OK : Status.NOT_FOUND;
+    return isPackageFileName(config) ? Status.OK : Status.NOT_FOUND;
   }
 
   function load(ctx: CallContext, config: string, state = false): UciPackage | number {

@@ -29,14 +29,6 @@ export function isRpcSection(s: string): boolean {
   return /^@[A-Za-z0-9_-]*\[[ \t\n\v\f\r]*[+-]?\d+\]$/.test(s);
 }
 
-/**
- * Config names reach the file system: printable ASCII as libuci allows, but never a path. libuci
- * itself would open `/etc/passwd` or `./x` given as a package name; this server never does.
- */
-export function isSafeConfigName(s: string): boolean {
-  return /^[!-~]+$/.test(s) && !s.includes('/') && !s.includes('\\') && !s.startsWith('.');
-}
-
 /** libuci's extended lookup `@type[n]` (negative n counts from the end); undefined when none. */
 export function resolveSection(pkg: UciPackage, ref: string): UciSection | undefined {
   if (!ref.startsWith('@')) return pkg.sections.find((s) => s.name === ref);

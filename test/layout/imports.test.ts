@@ -1,5 +1,5 @@
 // The layers of ARCHITECTURE.md: lib/ is the library and never reaches up into the command line
-// (cli/) or the server (rpc/); rpc/ uses lib's public index files only.
+// (cli/) or the server (rpc/); rpc/ and cli/ use lib's public index files only.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,6 +44,15 @@ describe('layers', () => {
 
   it('the fw4 layer check knows every file of lib/fw4', () => {
     expect(sources('lib/fw4').filter((f) => fw4Layer(f) === undefined)).toEqual([]);
+  });
+
+  it('cli/ imports lib only through its public index files', () => {
+    const inner = sources('cli').flatMap((f) =>
+      importsOf(f)
+        .filter((i) => i.startsWith('lib/') && !/^lib\/(?:[^/]+\/)?index\.js$/.test(i))
+        .map((i) => `${f} -> ${i}`),
+    );
+    expect(inner).toEqual([]);
   });
 });
 

@@ -11,7 +11,8 @@ import { batchedLog } from '../../rpc/log.js';
 import { hashPassword, parseHash, verifyPassword } from '../../rpc/password.js';
 import { isLoopback, parseListen, parseSettings } from '../../rpc/settings.js';
 import { LoginThrottle } from '../../rpc/throttle.js';
-import { changeRecord, formatValue, isRpcSection, isSafeConfigName, sectionMatches } from '../../rpc/uci/values.js';
+import { changeRecord, formatValue, isRpcSection, sectionMatches } from '../../rpc/uci/values.js';
+import { isPackageFileName } from '../../lib/uci/index.js';
 
 describe('fnmatch', () => {
   it.each([
@@ -121,8 +122,8 @@ describe("rpcd's uci values", () => {
   it('accepts section names and @type[n], config names without paths', () => {
     expect(['lan', '@rule[0]', '@[-1]', '@zone[ 2]'].every(isRpcSection)).toBe(true);
     expect(['a-b', '@rule[x]', '@rule[0]x', ''].some(isRpcSection)).toBe(false);
-    expect(['network', 'luci_statistics', 'a-b'].every(isSafeConfigName)).toBe(true);
-    expect(['../x', '/etc/passwd', '.', '..', '.hidden', 'a/b', 'a\\b', '', 'a b'].some(isSafeConfigName)).toBe(false);
+    expect(['network', 'luci_statistics', 'a-b'].every(isPackageFileName)).toBe(true);
+    expect(['../x', '/etc/passwd', '.', '..', '.hidden', 'a/b', 'a\\b', '', 'a b'].some(isPackageFileName)).toBe(false);
   });
 
   it("matches sections as rpc_uci_match_section does", () => {
