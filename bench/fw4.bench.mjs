@@ -23,7 +23,7 @@ if (!existsSync(benchDir)) {
   process.exit(0);
 }
 const { translateFirewall, defaultHelpers, SnapshotView, readMocksDir } = await import(join(root, 'dist/lib/fw4/index.js'));
-const { readPackageBytes } = await import(join(root, 'dist/lib/uci/read-fast.js'));
+const { parseDocument } = await import(join(root, 'dist/lib/uci/index.js'));
 
 
 const loadBefore = loadAverage();
@@ -35,7 +35,7 @@ for (const n of [10, 100, 1000, 5000]) {
   for (let i = 0; i < RUNS; i++) {
     let text = '';
     inproc.push(time(() => {
-      const firewall = readPackageBytes(readFileSync(join(dir, 'config/firewall')), 'firewall');
+      const firewall = parseDocument(readFileSync(join(dir, 'config/firewall'), 'utf8'), { name: 'firewall', trivia: false }).toPackage();
       const system = new SnapshotView(readMocksDir(join(dir, 'mocks')));
       text = translateFirewall({ firewall, helpers: defaultHelpers(), system }).text;
     }));
@@ -63,7 +63,7 @@ const startup = nodeStartup(RUNS);
 const startupNoCerts = NO_CERTS ? nodeStartup(RUNS, NO_CERTS) : NaN;
 
 console.log(`input: ../shared/fw4-bench/rules-N (config/firewall, mocks/); median of ${RUNS} runs each, output checked against expected.nft`);
-console.log('in-process: readPackageBytes (as fw4 print reads its config) + translateFirewall (load, compile, render), files read each run, warm');
+console.log('in-process: parseDocument without trivia (as fw4 print reads its config) + translateFirewall (load, compile, render), files read each run, warm');
 console.log('end to end: node bin/uci-fw4.js fw4 print --confdir rules-N/config --snapshot rules-N/mocks (the esbuild bundle in dist/bundle)');
 console.log('');
 console.log('rules    in-process    end to end   (CPU user+sys)    fw4 (ucode)    vs fw4    end to end without NODE_EXTRA_CA_CERTS');

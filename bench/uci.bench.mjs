@@ -1,9 +1,10 @@
-// UCI parse + export speed on the files of ../shared/tools/gen-big-uci.mjs (5k, 20k and 80k
-// sections), in-process and through `uci-fw4 uci export` end to end, against libuci's CLI
-// (2.09 s for `uci export` of the 20000-section file, ../shared/docs/baselines.md). In-process
-// is measured two ways: the Document model (parse + export, what the library does for any
-// file) and the export straight from the bytes (what the command does for a package with
-// nothing staged).
+// UCI speed on the files of ../shared/tools/gen-big-uci.mjs (5k, 20k and 80k sections, and
+// 160k: ~51 MB). Export: in-process and through `uci-fw4 uci export` end to end, against
+// libuci's CLI (2.09 s for `uci export` of the 20000-section file, ../shared/docs/baselines.md).
+// In-process is measured two ways: the Document model (parse + export, what the library does
+// for any file) and exportUnchanged (the lexer's export-form mode, what the command does for a
+// package with nothing staged). Then `show`, `get` and `commit` end to end, with their peak RSS
+// (/usr/bin/time), against the file's size: time and memory should grow linearly with it.
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -20,8 +21,7 @@ if (!existsSync(gen)) {
   console.log(`skipped: ${gen} not found (needs ../shared)`);
   process.exit(0);
 }
-const { parseDocument, exportText } = await import(join(root, 'dist/lib/uci/index.js'));
-const { exportFileBytes } = await import(join(root, 'dist/lib/uci/export-fast.js'));
+const { Cursor, parseDocument, exportText, exportUnchanged } = await import(join(root, 'dist/lib/uci/index.js'));
 const { envWithoutExtraCerts, loadAverage, median, nodeStartup, time } = await import('./timing.mjs');
 const NO_CERTS = envWithoutExtraCerts();
 
@@ -44,7 +44,8 @@ try {
       if (i === 0 && Buffer.from(out, 'latin1').compare(expected) !== 0) throw new Error('in-process export differs from the CLI');
       inprocTrivia.push(time(() => exportText(parseDocument(text, { name, latin1: true }))));
       let pieces = null;
-      inprocBytes.push(time(() => (pieces = exportFileBytes(readFileSync(file), Buffer.from(name)))));
+      const cursor = new Cursor({ confdir: join(work, 'conf'), savedir: join(work, 'save'), latin1: true });
+      inprocBytes.push(time(() => (pieces = exportUnchanged(cursor, name))));
       if (i === 0 && (pieces === null || Buffer.concat(pieces).compare(expected) !== 0)) throw new Error('export from bytes differs from the CLI');
     }
     const e2e = [];
@@ -76,9 +77,9 @@ const startupNoCerts = NO_CERTS ? nodeStartup(RUNS, NO_CERTS) : NaN;
 console.log(`input: node ../shared/tools/gen-big-uci.mjs N (N sections); median of ${RUNS} runs each`);
 console.log('command (end to end): node bin/uci-fw4.js uci -c DIR -t SAVE export bigN > FILE (checked after every run)');
 console.log('in-process model: exportText(parseDocument(text, { latin1: true, trivia: false })); with trivia: the default (keeps the layout)');
-console.log('in-process from bytes: exportFileBytes(readFileSync(file), name) (the command\'s path for a package with nothing staged)');
+console.log('in-process export form: exportUnchanged(cursor, name) (the command\'s path for a package with nothing staged)');
 console.log('');
-console.log(`sections   MB   model   with trivia   from bytes   end to end   µs/section   vs libuci 2.09 s${NO_CERTS ? '   (end to end without NODE_EXTRA_CA_CERTS)' : ''}`);
+console.log(`sections   MB   model   with trivia   export form   end to end   µs/section   vs libuci 2.09 s${NO_CERTS ? '   (end to end without NODE_EXTRA_CA_CERTS)' : ''}`);
 for (const r of rows) {
   const ratio = r.sections === 20000 ? `${(LIBUCI_EXPORT_20K / r.e2e).toFixed(1)}× faster (target 10×: ${LIBUCI_EXPORT_20K / r.e2e >= 10 ? 'met' : 'NOT met'})` : '';
   const ms = (s) => `${(s * 1000).toFixed(1)} ms`;
@@ -89,3 +90,55 @@ for (const r of rows) {
   );
 }
 console.log(`\nnode start-up alone (node -e 0): ${(startup * 1000).toFixed(1)} ms median${NO_CERTS ? ` (${(startupNoCerts * 1000).toFixed(1)} ms without NODE_EXTRA_CA_CERTS)` : ''}; load average ${loadAverage()}`);
+
+// show, get and commit end to end, with the peak RSS of the command (/usr/bin/time %M)
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+const CMD_RUNS = 3;
+const big = mkdtempSync(join(tmpdir(), 'uci-bench-cmd-'));
+mkdirSync(join(big, 'conf'));
+const cmdRows = [];
+try {
+  for (const sections of [5000, 20000, 80000, 160000]) {
+    const name = `big${sections}`;
+    const size = execFileSync(process.execPath, [gen, String(sections)], { maxBuffer: 1 << 30 });
+    writeFileSync(join(big, 'conf', name), size);
+    /** One command: seconds and peak RSS in MB (NaN without /usr/bin/time); stdout to a file. */
+    const run = (args) => {
+      const cli = [join(root, 'bin/uci-fw4.js'), 'uci', '-c', join(big, 'conf'), '-t', join(big, 'save'), ...args];
+      const fd = openSync(join(big, 'out'), 'w');
+      let r;
+      const opts = { stdio: ['ignore', fd, 'pipe'], encoding: 'utf8' };
+      const s = time(() => (r = TIME ? spawnSync(TIME, ['-f', '%M', process.execPath, ...cli], opts) : spawnSync(process.execPath, cli, opts)));
+      closeSync(fd);
+      if (r.status !== 0) throw new Error(`uci ${args.join(' ')} failed: ${r.stderr}`);
+      return { s, mb: TIME ? Number(r.stderr.trim().split('\n').pop()) / 1024 : NaN };
+    };
+    const measure = (args, before) => {
+      const xs = [];
+      for (let i = 0; i < CMD_RUNS; i++) {
+        before?.();
+        xs.push(run(args));
+      }
+      return { s: median(xs.map((x) => x.s)), mb: median(xs.map((x) => x.mb)) };
+    };
+    let k = 0;
+    cmdRows.push({
+      sections,
+      mb: size.length / 1e6,
+      show: measure(['show', name]),
+      get: measure(['get', `${name}.@rule[-1].opt0`]),
+      // one option changed before each run, so that every commit rewrites the whole file
+      commit: measure(['commit', name], () => run(['set', `${name}.@zone[0].opt0=v${k++}`])),
+    });
+  }
+} finally {
+  rmSync(big, { recursive: true, force: true });
+}
+console.log('');
+console.log(`commands end to end: node bin/uci-fw4.js uci -c DIR -t SAVE show bigN | get bigN.@rule[-1].opt0 | commit bigN (after a set); median of ${CMD_RUNS}; peak RSS by /usr/bin/time`);
+console.log('sections     MB        show (RSS)             get (RSS)              commit (RSS)');
+const cell = (c) => `${(c.s * 1000).toFixed(0).padStart(6)} ms ${c.mb.toFixed(0).padStart(5)} MB`.padEnd(23);
+for (const r of cmdRows) {
+  console.log(`${String(r.sections).padStart(8)} ${r.mb.toFixed(1).padStart(6)}   ${cell(r.show)}${cell(r.get)}${cell(r.commit)}`);
+}
+console.log(`load average ${loadAverage()}`);

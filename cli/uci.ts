@@ -3,7 +3,7 @@
 // Arguments, files and output are handled as bytes (latin1 strings), as libuci does.
 
 import { openSync, readFileSync, closeSync } from 'node:fs';
-import { Cursor, type ExportWriter } from '../lib/uci/index.js';
+import { Cursor } from '../lib/uci/index.js';
 import { Commands, type Settings } from './uci/commands.js';
 import { Output, PROG, strerror } from './uci/context.js';
 import { getopt } from './uci/getopt.js';
@@ -20,19 +20,9 @@ function readInput(fd: number | string): string {
   }
 }
 
-/** Writes every chunk in order: latin1 text, bytes, or a writer (an export streamed from its file). */
-function flush(fd: number, chunks: (string | Buffer | ExportWriter)[]): void {
-  let pending: Buffer[] = [];
-  for (const c of chunks) {
-    if (typeof c === 'function') {
-      writeAll(fd, pending);
-      pending = [];
-      c((bytes) => writeAll(fd, [bytes]));
-    } else {
-      pending.push(typeof c === 'string' ? Buffer.from(c, 'latin1') : c);
-    }
-  }
-  writeAll(fd, pending);
+/** Writes every chunk in order: latin1 text or bytes. */
+function flush(fd: number, chunks: (string | Buffer)[]): void {
+  writeAll(fd, chunks.map((c) => (typeof c === 'string' ? Buffer.from(c, 'latin1') : c)));
 }
 
 export function runUci(rawArgs: string[], io: Output): number {

@@ -1,8 +1,8 @@
 // The commands of `uci` (cli.c), each with libuci's output, messages and exit status.
 
 import {
-  addSectionAs, Cursor, editPointer, exportText, formatChange, getValue, lookupPointer, sectionRefs, showSectionLines, showValue,
-  Tokenizer, UciError, type PointerEdit, type SectionNode, type UciPointer,
+  addSectionAs, Cursor, editPointer, exportText, exportUnchanged, formatChange, getUnchanged, getValue, lookupPointer, sectionRefs,
+  showSectionLines, showUnchanged, showValue, Tokenizer, UciError, type PointerEdit, type SectionNode, type UciPointer,
 } from '../../lib/uci/index.js';
 import { errorNumber, type Output } from './context.js';
 
@@ -57,6 +57,24 @@ export class Commands {
     return 255;
   }
 
+  /**
+   * A shortcut for a package with nothing staged (lib/uci form-read): its output, null when
+   * the package must be loaded, false when it failed (the error printed).
+   */
+  private unchanged<T>(read: () => T | null): T | null | false {
+    try {
+      return read();
+    } catch (err) {
+      this.perror(err);
+      return false;
+    }
+  }
+
+  private printed(out: (string | Buffer)[]): number {
+    for (const o of out) this.io.stdout(o);
+    return 0;
+  }
+
   /** lookup() with its error printed; null when it failed. */
   private lookupOrReport(tuple: string): UciPointer | null {
     try {
@@ -68,6 +86,10 @@ export class Commands {
   }
 
   private sectionCmd(cmd: SectionCmd, tuple: string): number {
+    if (cmd === 'get') {
+      const line = this.unchanged(() => getUnchanged(this.cursor, tuple, this.set.delimiter));
+      if (line !== null) return line === false ? 1 : this.printed([line]);
+    }
     const ptr = this.lookupOrReport(tuple);
     if (!ptr) return 1;
     if (ptr.value !== undefined && (cmd === 'get' || cmd === 'revert')) return 1;
@@ -116,11 +138,12 @@ export class Commands {
   }
 
   private packageCmd(cmd: PackageCmd, tuple: string): number {
-    const unchanged = cmd === 'export' ? this.cursor.exportUnchanged(tuple) : null;
-    if (unchanged) {
-      this.io.stdout(unchanged);
-      return 0;
-    }
+    const { cursor, set } = this;
+    const unchanged =
+      cmd === 'export' && !set.exportNames ? this.unchanged(() => exportUnchanged(cursor, tuple))
+      : cmd === 'show' ? this.unchanged(() => showUnchanged(cursor, tuple, { extended: set.showExt, delimiter: set.delimiter }))
+      : null;
+    if (unchanged !== null) return unchanged === false ? 1 : this.printed(unchanged);
     const ptr = this.lookupOrReport(tuple);
     if (!ptr) return 1;
     const doc = ptr.document;

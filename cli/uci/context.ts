@@ -3,20 +3,20 @@
 // batch mode exactly as it does with the real tool.
 
 import {
-  LexError, UCI_ERROR_NUMBER, UCI_ERROR_TEXT, UciError, UciLockError, UciParseError, type ExportWriter, type Tokenizer, type UciErrorCode,
+  LexError, UCI_ERROR_NUMBER, UCI_ERROR_TEXT, UciError, UciLockError, UciParseError, type Tokenizer, type UciErrorCode,
 } from '../../lib/uci/index.js';
 
 export const PROG = 'uci';
 
 export class Output {
-  /** Text of one byte per character, bytes as they are, or a writer of bytes called when output is written. */
-  readonly out: (string | Buffer | ExportWriter)[] = [];
+  /** Text of one byte per character, or bytes as they are. */
+  readonly out: (string | Buffer)[] = [];
   readonly err: string[] = [];
   quiet = false;
   /** libuci's static error_info buffer. */
   private errorInfo = '';
 
-  stdout(s: string | Buffer | ExportWriter): void {
+  stdout(s: string | Buffer): void {
     this.out.push(s);
   }
 

@@ -1,14 +1,13 @@
 // The Cursor: packages in a confdir, changes staged in a savedir in libuci's delta format
 // (readable by the real `uci` and the other way round), and an atomic, locked commit.
 
-import { fstatSync, ftruncateSync, mkdirSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, mkdirSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { OptionValue, UciChange, UciPackage } from './types.js';
 import type { Delta } from './delta-types.js';
 import { Document } from './document.js';
 import { UciError, type UciParseError } from './errors.js';
 import { filterDelta, formatDelta, replayDelta } from './delta.js';
-import { exportOpenFile, type ExportWriter } from './export-fast.js';
 import { modeOf, openRegular, readRegular, replaceFile, replaceFileAsync, sizeOf, writeAll, type TextEncoding } from './files.js';
 import { LOCK_TIMEOUT_MS, lockFileAsync, lockFileSync, type HeldLock, type LockOptions } from './lock.js';
 import { isValidPackage, isValidPackageKeyword, packageFile } from './names.js';
@@ -142,18 +141,23 @@ export class Cursor {
   }
 
   /**
-   * Exactly what `uci export <name>` prints, read straight from the file's bytes, when nothing
-   * is staged for the package and it is not loaded; null when the package needs loadPackage
-   * (staged changes, anonymous names shown, an error to report, a rarely seen construct).
+   * The bytes of a package's file when nothing is staged for it and it is not loaded, which
+   * export, show and get may then read without a Document (form-read.ts); null otherwise, and
+   * for paths. Counts as a parse.
    */
-  exportUnchanged(name: string): ExportWriter | null {
-    if (this.opts.anonymousNames || this.loaded.has(name) || this.memory.get(name)?.length) return null;
+  unchangedFile(name: string): Buffer | null {
+    if (this.loaded.has(name) || this.memory.get(name)?.length) return null;
     if (!isValidPackageKeyword(name)) return null; // paths and tuples (`pkg.sec`, `pkg=x`) are looked up in full
     for (const dir of this.deltaPath) if ((sizeOf(join(dir, name)) ?? 0) > 0) return null;
     const file = openRegular(this.locate(name).path);
-    const out = file && exportOpenFile(file.fd, file.size, Buffer.from(name, this.encoding));
-    if (out) this.parses++;
-    return out;
+    if (!file) return null;
+    try {
+      const bytes = readFileSync(file.fd);
+      this.parses++;
+      return bytes;
+    } finally {
+      closeSync(file.fd);
+    }
   }
 
   /** Forgets loaded packages (all, or one), so the next access reads the files again. */

@@ -6,7 +6,7 @@ export type { OptionNode, SectionNode } from './nodes.js';
 export { LexError, Tokenizer } from './lexer.js';
 export { parseDocument, type ParseOptions } from './parser.js';
 export { canonicalBody, exportText } from './export.js';
-export type { ExportWriter } from './export-fast.js';
+export { exportUnchanged, getUnchanged, showUnchanged, type UnchangedShowOptions } from './form-read.js';
 export { formatChange, getValue, showSectionLines, showText, showValue, type ShowOptions } from './show.js';
 export { sectionRefs } from './section-refs.js';
 export { Cursor, type CursorOptions, type LoadedPackage } from './cursor.js';

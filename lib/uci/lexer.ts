@@ -15,6 +15,17 @@ const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
 
 export const enum Keyword { None, Comment, Package, Config, Option, List, Invalid }
 
+/** What Tokenizer.exportFormLine() found. */
+export const enum FormLine { Config, Option, List, Blank, Ignored }
+
+// The export-form mode's lines: statements exactly as libuci's export writes them (a type is
+// printable ASCII but quotes, `#`, `;` and `\`; names `[A-Za-z0-9_]`; values single-quoted
+// without `'`), a line that is only a newline, and lines the parser ignores as a whole (blank
+// ones, and comments: `#` as the first word ends the line before any argument is read).
+const FORM_CONFIG = /config ([!$-&(-:<-[\]-~]+)(?: '([A-Za-z0-9_]+)')?(?:\n|$)/y;
+const FORM_OPTION = /\t(option|list) ([A-Za-z0-9_]+) '([^'\n]+)'(?:\n|$)/y;
+const FORM_IGNORED = /[ \t\v\f\r]*(?:#[^\n]*)?(?:\n|$)/y;
+
 export class Tokenizer {
   /** Physical lines read so far that ended in a newline (libuci's `line`). */
   line = 0;
@@ -37,6 +48,45 @@ export class Tokenizer {
 
   constructor(private readonly src: string) {
     this.hasNul = src.indexOf('\0') >= 0;
+  }
+
+  /** Set by exportFormLine(): the type or option name, the section name ('' if anonymous) or value. */
+  formName = '';
+  formValue = '';
+
+  /**
+   * The export-form mode: when the next physical line is one that libuci's export writes (or
+   * one the parser ignores), consumes it without decoding and says which; `formName` and
+   * `formValue` hold its parts. Anything else (and any text with a NUL byte, which libuci's
+   * line reading treats specially) gives null and consumes nothing: only the parser can read
+   * it. For such lines the statement is exactly what the parser makes of it.
+   */
+  exportFormLine(): FormLine | null {
+    const src = this.src;
+    const at = this.srcPos;
+    if (this.hasNul || at >= src.length) return null;
+    let m: RegExpExecArray | null;
+    const c = src.charCodeAt(at);
+    if (c === 9 && (FORM_OPTION.lastIndex = at, (m = FORM_OPTION.exec(src)))) {
+      this.srcPos = FORM_OPTION.lastIndex;
+      this.formName = m[2]!;
+      this.formValue = m[3]!;
+      return m[1]!.length === 4 ? FormLine.List : FormLine.Option;
+    }
+    if (c === 99 && (FORM_CONFIG.lastIndex = at, (m = FORM_CONFIG.exec(src)))) {
+      this.srcPos = FORM_CONFIG.lastIndex;
+      this.formName = m[1]!;
+      this.formValue = m[2] ?? '';
+      return FormLine.Config;
+    }
+    if (c === 10) {
+      this.srcPos = at + 1;
+      return FormLine.Blank;
+    }
+    FORM_IGNORED.lastIndex = at;
+    if (!FORM_IGNORED.test(src)) return null;
+    this.srcPos = FORM_IGNORED.lastIndex;
+    return FormLine.Ignored;
   }
 
   /** Offset in the source text of the next unread physical line. */

@@ -43,8 +43,8 @@ function parseIndex(s: string): number | null {
   return m[1] === '-' ? -n : n;
 }
 
-/** `@type[n]` / `@[n]`: the n-th section of that type (negative counts from the end). */
-export function lookupExtSection(doc: Document, expr: string): SectionNode | undefined {
+/** `@type[n]` / `@[n]` split into type ('' for any) and n; INVALID_ARGUMENT when malformed (list.c uci_lookup_ext_section). */
+export function parseExtSection(expr: string): { type: string; n: number } {
   const invalid = (): never => {
     throw new UciError('INVALID_ARGUMENT');
   };
@@ -53,15 +53,22 @@ export function lookupExtSection(doc: Document, expr: string): SectionNode | und
   if (open < 0) invalid();
   const close = expr.indexOf(']', open + 1);
   if (close < 0 || close !== expr.length - 1) invalid();
-  let idx = parseIndex(expr.slice(open + 1, close));
-  if (idx === null) invalid();
+  const n = parseIndex(expr.slice(open + 1, close));
+  if (n === null) invalid();
   const type = expr.slice(1, open);
   if (type !== '' && !isValidType(type)) invalid();
+  return { type, n: n! };
+}
+
+/** `@type[n]` / `@[n]`: the n-th section of that type (negative counts from the end). */
+export function lookupExtSection(doc: Document, expr: string): SectionNode | undefined {
+  const { type, n } = parseExtSection(expr);
+  let idx = n;
   const matches = (s: SectionNode): boolean => type === '' || s.type === type;
-  if (idx! < 0) {
+  if (idx < 0) {
     let count = 0;
     for (const s of doc.sections) if (matches(s)) count++;
-    idx = idx! + count;
+    idx += count;
   }
   let c = 0;
   for (const s of doc.sections) {
