@@ -1,6 +1,6 @@
 // UCI text through the parser, both canonical writers (export, show), the comment-keeping
-// writer, and the fast paths that read a package's bytes without the Document (which must
-// agree with the parser: the same export bytes, or decline).
+// writer, and the export and show through the lexer's export-form mode, without the Document
+// (which must agree with the parser: the same bytes, or decline).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +9,7 @@ import { exportText, parseDocument, showText, UciError, UciParseError } from '..
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 
-// the fast paths are internal modules; a build without them fuzzes the rest
+// the export-form paths are an internal module; a build without it fuzzes the rest
 async function optional(path) {
   try {
     return await import(path);
@@ -17,8 +17,7 @@ async function optional(path) {
     return {};
   }
 }
-const { exportFileBytes } = await optional('../../dist/lib/uci/export-fast.js');
-const { readPackageBytes } = await optional('../../dist/lib/uci/read-fast.js');
+const { exportForm, showForm } = await optional('../../dist/lib/uci/form-read.js');
 
 const seeds = [
   ...readdirSync(join(repo, 'examples/config')).map((f) => readFileSync(join(repo, 'examples/config', f), 'utf8')),
@@ -58,18 +57,19 @@ export const uciTarget = {
       if (!typed(e)) throw e;
     }
     const bytes = Buffer.from(text, 'utf8');
-    const fast = exportFileBytes ? exportFileBytes(bytes, Buffer.from('fuzz')) : null;
-    const read = readPackageBytes ? readPackageBytes(bytes, 'fuzz') : null;
+    const latin1 = bytes.toString('latin1');
+    const fast = exportForm ? exportForm(bytes, latin1, 'fuzz') : null;
+    const shown = showForm ? showForm(latin1, 'fuzz') : null;
     if (!doc) {
-      if (fast) throw new Error('the fast export accepted a text the parser refuses');
-      if (read) throw new Error('the fast read accepted a text the parser refuses');
+      if (fast) throw new Error('the export form accepted a text the parser refuses');
+      if (shown) throw new Error('the show form accepted a text the parser refuses');
       return 'refused';
     }
     const exported = exportText(doc);
-    showText(doc.toPackage());
+    const show = showText(doc.toPackage());
     doc.toText();
-    if (fast && Buffer.concat(fast).toString('utf8') !== exported) throw new Error('the fast export differs from the parser\'s export');
-    if (read && exportText(read) !== exported) throw new Error('the fast read differs from the parser');
+    if (fast && Buffer.concat(fast).toString('utf8') !== exported) throw new Error('the export form differs from the parser\'s export');
+    if (shown && Buffer.concat(shown).toString('utf8') !== show) throw new Error('the show form differs from the parser\'s show');
     return 'parsed';
   },
 };
