@@ -25,8 +25,8 @@ function flush(fd: number, chunks: (string | Buffer)[]): void {
   writeAll(fd, chunks.map((c) => (typeof c === 'string' ? Buffer.from(c, 'latin1') : c)));
 }
 
-export function runUci(rawArgs: string[], io: Output): number {
-  const args = rawArgs.map((a) => Buffer.from(a, 'utf8').toString('latin1'));
+/** Runs the command on `args`, each one byte per character (argBytes). */
+export function runUci(args: string[], io: Output): number {
   let keepComments = false;
   const dashdash = args.indexOf('--');
   const argv = args.filter((a, i) => {
@@ -113,9 +113,32 @@ export function runUci(rawArgs: string[], io: Output): number {
   return ret & 0xff;
 }
 
+/**
+ * The arguments as the bytes the command was given, one byte per character. Node decodes argv
+ * as UTF-8 and turns invalid bytes into U+FFFD, so `set "p.s.x=$(printf 'v\xff\xfe')"` would
+ * commit other bytes than `batch` does with the same line; on Linux /proc/self/cmdline has the
+ * bytes, whose last entries are these arguments (each checked against its decoded form).
+ * Elsewhere the UTF-8 encoding of each argument is used.
+ */
+export function argBytes(args: string[]): string[] {
+  const utf8 = args.map((a) => Buffer.from(a, 'utf8').toString('latin1'));
+  let raw: Buffer;
+  try {
+    raw = readFileSync('/proc/self/cmdline');
+  } catch {
+    return utf8;
+  }
+  if (raw[raw.length - 1] === 0) raw = raw.subarray(0, raw.length - 1);
+  const entries = raw.toString('latin1').split('\0');
+  if (entries.length < args.length) return utf8;
+  const mine = entries.slice(entries.length - args.length);
+  const same = mine.every((e, i) => Buffer.from(e, 'latin1').toString('utf8') === args[i]);
+  return same ? mine : utf8;
+}
+
 export async function run(args: string[]): Promise<number> {
   const io = new Output();
-  const code = runUci(args, io);
+  const code = runUci(argBytes(args), io);
   flush(1, io.out);
   flush(2, io.err);
   return code;

@@ -57,3 +57,16 @@ describe('staged changes are shared between the command and the library', () => 
     expect(c.changes('test').map((ch) => ch.op)).toEqual(['rename', 'set']);
   });
 });
+
+describe('arguments are bytes', () => {
+  // node decodes argv as UTF-8 (invalid bytes become U+FFFD); the command reads the bytes back
+  test('a value that is not UTF-8 is committed as given, as batch does with the same line', () => {
+    writeFileSync(join(dir, 'conf', 'p'), "config s 's'\n");
+    const sh = (script: string) => spawnSync('/bin/sh', ['-c', script], { cwd: dir, encoding: 'latin1', env: { ...process.env, NODE: process.execPath, BIN: bin } });
+    const run = `"$NODE" "$BIN" uci -c conf -t save`;
+    const r = sh(`${run} set "p.s.x=$(printf 'v\\377\\376')" && printf "set p.s.y='w\\377\\376'\\n" | ${run} batch && ${run} commit p`);
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    expect(readFileSync(join(dir, 'conf', 'p')).toString('latin1')).toBe("\nconfig s 's'\n\toption x 'v\xff\xfe'\n\toption y 'w\xff\xfe'\n\n");
+    expect(sh(`${run} get p.s.x`).stdout).toBe('v\xff\xfe\n');
+  });
+});
