@@ -20,8 +20,8 @@ import type { OptionValue } from './types.js';
 interface FormSink {
   /** `index` counts every section from 0; `name` is '' for an anonymous one. */
   section(type: string, name: string, index: number, at: number, end: number): void;
-  /** One `option`, or one `list` item (items of one list arrive one after the other). */
-  option(name: string, value: string, list: boolean, at: number, end: number): void;
+  /** One `option`, or one `list` item (items of one list arrive one after the other); its value is `tk.formValue`. */
+  option(name: string, tk: Tokenizer, list: boolean, at: number, end: number): void;
   /** A line that is only a newline. */
   blank(at: number): void;
   /** A comment or whitespace line. */
@@ -60,7 +60,7 @@ function readForm(text: string, sink: FormSink): boolean {
         if (seen.get(name) === index && !(list && lastList === name)) return false;
         seen.set(name, index);
         lastList = list ? name : '';
-        sink.option(name, tk.formValue, list, at, tk.offset);
+        sink.option(name, tk, list, at, tk.offset);
         break;
       }
       case FormLine.Blank:
@@ -120,7 +120,7 @@ export function exportForm(bytes: Buffer, text: string, pkg: string): Buffer[] |
       blankAt = -1;
       lineEnd(end);
     },
-    option(_name, _value, _list, at, end) {
+    option(_name, _tk, _list, at, end) {
       if (run < 0) run = at;
       blankAt = -1;
       lineEnd(end);
@@ -181,7 +181,8 @@ export function showForm(text: string, pkg: string, opts: UnchangedShowOptions =
       ref = name !== '' ? name : extended ? `@${type}[${n}]` : anonymousName(index + 1, type, true);
       out.add(`${pkg}.${ref}=${type}\n`);
     },
-    option(name, value, isList) {
+    option(name, tk, isList) {
+      const value = tk.formValue;
       if (isList && list === name) {
         out.add(delimiter + quote(value));
         return;
@@ -233,8 +234,9 @@ function findFormSection(text: string, ref: SectionRef, latin1: boolean): FormSe
       inside = hit && !found;
       if (inside) found = { type, name: name !== '' ? name : anonymousName(index + 1, type, latin1), options: [] };
     },
-    option(name, value, list) {
+    option(name, tk, list) {
       if (!inside) return;
+      const value = tk.formValue;
       const last = found!.options[found!.options.length - 1];
       if (list && last?.[0] === name && Array.isArray(last[1])) last[1].push(value);
       else found!.options.push([name, list ? [value] : value]);

@@ -23,7 +23,7 @@ export const enum FormLine { Config, Option, List, Blank, Ignored }
 // without `'`), a line that is only a newline, and lines the parser ignores as a whole (blank
 // ones, and comments: `#` as the first word ends the line before any argument is read).
 const FORM_CONFIG = /config ([!$-&(-:<-[\]-~]+)(?: '([A-Za-z0-9_]+)')?(?:\n|$)/y;
-const FORM_OPTION = /\t(option|list) ([A-Za-z0-9_]+) '([^'\n]+)'(?:\n|$)/y;
+const FORM_OPTION = /\t(?:option|list) ([A-Za-z0-9_]+) '[^'\n]+'(?:\n|$)/y;
 const FORM_IGNORED = /[ \t\v\f\r]*(?:#[^\n]*)?(?:\n|$)/y;
 
 export class Tokenizer {
@@ -50,9 +50,15 @@ export class Tokenizer {
     this.hasNul = src.indexOf('\0') >= 0;
   }
 
-  /** Set by exportFormLine(): the type or option name, the section name ('' if anonymous) or value. */
+  /** Set by exportFormLine(): the type or option name. */
   formName = '';
-  formValue = '';
+  private formStart = 0;
+  private formEnd = 0;
+
+  /** After exportFormLine(): the section name ('' if anonymous) or the value (sliced only when asked for). */
+  get formValue(): string {
+    return this.src.slice(this.formStart, this.formEnd);
+  }
 
   /**
    * The export-form mode: when the next physical line is one that libuci's export writes (or
@@ -68,15 +74,22 @@ export class Tokenizer {
     let m: RegExpExecArray | null;
     const c = src.charCodeAt(at);
     if (c === 9 && (FORM_OPTION.lastIndex = at, (m = FORM_OPTION.exec(src)))) {
-      this.srcPos = FORM_OPTION.lastIndex;
-      this.formName = m[2]!;
-      this.formValue = m[3]!;
-      return m[1]!.length === 4 ? FormLine.List : FormLine.Option;
+      const end = FORM_OPTION.lastIndex;
+      const list = src.charCodeAt(at + 1) === 108; // `\tlist`
+      this.srcPos = end;
+      this.formName = m[1]!;
+      // the value is between `name '` and the closing quote
+      this.formStart = at + (list ? 6 : 8) + this.formName.length + 2;
+      this.formEnd = end - (src.charCodeAt(end - 1) === 10 ? 2 : 1);
+      return list ? FormLine.List : FormLine.Option;
     }
     if (c === 99 && (FORM_CONFIG.lastIndex = at, (m = FORM_CONFIG.exec(src)))) {
-      this.srcPos = FORM_CONFIG.lastIndex;
+      const end = FORM_CONFIG.lastIndex;
+      this.srcPos = end;
       this.formName = m[1]!;
-      this.formValue = m[2] ?? '';
+      // the name, if any, is quoted after the type
+      this.formStart = at + 7 + this.formName.length + (m[2] === undefined ? 0 : 2);
+      this.formEnd = m[2] === undefined ? this.formStart : this.formStart + m[2].length;
       return FormLine.Config;
     }
     if (c === 10) {
