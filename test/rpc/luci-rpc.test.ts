@@ -5,52 +5,46 @@
 // Expected values are worked out by hand from those functions and the fixtures below.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, login, type Harness } from './harness.js';
-import { startSystem } from './fixtures/system.js';
+import { describe, expect, it } from 'vitest';
+import { call, login } from './harness.js';
+import { startSystem, useSystem } from './fixtures/system.js';
 
 const NOW = 1_800_000_000;
 
-let h: Harness;
-let sid: string;
-beforeAll(async () => {
-  h = await startSystem({
-    snapshot: {
-      time: NOW,
-      ubus: {
-        'network.wireless~status': {
-          radio0: {
-            up: true, pending: false, autostart: true, disabled: false, retry_setup_failed: false,
-            config: { channel: '36', band: '5g' },
-            iwinfo: { hwmodes: ['ac'] },
-            interfaces: [{ section: 'default_radio0', ifname: 'phy0-ap0', config: { mode: 'ap', ssid: 'OpenWrt' }, iwinfo: { signal: -40 } }],
-          },
+const sys = useSystem({
+  snapshot: {
+    time: NOW,
+    ubus: {
+      'network.wireless~status': {
+        radio0: {
+          up: true, pending: false, autostart: true, disabled: false, retry_setup_failed: false,
+          config: { channel: '36', band: '5g' },
+          iwinfo: { hwmodes: ['ac'] },
+          interfaces: [{ section: 'default_radio0', ifname: 'phy0-ap0', config: { mode: 'ap', ssid: 'OpenWrt' }, iwinfo: { signal: -40 } }],
         },
       },
     },
-    rootFiles: {
-      '/etc/board.json': '{"model":{"id":"test,board","name":"Test Board"},"network":{"lan":{"ports":["lan1","lan2"]},"wan":{"device":"wan"}}}',
-      '/etc/ethers': 'aa:bb:cc:dd:ee:01 192.168.1.20\n00:11:22:33:44:66 nas\n',
-      // dnsmasq: expiry mac address hostname client-id
-      '/tmp/dhcp.leases': `${NOW + 100_000_000} aa:bb:cc:dd:ee:01 192.168.1.100 laptop 01:aa:bb:cc:dd:ee:01\n0 00:11:22:33:44:55 192.168.1.51 * *\n`,
-      // odhcpd: # iface duid iaid hostname ts id length addr/len
-      '/tmp/odhcpd.leases': [
-        `# br-lan 000100012a3b4c5daabbccddee02 1 phone ${NOW + 3600} 0 64 fd12:3456:789a::100/128`,
-        `# br-lan aa:bb:cc:dd:ee:03 ipv4 tablet ${NOW + 600} 0 32 192.168.1.150/32`,
-        '',
-      ].join('\n'),
-    },
-    configs: { dhcp: "config host\n\toption name 'printer'\n\toption mac '00:11:22:33:44:55'\n\toption ip '192.168.1.50'\n" },
-  });
-  sid = await login(h.url);
+  },
+  rootFiles: {
+    '/etc/board.json': '{"model":{"id":"test,board","name":"Test Board"},"network":{"lan":{"ports":["lan1","lan2"]},"wan":{"device":"wan"}}}',
+    '/etc/ethers': 'aa:bb:cc:dd:ee:01 192.168.1.20\n00:11:22:33:44:66 nas\n',
+    // dnsmasq: expiry mac address hostname client-id
+    '/tmp/dhcp.leases': `${NOW + 100_000_000} aa:bb:cc:dd:ee:01 192.168.1.100 laptop 01:aa:bb:cc:dd:ee:01\n0 00:11:22:33:44:55 192.168.1.51 * *\n`,
+    // odhcpd: # iface duid iaid hostname ts id length addr/len
+    '/tmp/odhcpd.leases': [
+      `# br-lan 000100012a3b4c5daabbccddee02 1 phone ${NOW + 3600} 0 64 fd12:3456:789a::100/128`,
+      `# br-lan aa:bb:cc:dd:ee:03 ipv4 tablet ${NOW + 600} 0 32 192.168.1.150/32`,
+      '',
+    ].join('\n'),
+  },
+  configs: { dhcp: "config host\n\toption name 'printer'\n\toption mac '00:11:22:33:44:55'\n\toption ip '192.168.1.50'\n" },
 });
-afterAll(() => h.close());
 
 const zeroStats = { rx_bytes: 0, tx_bytes: 0, tx_errors: 0, rx_errors: 0, tx_packets: 0, rx_packets: 0, multicast: 0, collisions: 0, rx_dropped: 0, tx_dropped: 0 };
 
 describe('luci-rpc with a snapshot and a root', () => {
   it('getNetworkDevices: netifd\'s devices with the fields and key order of rpc_luci_parse_network_device_sys', async () => {
-    const [status, devs] = await call(h.url, sid, 'luci-rpc', 'getNetworkDevices');
+    const [status, devs] = await call(sys.url, sys.sid, 'luci-rpc', 'getNetworkDevices');
     expect(status).toBe(0);
     expect(Object.keys(devs!)).toEqual(['br-lan', 'lan1', 'lan2', 'lo', 'wan']);
     expect(JSON.stringify(devs!['br-lan'])).toBe(JSON.stringify({
@@ -70,7 +64,7 @@ describe('luci-rpc with a snapshot and a root', () => {
   });
 
   it('getHostHints: MACs in strcmp order, addresses by source priority, static lease names without their address (line 1503)', async () => {
-    expect(await call(h.url, sid, 'luci-rpc', 'getHostHints')).toEqual([0, {
+    expect(await call(sys.url, sys.sid, 'luci-rpc', 'getHostHints')).toEqual([0, {
       '00:11:22:33:44:55': { ipaddrs: ['192.168.1.51'], ip6addrs: [], name: 'printer' },
       '00:11:22:33:44:66': { ipaddrs: [], ip6addrs: [], name: 'nas' },
       '02:00:5E:10:00:01': { ipaddrs: ['192.168.1.1'], ip6addrs: [] },
@@ -93,26 +87,26 @@ describe('luci-rpc with a snapshot and a root', () => {
       expires: 3600, interface: 'br-lan', hostname: 'phone', macaddr: 'AA:BB:CC:DD:EE:02', duid: '000100012a3b4c5daabbccddee02', iaid: '1',
       ip6addr: 'fd12:3456:789a::100', ip6addrs: ['fd12:3456:789a::100/64'],
     }];
-    const [status, all] = await call(h.url, sid, 'luci-rpc', 'getDHCPLeases');
+    const [status, all] = await call(sys.url, sys.sid, 'luci-rpc', 'getDHCPLeases');
     expect(status).toBe(0);
     expect(JSON.stringify(all)).toBe(JSON.stringify({ dhcp_leases: v4, dhcp6_leases: v6 }));
-    expect(await call(h.url, sid, 'luci-rpc', 'getDHCPLeases', { family: 6 })).toEqual([0, { dhcp6_leases: v6 }]);
-    expect(await call(h.url, sid, 'luci-rpc', 'getDHCPLeases', { family: 4 })).toEqual([0, { dhcp_leases: v4 }]);
-    expect(await call(h.url, sid, 'luci-rpc', 'getDHCPLeases', { family: 5 })).toEqual([2]);
+    expect(await call(sys.url, sys.sid, 'luci-rpc', 'getDHCPLeases', { family: 6 })).toEqual([0, { dhcp6_leases: v6 }]);
+    expect(await call(sys.url, sys.sid, 'luci-rpc', 'getDHCPLeases', { family: 4 })).toEqual([0, { dhcp_leases: v4 }]);
+    expect(await call(sys.url, sys.sid, 'luci-rpc', 'getDHCPLeases', { family: 5 })).toEqual([2]);
   });
 
   it('getDUIDHints: the DHCPv6 leases by DUID%IAID', async () => {
-    expect(await call(h.url, sid, 'luci-rpc', 'getDUIDHints')).toEqual([0, {
+    expect(await call(sys.url, sys.sid, 'luci-rpc', 'getDUIDHints')).toEqual([0, {
       '000100012a3b4c5daabbccddee02%1': { interface: 'br-lan', duid: '000100012a3b4c5daabbccddee02', iaid: '1', hostname: 'phone', macaddr: 'AA:BB:CC:DD:EE:02', ip6addrs: ['fd12:3456:789a::100'] },
     }]);
   });
 
   it('getBoardJSON: the root\'s /etc/board.json as it is', async () => {
-    expect(await call(h.url, sid, 'luci-rpc', 'getBoardJSON')).toEqual([0, { model: { id: 'test,board', name: 'Test Board' }, network: { lan: { ports: ['lan1', 'lan2'] }, wan: { device: 'wan' } } }]);
+    expect(await call(sys.url, sys.sid, 'luci-rpc', 'getBoardJSON')).toEqual([0, { model: { id: 'test,board', name: 'Test Board' }, network: { lan: { ports: ['lan1', 'lan2'] }, wan: { device: 'wan' } } }]);
   });
 
   it('getWirelessDevices: netifd\'s radios without the iwinfo tables (no libiwinfo here)', async () => {
-    expect(await call(h.url, sid, 'luci-rpc', 'getWirelessDevices')).toEqual([0, {
+    expect(await call(sys.url, sys.sid, 'luci-rpc', 'getWirelessDevices')).toEqual([0, {
       radio0: {
         up: true, pending: false, autostart: true, disabled: false, retry_setup_failed: false,
         config: { channel: '36', band: '5g' },
@@ -123,21 +117,15 @@ describe('luci-rpc with a snapshot and a root', () => {
 });
 
 describe('luci-rpc with no system source: what a router without the data answers', () => {
-  let bare: Harness;
-  let bareSid: string;
-  beforeAll(async () => {
-    bare = await startSystem({ snapshot: null });
-    bareSid = await login(bare.url);
-  });
-  afterAll(() => bare.close());
+  const bare = useSystem({ snapshot: null });
 
   it('empty replies (ubus sends no data for an empty table), empty lease lists, and UNKNOWN_ERROR for a missing board.json', async () => {
-    expect(await call(bare.url, bareSid, 'luci-rpc', 'getNetworkDevices')).toEqual([0]);
-    expect(await call(bare.url, bareSid, 'luci-rpc', 'getWirelessDevices')).toEqual([0]);
-    expect(await call(bare.url, bareSid, 'luci-rpc', 'getHostHints')).toEqual([0]);
-    expect(await call(bare.url, bareSid, 'luci-rpc', 'getDUIDHints')).toEqual([0]);
-    expect(await call(bare.url, bareSid, 'luci-rpc', 'getDHCPLeases')).toEqual([0, { dhcp_leases: [], dhcp6_leases: [] }]);
-    expect(await call(bare.url, bareSid, 'luci-rpc', 'getBoardJSON')).toEqual([9]);
+    expect(await call(bare.url, bare.sid, 'luci-rpc', 'getNetworkDevices')).toEqual([0]);
+    expect(await call(bare.url, bare.sid, 'luci-rpc', 'getWirelessDevices')).toEqual([0]);
+    expect(await call(bare.url, bare.sid, 'luci-rpc', 'getHostHints')).toEqual([0]);
+    expect(await call(bare.url, bare.sid, 'luci-rpc', 'getDUIDHints')).toEqual([0]);
+    expect(await call(bare.url, bare.sid, 'luci-rpc', 'getDHCPLeases')).toEqual([0, { dhcp_leases: [], dhcp6_leases: [] }]);
+    expect(await call(bare.url, bare.sid, 'luci-rpc', 'getBoardJSON')).toEqual([9]);
   });
 });
 

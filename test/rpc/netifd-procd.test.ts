@@ -5,51 +5,45 @@
 // real socket, from a snapshot and without one.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rpcObjects } from '../../rpc/objects/index.js';
-import { call, login, root, startHarness, type Harness } from './harness.js';
-import { startSystem } from './fixtures/system.js';
+import { call, login, root, startHarness } from './harness.js';
+import { useSystem } from './fixtures/system.js';
 
 const example = JSON.parse(readFileSync(join(root, 'examples/snapshot.json'), 'utf8')) as { ubus: Record<string, unknown> };
 
 describe('with the example snapshot', () => {
-  let h: Harness;
-  let sid: string;
-  beforeAll(async () => {
-    h = await startSystem({
-      snapshot: { ubus: { 'network~get_proto_handlers': { dhcp: { no_device: false, immediate: false } } } },
-      rootFiles: {
-        '/etc/init.d/firewall': '#!/bin/sh /etc/rc.common\n\nSTART=19\nUSE_PROCD=1\n',
-        '/etc/rc.d/S19firewall': { link: '../init.d/firewall' },
-        '/etc/openwrt_release': "DISTRIB_ID='OpenWrt'\nDISTRIB_RELEASE='24.10.0'\nDISTRIB_REVISION='r28427-6df0e3d02a'\nDISTRIB_TARGET='mediatek/filogic'\nDISTRIB_DESCRIPTION='OpenWrt 24.10.0 r28427-6df0e3d02a'\n",
-      },
-      configs: { system: "config system\n\toption hostname 'gw1'\n" },
-    });
-    sid = await login(h.url);
+  const sys = useSystem({
+    snapshot: { ubus: { 'network~get_proto_handlers': { dhcp: { no_device: false, immediate: false } } } },
+    rootFiles: {
+      '/etc/init.d/firewall': '#!/bin/sh /etc/rc.common\n\nSTART=19\nUSE_PROCD=1\n',
+      '/etc/rc.d/S19firewall': { link: '../init.d/firewall' },
+      '/etc/openwrt_release': "DISTRIB_ID='OpenWrt'\nDISTRIB_RELEASE='24.10.0'\nDISTRIB_REVISION='r28427-6df0e3d02a'\nDISTRIB_TARGET='mediatek/filogic'\nDISTRIB_DESCRIPTION='OpenWrt 24.10.0 r28427-6df0e3d02a'\n",
+    },
+    configs: { system: "config system\n\toption hostname 'gw1'\n" },
   });
-  afterAll(() => h.close());
 
   it('network.interface dump: the recorded dump as it is', async () => {
-    expect(await call(h.url, sid, 'network.interface', 'dump')).toEqual([0, example.ubus['network.interface~dump']]);
+    expect(await call(sys.url, sys.sid, 'network.interface', 'dump')).toEqual([0, example.ubus['network.interface~dump']]);
   });
 
   it('network.device status: every device, one by name, INVALID_ARGUMENT for an unknown one', async () => {
     const all = example.ubus['network.device~status'] as Record<string, unknown>;
-    expect(await call(h.url, sid, 'network.device', 'status')).toEqual([0, all]);
-    expect(await call(h.url, sid, 'network.device', 'status', { name: 'wan' })).toEqual([0, all.wan]);
-    expect(await call(h.url, sid, 'network.device', 'status', { name: 'eth9' })).toEqual([2]);
+    expect(await call(sys.url, sys.sid, 'network.device', 'status')).toEqual([0, all]);
+    expect(await call(sys.url, sys.sid, 'network.device', 'status', { name: 'wan' })).toEqual([0, all.wan]);
+    expect(await call(sys.url, sys.sid, 'network.device', 'status', { name: 'eth9' })).toEqual([2]);
   });
 
   it('network get_proto_handlers: the recorded handlers', async () => {
-    expect(await call(h.url, sid, 'network', 'get_proto_handlers')).toEqual([0, { dhcp: { no_device: false, immediate: false } }]);
+    expect(await call(sys.url, sys.sid, 'network', 'get_proto_handlers')).toEqual([0, { dhcp: { no_device: false, immediate: false } }]);
   });
 
   it('rc list: start, stop only when set, enabled; never `running` (no script runs)', async () => {
-    expect(await call(h.url, sid, 'rc', 'list')).toEqual([0, { firewall: { start: 19, enabled: true } }]);
+    expect(await call(sys.url, sys.sid, 'rc', 'list')).toEqual([0, { firewall: { start: 19, enabled: true } }]);
   });
 
   it('system board: kernel from /proc/version, the confdir\'s host name, board.json\'s model, /etc/openwrt_release', async () => {
-    expect(await call(h.url, sid, 'system', 'board')).toEqual([0, {
+    expect(await call(sys.url, sys.sid, 'system', 'board')).toEqual([0, {
       kernel: '6.6.73',
       hostname: 'gw1',
       model: 'uci-fw4 example router',
@@ -60,18 +54,12 @@ describe('with the example snapshot', () => {
 });
 
 describe('with no system source: netifd and procd with nothing recorded', () => {
-  let h: Harness;
-  let sid: string;
-  beforeAll(async () => {
-    h = await startSystem({ snapshot: null });
-    sid = await login(h.url);
-  });
-  afterAll(() => h.close());
+  const sys = useSystem({ snapshot: null });
 
   it('no interfaces, no devices, only the static protocol compiled into netifd', async () => {
-    expect(await call(h.url, sid, 'network.interface', 'dump')).toEqual([0, { interface: [] }]);
-    expect(await call(h.url, sid, 'network.device', 'status')).toEqual([0]);
-    const [status, protos] = await call(h.url, sid, 'network', 'get_proto_handlers');
+    expect(await call(sys.url, sys.sid, 'network.interface', 'dump')).toEqual([0, { interface: [] }]);
+    expect(await call(sys.url, sys.sid, 'network.device', 'status')).toEqual([0]);
+    const [status, protos] = await call(sys.url, sys.sid, 'network', 'get_proto_handlers');
     expect(status).toBe(0);
     // proto-static.c lines 102-107: PROTO_FLAG_IMMEDIATE | PROTO_FLAG_FORCE_LINK_DEFAULT, proto_ip_attr
     expect(JSON.stringify(protos)).toBe(JSON.stringify({
@@ -83,9 +71,9 @@ describe('with no system source: netifd and procd with nothing recorded', () => 
   });
 
   it('no init scripts; system board with OpenWrt\'s default host name; system info with zeros', async () => {
-    expect(await call(h.url, sid, 'rc', 'list')).toEqual([0]);
-    expect(await call(h.url, sid, 'system', 'board')).toEqual([0, { hostname: 'OpenWrt' }]);
-    const [status, info] = await call(h.url, sid, 'system', 'info');
+    expect(await call(sys.url, sys.sid, 'rc', 'list')).toEqual([0]);
+    expect(await call(sys.url, sys.sid, 'system', 'board')).toEqual([0, { hostname: 'OpenWrt' }]);
+    const [status, info] = await call(sys.url, sys.sid, 'system', 'info');
     expect(status).toBe(0);
     expect(info).toMatchObject({ uptime: 0, load: [0, 0, 0], memory: { total: 0, free: 0 }, swap: { total: 0, free: 0 } });
   });
