@@ -4,7 +4,8 @@
 // the `sysauth_http` cookie), checks the page's ACL groups and POST token, and runs the page's
 // action: a `view` gets the page shell, luci-base's own functions (menu, logout, translations,
 // uci apply / confirm / revert) are answered here; actions that need LuCI's Lua or ucode
-// runtime (templates, CBI maps, other modules' functions) are refused with a 500 page.
+// runtime (templates, CBI maps, other modules' functions) are refused with a 500 page. Beside it,
+// /cgi-bin/cgi-{exec,download,upload,backup} go to cgi-io.
 import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -20,6 +21,8 @@ import { readRequest, SCRIPT_NAME, type LuciRequest } from './request.js';
 import { resolvePage, type LuciSession, type Resolved } from './resolve.js';
 import { insideRoot, type LuciRoot } from './root.js';
 import { serveStatic } from './static.js';
+import { CGI_IO_APPLETS, CgiIo } from './cgi-io.js';
+import { RootDir } from '../system/root-dir.js';
 import { runFunction } from './functions.js';
 import { UciActions, type ActionReply } from './uci-actions.js';
 
@@ -44,12 +47,17 @@ export interface RequestState {
 const MAX_REDISPATCH = 16;
 
 export class LuciDispatcher {
-  constructor(private readonly o: LuciDispatcherOptions) {}
+  private readonly cgiIo: CgiIo;
+
+  constructor(private readonly o: LuciDispatcherOptions) {
+    this.cgiIo = new CgiIo({ sessions: o.sessions, root: new RootDir(o.root.dir) });
+  }
 
   readonly handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const pathname = q < 0 ? url : url.slice(0, q);
+    if (CGI_IO_APPLETS.has(pathname)) return this.cgiIo.handle(pathname, req, res);
     if (pathname !== SCRIPT_NAME && !pathname.startsWith(`${SCRIPT_NAME}/`)) return serveStatic(this.o.root.www, pathname, req, res);
     const request = await readRequest(req, pathname.slice(SCRIPT_NAME.length), q < 0 ? '' : url.slice(q + 1));
     if (request === null) return send(res, { status: 400, statusText: 'Bad Request', headers: { 'Content-Type': 'text/plain' }, body: 'Bad Request\n' });

@@ -41,22 +41,27 @@ function decodeSegment(segment: string): string | undefined {
   }
 }
 
-function readForm(req: IncomingMessage): Promise<string> {
-  const type = req.headers['content-type'] ?? '';
-  if (req.method !== 'POST' || !type.startsWith('application/x-www-form-urlencoded')) {
-    req.resume();
-    return Promise.resolve('');
-  }
+/** The body of a request, or null when it is longer than `limit` (then it is read to its end and dropped). */
+export function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= FORM_LIMIT) chunks.push(chunk);
+      if (size <= limit) chunks.push(chunk);
     });
-    req.on('end', () => resolve(size <= FORM_LIMIT ? Buffer.concat(chunks).toString('utf8') : ''));
+    req.on('end', () => resolve(size <= limit ? Buffer.concat(chunks).toString('utf8') : null));
     req.on('error', reject);
   });
+}
+
+async function readForm(req: IncomingMessage): Promise<string> {
+  const type = req.headers['content-type'] ?? '';
+  if (req.method !== 'POST' || !type.startsWith('application/x-www-form-urlencoded')) {
+    req.resume();
+    return '';
+  }
+  return (await readBody(req, FORM_LIMIT)) ?? '';
 }
 
 /** Null when the path has a segment that does not decode. */
