@@ -9,7 +9,12 @@
 // marker exists, renaming what is still staged, each file checked against the checksum in its
 // name; without the marker it deletes the staged leftovers, which undoes a commit that never
 // reached its commit point (the confdir was never touched). Many confdirs commit as a group,
-// sharing three syncs.
+// sharing their syncs.
+//
+// A config is replaced under libuci's lock on it (flock on the config file, as `uci commit`
+// takes it: lib/uci/lock.ts), held from a check that the file still has the text the migrations
+// read until its rename: a `uci commit` by another process lands before (the confdir then
+// fails, untouched) or after, never in between.
 //
 // On ext4 without a journal mounted with `discard` (our CI machines), creating a file scans past
 // every recently freed inode of its block group, and freeing a data block waits for the device
@@ -23,10 +28,19 @@ import {
 } from 'node:fs';
 import { link, rename, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { LOCK_TIMEOUT_MS, lockFileAsync, type HeldLock } from '../uci/index.js';
 import { STATE_DIR } from './state.js';
 
 /** A file to replace: `name` is relative to the confdir (a package name or a state file). */
-export interface FileWrite { name: string; text: string }
+export interface FileWrite {
+  name: string;
+  text: string;
+  /**
+   * A config's text as the migrations read it: the file is replaced under its libuci lock, and
+   * only if it still has this text. Not given for the runner's own state files.
+   */
+  before?: string;
+}
 
 /** What `recover` found: nothing to do, an interrupted commit finished, or staged files dropped. */
 export type Recovery = 'clean' | 'finished' | 'undone';
@@ -44,6 +58,11 @@ const LEGACY_STAGE = 'stage-';
 const LEGACY_JOURNAL_TMP = 'journal.tmp';
 /** How many confdirs commit at once: the libuv pool's four threads, kept busy. */
 const CONCURRENCY = 8;
+/**
+ * How many config locks (each an open fd, held across a sync) a group holds at once: a group of
+ * 1024 confdirs is committed in parts, well inside a router's 1024 open files.
+ */
+const MAX_HELD_LOCKS = 256;
 
 function sha256(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('hex');
@@ -144,8 +163,11 @@ export function recover(confdir: string, hook?: StepHook): Recovery {
 /** The files of one confdir, staged, waiting for `commitStaged`. */
 export interface StagedCommit {
   confdir: string;
-  /** Each staged file and the path its rename replaces, in the order given to `stageFiles`. */
-  renames: Array<{ name: string; from: string; to: string }>;
+  /**
+   * Each staged file and the path its rename replaces, in the order given to `stageFiles`;
+   * `before`: the sha256 the config must still have (FileWrite.before).
+   */
+  renames: Array<{ name: string; from: string; to: string; before?: string }>;
   /** Set by `commitStaged` when this confdir's commit failed (its next `recover` settles it). */
   error?: Error;
 }
@@ -163,7 +185,7 @@ export function stageFiles(confdir: string, writes: FileWrite[], hook?: StepHook
     writeFileSync(from, w.text, { mode: to.mode }); // a string is written as UTF-8 in one call
     chmodSync(from, to.mode); // exactly the old mode, whatever the umask
     hook?.(`stage ${w.name}`);
-    return { name: w.name, from, to: to.path };
+    return { name: w.name, from, to: to.path, ...(w.before !== undefined ? { before: sha256(w.before) } : {}) };
   });
   return { confdir, renames };
 }
@@ -194,29 +216,95 @@ async function step(commits: StagedCommit[], fn: (c: StagedCommit) => Promise<vo
 }
 
 /**
+ * Takes libuci's lock on each config a commit replaces, in name order (as every run does, so two
+ * never wait for each other), and checks that each still has the text the migrations read.
+ * Throws, holding nothing, when one changed or a lock stays held past LOCK_TIMEOUT_MS.
+ */
+async function lockUnchanged(c: StagedCommit): Promise<HeldLock[]> {
+  const held: HeldLock[] = [];
+  try {
+    const configs = c.renames.filter((r) => r.before !== undefined).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const r of configs) {
+      const lock = await lockFileAsync(join(c.confdir, r.name), true, { timeoutMs: LOCK_TIMEOUT_MS });
+      if (lock) held.push(lock);
+      if (!lock || sha256(readFileSync(lock.fd)) !== r.before) throw new Error(`${r.name} was changed by someone else during the run; nothing written`);
+    }
+    return held;
+  } catch (e) {
+    for (const l of held) l.release();
+    throw e;
+  }
+}
+
+/** The group in parts holding at most MAX_HELD_LOCKS config locks each (at least one confdir). */
+function parts(group: StagedCommit[]): StagedCommit[][] {
+  const out: StagedCommit[][] = [];
+  let part: StagedCommit[] = [];
+  let locks = 0;
+  for (const c of group) {
+    const n = c.renames.filter((r) => r.before !== undefined).length;
+    if (part.length > 0 && locks + n > MAX_HELD_LOCKS) {
+      out.push(part);
+      part = [];
+      locks = 0;
+    }
+    part.push(c);
+    locks += n;
+  }
+  if (part.length > 0) out.push(part);
+  return out;
+}
+
+const marker = (c: StagedCommit): string => join(c.confdir, STATE_DIR, COMMITTED);
+
+/**
+ * Commits one part of a group: its config locks, its commit points, a barrier, its renames.
+ * Returns the confdirs whose renames are done. A confdir whose configs changed meanwhile loses
+ * its staged files here (it never reached its commit point).
+ */
+async function commitPart(part: StagedCommit[], barrier: () => void, hook?: StepHook): Promise<StagedCommit[]> {
+  const locks = new Map<StagedCommit, HeldLock[]>();
+  const release = (c: StagedCommit): void => {
+    for (const l of locks.get(c) ?? []) l.release();
+    locks.delete(c);
+  };
+  try {
+    let live = await step(part, async (c) => {
+      locks.set(c, await lockUnchanged(c));
+    });
+    await Promise.all(part.filter((c) => c.error).flatMap((c) => c.renames.map((r) => unlink(r.from).catch(() => {}))));
+    live = await step(live, (c) => link(c.renames[0]!.from, marker(c)));
+    hook?.('commit point');
+    barrier();
+    return await step(live, async (c) => {
+      for (const r of c.renames) {
+        await rename(r.from, r.to);
+        hook?.(`rename ${r.name}`);
+      }
+      release(c);
+    });
+  } finally {
+    for (const c of [...locks.keys()]) release(c);
+  }
+}
+
+/**
  * Group commit of staged confdirs: every confdir gets all its new files or none, even if the
- * process dies at any point. Three `barrier` calls make it durable for the whole group (rather
- * than several fsyncs per confdir): the staged files before any commit point, the commit points
- * before any config is replaced, the replaced configs before any marker is removed. A confdir
- * whose step fails gets `error` and is left for its next recover.
+ * process dies at any point. Barriers make it durable for the whole group (rather than several
+ * fsyncs per confdir): the staged files before any commit point, the commit points of a part
+ * (see MAX_HELD_LOCKS) before any of its configs is replaced, the replaced configs before any
+ * marker is removed. A confdir whose step fails gets `error`: before its commit point nothing of
+ * it is left; after, it is left for its next recover.
  */
 export async function commitStaged(group: StagedCommit[], barrier: () => void = syncEverything, hook?: StepHook): Promise<void> {
-  const marker = (c: StagedCommit): string => join(c.confdir, STATE_DIR, COMMITTED);
-  let live = group.filter((c) => !c.error && c.renames.length > 0);
+  const live = group.filter((c) => !c.error && c.renames.length > 0);
   if (live.length === 0) return;
   barrier();
-  live = await step(live, (c) => link(c.renames[0]!.from, marker(c)));
-  hook?.('commit point');
-  barrier();
-  live = await step(live, async (c) => {
-    for (const r of c.renames) {
-      await rename(r.from, r.to);
-      hook?.(`rename ${r.name}`);
-    }
-  });
+  const renamed: StagedCommit[] = [];
+  for (const part of parts(live)) renamed.push(...(await commitPart(part, barrier, hook)));
   barrier();
   // Should an unlink be lost, the next recover finds nothing staged and removes it again.
-  await step(live, (c) => unlink(marker(c)));
+  await step(renamed, (c) => unlink(marker(c)));
 }
 
 /** Replaces every file in `writes` or none of them (one confdir; see commitStaged). */

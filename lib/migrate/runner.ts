@@ -1,8 +1,7 @@
 // Applies an ordered list of migrations to many confdirs. Each confdir is its own unit: its
 // migrations run on one Transaction and are committed together with the applied-id record, so
 // a confdir ends up with all of them or none, and a failure in one never touches another.
-import { readFileSync, realpathSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { realpathSync, statSync } from 'node:fs';
 import { unifiedDiff } from './diff.js';
 import { commitStaged, hasPendingCommit, recover, stageFiles, syncEverything, type StagedCommit } from './journal.js';
 import { APPLIED_FILE, appendApplied, lockConfdir, readApplied, type ConfdirLock } from './state.js';
@@ -95,11 +94,10 @@ async function prepare(confdir: string, migrations: readonly MigrationInfo[], up
     }));
     result.status = pending.length > 0 ? 'changed' : 'unchanged';
     if (!opts.dryRun) {
-      for (const p of pending) {
-        if (readFileSync(join(confdir, p.package), 'utf8') !== p.before) throw new Error(`${p.package} was changed by someone else during the run; nothing written`);
-      }
+      // each config is checked against `before` under its lock at commit (journal.ts)
       const applied = appendApplied(record, result.applied, opts.now ?? new Date());
-      out.staged = stageFiles(confdir, [...pending.map((p) => ({ name: p.package, text: p.after })), { name: APPLIED_FILE, text: applied }]);
+      const configs = pending.map((p) => ({ name: p.package, text: p.after, before: p.before }));
+      out.staged = stageFiles(confdir, [...configs, { name: APPLIED_FILE, text: applied }]);
     }
   } catch (e) {
     fail(result, e, e instanceof MigrationFailure ? e.migration : undefined);
