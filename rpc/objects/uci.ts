@@ -83,9 +83,9 @@ function mergeDelete(cursor: Cursor, config: string, s: UciSection, option: Json
 }
 
 export const uciObject: ObjectFactory = (app: AppContext) => {
-  const { settings, sessions } = app;
+  const { settings } = app;
   const store = storeFor(app);
-  const applies = new ApplyManager(store, sessions, app.log);
+  const applies = new ApplyManager(store, app.log);
 
   /** ACL check in scope "uci", then the name check that keeps config names off the file system. */
   function access(ctx: CallContext, config: string, perm: 'read' | 'write'): number {
@@ -307,23 +307,25 @@ export const uciObject: ObjectFactory = (app: AppContext) => {
   }
 
   async function revertOrCommit(args: JsonObject, ctx: CallContext, commit: boolean): Promise<MethodResult> {
-    if (applies.pendingSid() !== undefined) return fail(Status.PERMISSION_DENIED);
-    const config = args.config as string;
-    const denied = access(ctx, config, 'write');
-    if (denied) return fail(denied);
     const sid = ctx.session.id;
-    return store.serial(sid, async () => {
-      try {
-        const cursor = store.cursor(sid, config);
-        if (commit) await cursor.commitAsync(config);
-        else cursor.revert(config);
-      } catch (err) {
-        return fail(statusOf(err, false));
-      } finally {
-        store.cursor(sid, config);
-      }
-      return ok();
+    const result = await applies.outsideApply(async () => {
+      const config = args.config as string;
+      const denied = access(ctx, config, 'write');
+      if (denied) return fail(denied);
+      return store.serial(sid, async () => {
+        try {
+          const cursor = store.cursor(sid, config);
+          if (commit) await cursor.commitAsync(config);
+          else cursor.revert(config);
+        } catch (err) {
+          return fail(statusOf(err, false));
+        } finally {
+          store.cursor(sid, config);
+        }
+        return ok();
+      });
     });
+    return typeof result === 'number' ? fail(result) : result;
   }
 
   return {
@@ -351,7 +353,7 @@ export const uciObject: ObjectFactory = (app: AppContext) => {
       apply: async (args, ctx) => ({
         status: await applies.apply(ctx.session, args.rollback === true, typeof args.timeout === 'number' ? args.timeout : settings.applyTimeout),
       }),
-      confirm: (_args, ctx) => ({ status: applies.confirm(ctx.session) }),
+      confirm: async () => ({ status: await applies.confirm() }),
       rollback: async (_args, ctx) => ({ status: await applies.rollback(ctx.session) }),
       reload_config: () => ok(),
     },

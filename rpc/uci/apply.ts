@@ -1,122 +1,163 @@
-// uci apply / confirm / rollback (rpcd uci.c): apply commits every config the session has staged
-// and, with rollback, keeps the previous files and change files; unless the same session
-// confirms within the timeout, the files are put back byte for byte and, if that session still
-// lives and may write them, its changes are staged again. One apply is pending at a time.
+// uci apply / confirm / rollback with rpcd's rules (uci.c: rpc_uci_apply, rpc_uci_confirm,
+// rpc_uci_rollback, rpc_uci_do_rollback, rpc_uci_apply_timeout). One apply is pending at a time,
+// server-wide, not per session:
+// - apply commits every config the session has staged (non-empty change file), taking a
+//   snapshot of each config file and change file just before its commit. With rollback, the
+//   apply stays pending until confirmed; a second rollback apply meanwhile is refused (6), and
+//   an apply without rollback meanwhile commits nothing and drops the snapshot, so the pending
+//   apply can no longer be rolled back (rpcd purges its snapshot directories first thing).
+// - confirm ends the pending apply, whichever session calls it (rpcd checks no session).
+// - rollback, from any session with write access to every non-empty snapshot file, puts the
+//   files back and stages the snapshot's changes in the caller's savedir; with no snapshot
+//   left it answers 5 and the apply stays pending.
+// - the timer puts the files back only: nobody's changes are staged again.
+// A config that did not exist is snapshot as an empty file (rpcd's copy creates it), and
+// a rollback writes that empty file back. Every commit, revert, apply, confirm, rollback and
+// timer of this process runs through one WriteGate (gate.ts), as rpcd runs them on one thread.
+// Not taken from rpcd: its rollback also re-commits each restored config with whatever savedir
+// its shared cursor last used, i.e. some session's unrelated staged changes; ours does not.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Status } from '../errors.js';
 import type { LogSink } from '../server.js';
-import type { Session, SessionStore } from '../session.js';
+import type { Session } from '../session.js';
+import { WriteGate } from './gate.js';
 import { readBytes, restoreFile, type UciStore } from './store.js';
 
 interface Saved {
   config: string;
-  file: Buffer | null;
+  file: Buffer;
   mode: number | null;
-  delta: Buffer | null;
+  delta: Buffer;
 }
 
 interface Pending {
   sid: string;
+  /** Emptied by an apply without rollback while this one is pending. */
   saved: Saved[];
   timer: NodeJS.Timeout;
 }
 
 export class ApplyManager {
   private pending: Pending | undefined;
+  private readonly gate = new WriteGate();
 
   constructor(
     private readonly store: UciStore,
-    private readonly sessions: SessionStore,
     private readonly log: LogSink,
   ) {}
 
+  /** The session whose rollback apply is pending (a new login of its user gets it back). */
   pendingSid(): string | undefined {
     return this.pending?.sid;
   }
 
-  /** rpc_uci_apply_access: every staged config must be writable; none staged is NO_DATA. */
+  /**
+   * rpc_uci_revert_commit's first check and what follows it, as one step: while an apply is
+   * pending, 6; a commit that started finishes before any apply takes its snapshot.
+   */
+  outsideApply<T>(fn: () => Promise<T>): Promise<T | typeof Status.PERMISSION_DENIED> {
+    return this.gate.shared<T | typeof Status.PERMISSION_DENIED>(() => (this.pending ? Status.PERMISSION_DENIED : fn()));
+  }
+
+  /** rpc_uci_apply_access over the session's staged configs: any unwritable is 6, none is 5. */
   private access(session: Session, configs: string[]): number {
-    if (configs.length === 0) return Status.NO_DATA;
     for (const c of configs) if (!session.allowed('uci', c, 'write')) return Status.PERMISSION_DENIED;
-    return Status.OK;
+    return configs.length ? Status.OK : Status.NO_DATA;
   }
 
-  async apply(session: Session, rollback: boolean, timeoutSeconds: number): Promise<number> {
-    if (this.pending && rollback) return Status.PERMISSION_DENIED;
-    // rpcd does nothing else while an apply is pending (it would also drop the saved files; we keep them)
-    if (this.pending) return Status.OK;
-    const configs = this.store.stagedConfigs(session.id);
-    const denied = this.access(session, configs);
-    if (denied) return denied;
-    const saved = configs.map((config): Saved => {
-      const path = join(this.store.confdir, config);
-      const st = statSync(path, { throwIfNoEntry: false });
-      return { config, file: readBytes(path), mode: st ? st.mode & 0o7777 : null, delta: readBytes(this.store.changeFile(session.id, config)) };
-    });
-    if (rollback) {
-      const timer = setTimeout(() => void this.restore(), timeoutSeconds * 1000);
-      timer.unref();
-      this.pending = { sid: session.id, saved, timer };
-    }
-    await this.store.serial(session.id, async () => {
-      for (const config of configs) {
-        try {
-          await this.store.cursor(session.id, config).commitAsync(config);
-        } catch (err) {
-          // rpcd's apply ignores a failed commit as well; the log says which
-          this.log(`uci apply: commit of ${config} failed: ${(err as Error).message}`);
-        }
-        this.store.cursor(session.id, config);
+  apply(session: Session, rollback: boolean, timeoutSeconds: number): Promise<number> {
+    return this.gate.exclusive(async () => {
+      if (this.pending && rollback) return Status.PERMISSION_DENIED;
+      if (this.pending) {
+        this.pending.saved = [];
+        this.log('uci apply: an apply without rollback dropped the pending apply\'s snapshot');
+        return Status.OK;
       }
-    });
-    this.log(`uci apply: ${configs.join(' ')} committed${rollback ? `, rollback in ${timeoutSeconds}s unless confirmed` : ''}`);
-    return Status.OK;
-  }
-
-  private check(session: Session): number {
-    if (!this.pending) return Status.NO_DATA;
-    if (this.pending.sid !== session.id) return Status.PERMISSION_DENIED;
-    return Status.OK;
-  }
-
-  confirm(session: Session): number {
-    const status = this.check(session);
-    if (status) return status;
-    clearTimeout(this.pending!.timer);
-    this.pending = undefined;
-    this.log('uci apply: confirmed');
-    return Status.OK;
-  }
-
-  async rollback(session: Session): Promise<number> {
-    const status = this.check(session);
-    if (status) return status;
-    await this.restore();
-    return Status.OK;
-  }
-
-  /** rpc_uci_do_rollback; a failure is logged (a timer runs it, with no caller to tell). */
-  private async restore(): Promise<void> {
-    const p = this.pending;
-    if (!p) return;
-    clearTimeout(p.timer);
-    this.pending = undefined;
-    const session = this.sessions.get(p.sid);
-    const restage = session !== undefined && this.access(session, p.saved.filter((s) => s.file?.length).map((s) => s.config)) === Status.OK;
-    try {
-      await this.store.serial(p.sid, async () => {
-        for (const s of p.saved) {
-          await this.store.restoreConfig(s.config, s.file, s.mode);
-          if (restage) await restoreFile(this.store.changeFile(p.sid, s.config), s.delta, 0o600);
+      const sid = session.id;
+      return this.store.serial(sid, async () => {
+        const configs = this.store.stagedConfigs(sid);
+        const denied = this.access(session, configs);
+        if (denied) return denied;
+        const saved: Saved[] = [];
+        for (const config of configs) {
+          const path = join(this.store.confdir, config);
+          const st = statSync(path, { throwIfNoEntry: false });
+          const delta = readBytes(this.store.changeFile(sid, config)) ?? Buffer.alloc(0);
+          saved.push({ config, file: readBytes(path) ?? Buffer.alloc(0), mode: st ? st.mode & 0o7777 : null, delta });
+          try {
+            await this.store.cursor(sid, config).commitAsync(config);
+          } catch (err) {
+            // rpcd's apply ignores a failed commit as well; the log says which
+            this.log(`uci apply: commit of ${config} failed: ${(err as Error).message}`);
+          }
+          this.store.cursor(sid, config);
         }
-        if (session) for (const s of p.saved) this.store.cursor(p.sid, s.config);
+        if (rollback) {
+          const timer = setTimeout(() => void this.expire(pending), timeoutSeconds * 1000);
+          timer.unref();
+          const pending: Pending = { sid, saved, timer };
+          this.pending = pending;
+        }
+        this.log(`uci apply: ${configs.join(' ')} committed${rollback ? `, rollback in ${timeoutSeconds}s unless confirmed` : ''}`);
+        return Status.OK;
       });
+    });
+  }
+
+  confirm(): Promise<number> {
+    return this.gate.exclusive(() => {
+      if (!this.pending) return Status.NO_DATA;
+      this.end(this.pending);
+      this.log('uci apply: confirmed');
+      return Status.OK;
+    });
+  }
+
+  rollback(session: Session): Promise<number> {
+    return this.gate.exclusive(async () => {
+      const p = this.pending;
+      if (!p) return Status.NO_DATA;
+      // rpc_uci_apply_access over the snapshot: empty files need no grant and do not count
+      const denied = this.access(session, p.saved.filter((s) => s.file.length > 0).map((s) => s.config));
+      if (denied) return denied;
+      await this.restore(p, session.id);
+      return Status.OK;
+    });
+  }
+
+  /** rpc_uci_apply_timeout: the files go back, no changes are staged again. */
+  private expire(p: Pending): Promise<void> {
+    return this.gate.exclusive(async () => {
+      if (this.pending === p) await this.restore(p, undefined);
+    });
+  }
+
+  private end(p: Pending): void {
+    clearTimeout(p.timer);
+    if (this.pending === p) this.pending = undefined;
+  }
+
+  /** rpc_uci_do_rollback; a failure is logged (the timer runs it, with no caller to tell). */
+  private async restore(p: Pending, restageSid: string | undefined): Promise<void> {
+    this.end(p);
+    try {
+      for (const s of p.saved) await this.store.restoreConfig(s.config, s.file, s.mode);
+      if (restageSid !== undefined) {
+        await this.store.serial(restageSid, async () => {
+          this.store.cursor(restageSid); // makes the savedir, as rpcd's mkdir
+          for (const s of p.saved) {
+            await restoreFile(this.store.changeFile(restageSid, s.config), s.delta, 0o600);
+            this.store.cursor(restageSid, s.config);
+          }
+        });
+      }
     } catch (err) {
       this.log(`uci apply: rollback failed: ${(err as Error).message}`);
       return;
     }
-    this.log(`uci apply: rolled back ${p.saved.map((s) => s.config).join(' ')}${restage ? ', changes staged again' : ''}`);
+    const what = p.saved.map((s) => s.config).join(' ') || 'nothing (snapshot dropped)';
+    this.log(`uci apply: rolled back ${what}${restageSid !== undefined && p.saved.length ? ', changes staged again' : ''}`);
   }
 
   close(): void {

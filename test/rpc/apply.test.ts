@@ -1,11 +1,14 @@
 // uci apply with rollback, confirm and rollback over a real socket, and LuCI's uci.js save()
 // and apply() sequence replayed call for call.
-import { readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { uciObject } from '../../rpc/objects/uci.js';
 import { call, callMsg, login, rpc, startHarness, type Harness } from './harness.js';
 
+const hasFlock1 = spawnSync('flock', ['--version']).status === 0;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let h: Harness;
@@ -16,7 +19,21 @@ const network = () => readFileSync(join(h.confdir, 'network'), 'utf8');
 const uci = (sid: string, method: string, args: object = {}) => call(h.url, sid, 'uci', method, args);
 
 beforeAll(async () => {
-  h = await startHarness({ objects: [uciObject] });
+  h = await startHarness({
+    objects: [uciObject],
+    users: [
+      { name: 'root', password: 'secret', read: '*', write: '*' },
+      { name: 'netonly', password: 'pw', read: 'net-only', write: 'net-only' },
+    ],
+    acl: {
+      'net.json': {
+        'net-only': {
+          read: { ubus: { uci: ['get', 'changes'] }, uci: ['network'] },
+          write: { ubus: { uci: ['set', 'commit', 'apply', 'confirm', 'rollback'] }, uci: ['network'] },
+        },
+      },
+    },
+  });
   original = network();
 });
 afterAll(() => h.close());
@@ -25,17 +42,21 @@ beforeEach(async () => {
   b = await login(h.url);
 });
 
+// rpcd uci.c: rpc_uci_apply, rpc_uci_confirm, rpc_uci_rollback, rpc_uci_do_rollback,
+// rpc_uci_apply_timeout (openwrt/rpcd 0239c34)
 describe('uci apply', () => {
-  it('with rollback: commits at once, restores the file byte for byte after the timeout and stages the changes again', async () => {
+  it("with rollback: commits at once; the timer restores the file byte for byte and stages nobody's changes again", async () => {
     expect(await uci(a, 'set', { config: 'network', section: 'lan', values: { ipaddr: '10.2.2.2' } })).toEqual([0]);
     expect(await uci(a, 'apply', { rollback: true, timeout: 1 })).toEqual([0]);
     expect(network()).toContain("option ipaddr '10.2.2.2'");
     expect(await uci(a, 'changes')).toEqual([0, { changes: {} }]);
     await sleep(1300);
     expect(network()).toBe(original);
-    expect(await uci(a, 'changes')).toEqual([0, { changes: { network: [['set', 'lan', 'ipaddr', '10.2.2.2']] } }]);
+    // rpc_uci_apply_timeout calls rpc_uci_do_rollback with no session: the snapshot's change
+    // files are copied nowhere
+    expect(await uci(a, 'changes')).toEqual([0, { changes: {} }]);
     expect(await uci(a, 'confirm')).toEqual([5]);
-    expect(await uci(a, 'revert', { config: 'network' })).toEqual([0]);
+    expect(await uci(a, 'rollback')).toEqual([5]);
   });
 
   it('confirmed in time: the changes stay', async () => {
@@ -51,7 +72,7 @@ describe('uci apply', () => {
     expect(network()).toBe(original);
   });
 
-  it('while one is pending: a second rollback apply, commit and revert are refused; only its session confirms or rolls back', async () => {
+  it('while one is pending: a second rollback apply, commit and revert are refused; staging is not', async () => {
     expect(await uci(a, 'set', { config: 'network', section: 'lan', values: { ipaddr: '10.3.3.3' } })).toEqual([0]);
     expect(await uci(a, 'apply', { rollback: true, timeout: 30 })).toEqual([0]);
     expect(await uci(b, 'set', { config: 'network', section: 'lan', values: { netmask: '255.0.0.0' } })).toEqual([0]);
@@ -59,8 +80,6 @@ describe('uci apply', () => {
     expect(await uci(a, 'apply', { rollback: true })).toEqual([6]);
     expect(await uci(b, 'commit', { config: 'network' })).toEqual([6]);
     expect(await uci(b, 'revert', { config: 'network' })).toEqual([6]);
-    expect(await uci(b, 'confirm')).toEqual([6]);
-    expect(await uci(b, 'rollback')).toEqual([6]);
     expect(await uci(a, 'rollback')).toEqual([0]);
     expect(network()).toBe(original);
     expect(await uci(a, 'rollback')).toEqual([5]);
@@ -68,13 +87,95 @@ describe('uci apply', () => {
     expect(await uci(a, 'revert', { config: 'network' })).toEqual([0]);
   });
 
-  it('answers 5 (NO_DATA) with nothing staged, and applies without rollback at once', async () => {
-    expect(await uci(a, 'apply', { rollback: true, timeout: 1 })).toEqual([5]);
-    expect(await uci(a, 'set', { config: 'network', section: 'wan6', values: { reqprefix: 'auto' } })).toEqual([0]);
-    expect(await uci(a, 'apply')).toEqual([0]);
-    expect(network()).toContain("option reqprefix 'auto'");
+  it('confirm ends the pending apply from any session (rpc_uci_confirm checks none)', async () => {
+    expect(await uci(a, 'set', { config: 'network', section: 'lan', values: { ipaddr: '10.5.5.5' } })).toEqual([0]);
+    expect(await uci(a, 'apply', { rollback: true, timeout: 1 })).toEqual([0]);
+    expect(await uci(b, 'confirm')).toEqual([0]);
     expect(await uci(a, 'confirm')).toEqual([5]);
-    expect(await uci(a, 'delete', { config: 'network', section: 'wan6', option: 'reqprefix' })).toEqual([0]);
+    await sleep(1300);
+    expect(network()).toContain("option ipaddr '10.5.5.5'");
+    expect(await uci(a, 'set', { config: 'network', section: 'lan', values: { ipaddr: '192.168.1.1' } })).toEqual([0]);
+    expect(await uci(a, 'commit', { config: 'network' })).toEqual([0]);
+    expect(network()).toBe(original);
+  });
+
+  it("rollback from another session puts the files back and stages the snapshot's changes in the caller's savedir", async () => {
+    expect(await uci(a, 'set', { config: 'network', section: 'lan', values: { ipaddr: '10.6.6.6' } })).toEqual([0]);
+    expect(await uci(b, 'set', { config: 'network', section: 'wan', values: { metric: '7' } })).toEqual([0]);
+    expect(await uci(a, 'apply', { rollback: true, timeout: 30 })).toEqual([0]);
+    expect(await uci(b, 'rollback')).toEqual([0]);
+    expect(network()).toBe(original);
+    expect(await uci(a, 'changes')).toEqual([0, { changes: {} }]);
+    // rpc_uci_copy_file replaces b's change file with a's
+    expect(await uci(b, 'changes')).toEqual([0, { changes: { network: [['set', 'lan', 'ipaddr', '10.6.6.6']] } }]);
+    expect(await uci(b, 'revert', { config: 'network' })).toEqual([0]);
+  });
+
+  it('rollback needs write access to every config of the snapshot (rpc_uci_apply_access)', async () => {
+    const net = await login(h.url, 'netonly', 'pw');
+    const firewall = readFileSync(join(h.confdir, 'firewall'), 'utf8');
+    expect(await uci(a, 'set', { config: 'firewall', section: '@defaults[0]', values: { input: 'DROP' } })).toEqual([0]);
+    expect(await uci(a, 'apply', { rollback: true, timeout: 30 })).toEqual([0]);
+    expect(await uci(net, 'rollback')).toEqual([6]);
+    expect(await uci(net, 'confirm')).toEqual([0]);
+    expect(readFileSync(join(h.confdir, 'firewall'), 'utf8')).not.toBe(firewall);
+    expect(await uci(a, 'set', { config: 'firewall', section: '@defaults[0]', values: { input: 'ACCEPT' } })).toEqual([0]);
+    expect(await uci(a, 'apply', { rollback: true, timeout: 30 })).toEqual([0]);
+    expect(await uci(a, 'rollback')).toEqual([0]);
+    expect(await uci(a, 'revert', { config: 'firewall' })).toEqual([0]);
+  });
+
+  it('an apply without rollback while one is pending commits nothing and drops the snapshot: nothing can be rolled back', async () => {
+    expect(await uci(a, 'set', { config: 'network', section: 'lan', values: { ipaddr: '10.7.7.7' } })).toEqual([0]);
+    expect(await uci(a, 'apply', { rollback: true, timeout: 1 })).toEqual([0]);
+    const applied = network();
+    expect(await uci(b, 'set', { config: 'network', section: 'wan', values: { metric: '9' } })).toEqual([0]);
+    expect(await uci(b, 'apply', { rollback: false })).toEqual([0]);
+    expect(network()).toBe(applied);
+    expect(await uci(b, 'changes')).toEqual([0, { changes: { network: [['set', 'wan', 'metric', '9']] } }]);
+    // rpc_uci_rollback globs the purged snapshot directory: 5, and the apply stays pending
+    expect(await uci(a, 'rollback')).toEqual([5]);
+    expect(await uci(b, 'commit', { config: 'network' })).toEqual([6]);
+    await sleep(1300);
+    // the timer found no snapshot: the applied file stays, and the apply is over
+    expect(network()).toBe(applied);
+    expect(await uci(a, 'confirm')).toEqual([5]);
+    expect(await uci(b, 'revert', { config: 'network' })).toEqual([0]);
+    expect(await uci(a, 'set', { config: 'network', section: 'lan', values: { ipaddr: '192.168.1.1' } })).toEqual([0]);
+    expect(await uci(a, 'commit', { config: 'network' })).toEqual([0]);
+    expect(network()).toBe(original);
+  });
+
+  it('a config missing at apply time is snapshot as an empty file: rollback answers 5, the timer writes the empty file', async () => {
+    const extra = join(h.confdir, 'extra');
+    writeFileSync(extra, "config thing 'one'\n");
+    expect(await uci(a, 'set', { config: 'extra', section: 'one', values: { x: '1' } })).toEqual([0]);
+    rmSync(extra);
+    expect(await uci(a, 'apply', { rollback: true, timeout: 1 })).toEqual([0]);
+    // rpc_uci_apply_access counts non-empty snapshot files only
+    expect(await uci(a, 'rollback')).toEqual([5]);
+    await sleep(1300);
+    expect(readFileSync(extra, 'utf8')).toBe('');
+    expect(await uci(a, 'confirm')).toEqual([5]);
+    rmSync(extra);
+  });
+
+  it.skipIf(!hasFlock1)("a commit waiting for the config's lock when a rollback apply arrives lands before its snapshot: the rollback keeps it (needs flock(1))", async () => {
+    expect(await uci(a, 'set', { config: 'network', section: 'wan', values: { metric: '11' } })).toEqual([0]);
+    expect(await uci(b, 'set', { config: 'network', section: 'lan', values: { ipaddr: '10.8.8.8' } })).toEqual([0]);
+    const file = join(h.confdir, 'network');
+    const holder = spawn('flock', [file, 'sh', '-c', 'echo held; sleep 0.5'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    await once(holder.stdout!, 'data');
+    const commit = uci(a, 'commit', { config: 'network' });
+    await sleep(100);
+    const apply = uci(b, 'apply', { rollback: true, timeout: 30 });
+    expect(await commit).toEqual([0]);
+    expect(await apply).toEqual([0]);
+    expect(await uci(b, 'rollback')).toEqual([0]);
+    // on rpcd the commit is one uninterrupted handler: it is in the file the apply snapshot
+    expect(network()).toBe(original.replace("\toption proto 'dhcp'\n", "\toption proto 'dhcp'\n\toption metric '11'\n"));
+    expect(await uci(b, 'revert', { config: 'network' })).toEqual([0]);
+    expect(await uci(a, 'delete', { config: 'network', section: 'wan', option: 'metric' })).toEqual([0]);
     expect(await uci(a, 'commit', { config: 'network' })).toEqual([0]);
     expect(network()).toBe(original);
   });
@@ -87,6 +188,17 @@ describe('uci apply', () => {
     expect(network()).toBe(original);
     expect(await login(h.url)).not.toBe(a);
     expect(await uci(a, 'revert', { config: 'network' })).toEqual([0]);
+  });
+
+  it('answers 5 (NO_DATA) with nothing staged, and applies without rollback at once', async () => {
+    expect(await uci(a, 'apply', { rollback: true, timeout: 1 })).toEqual([5]);
+    expect(await uci(a, 'set', { config: 'network', section: 'wan6', values: { reqprefix: 'auto' } })).toEqual([0]);
+    expect(await uci(a, 'apply')).toEqual([0]);
+    expect(network()).toContain("option reqprefix 'auto'");
+    expect(await uci(a, 'confirm')).toEqual([5]);
+    expect(await uci(a, 'delete', { config: 'network', section: 'wan6', option: 'reqprefix' })).toEqual([0]);
+    expect(await uci(a, 'commit', { config: 'network' })).toEqual([0]);
+    expect(network()).toBe(original);
   });
 
   it('when the applying session is gone, the rollback restores the files only', async () => {
