@@ -1,5 +1,6 @@
 // What makes a list of migrations runnable.
 import { ID_PATTERN } from './state.js';
+import { isValidPackage } from '../uci/index.js';
 import type { Migration } from './types.js';
 
 /** Rejects a migration list that cannot be run (bad shape, bad or repeated id). */
@@ -11,6 +12,9 @@ export function checkMigrations(migrations: readonly Migration[]): void {
     }
     if (typeof m.id !== 'string' || !ID_PATTERN.test(m.id)) {
       throw new TypeError(`invalid migration id ${JSON.stringify(m.id)}: must match ${ID_PATTERN.source}`);
+    }
+    if (m.packages !== undefined && (!Array.isArray(m.packages) || !m.packages.every((p) => typeof p === 'string' && isValidPackage(p)))) {
+      throw new TypeError(`migration '${m.id}': packages must be a list of package names: ${JSON.stringify(m.packages)}`);
     }
     if (seen.has(m.id)) throw new TypeError(`migration id '${m.id}' is listed twice`);
     seen.add(m.id);

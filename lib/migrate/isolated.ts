@@ -2,10 +2,12 @@
 // finishes can be stopped: a confdir whose `up` calls outlast the time-out has its worker
 // terminated (even in a busy loop) and fails; the next confdir gets a fresh worker. The
 // confdir's files are untouched: the runner stages and commits only what a finished run returns.
+// A router's packages travel to the worker as plain data (remote/model.ts), and the calls that
+// would change them come back as plain data.
 import { Worker } from 'node:worker_threads';
-import { MigrationFailure, type UpOutcome } from './up.js';
+import { MigrationFailure, type UpOutcome, type UpTarget } from './up.js';
 
-export type ToWorker = { confdir: string; ids: string[] };
+export type ToWorker = { target: UpTarget; ids: string[] };
 export type FromWorker =
   | { type: 'ready'; migrations: MigrationInfo[] }
   | { type: 'ready'; error: string }
@@ -17,6 +19,7 @@ export type FromWorker =
 export interface MigrationInfo {
   id: string;
   description: string;
+  packages?: readonly string[];
 }
 
 /**
@@ -47,6 +50,8 @@ export class IsolatedMigrations {
   readonly #specs: readonly string[];
   readonly #timeoutMs: number;
   #worker: Worker;
+  /** The end of the last run asked for: runs take turns on the one worker. */
+  #queue: Promise<unknown> = Promise.resolve();
 
   private constructor(specs: readonly string[], timeoutMs: number, worker: Worker, migrations: MigrationInfo[]) {
     this.#specs = specs;
@@ -89,8 +94,17 @@ export class IsolatedMigrations {
     });
   }
 
-  /** Runs the migrations `ids` (in that order) on the confdir; rejects with a MigrationFailure. */
-  async run(confdir: string, ids: readonly string[]): Promise<UpOutcome> {
+  /**
+   * Runs the migrations `ids` (in that order) on the target; rejects with a MigrationFailure.
+   * Calls made while one runs wait for their turn (the time-out counts from the start of each).
+   */
+  run(target: UpTarget, ids: readonly string[]): Promise<UpOutcome> {
+    const run = this.#queue.then(() => this.#run(target, ids));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #run(target: UpTarget, ids: readonly string[]): Promise<UpOutcome> {
     const worker = this.#worker;
     let current: string | undefined;
     let broken = false;
@@ -120,7 +134,7 @@ export class IsolatedMigrations {
           settle();
           fail('never finished: it waits on a promise that nothing will settle');
         });
-        worker.postMessage({ confdir, ids: [...ids] } satisfies ToWorker);
+        worker.postMessage({ target, ids: [...ids] } satisfies ToWorker);
       });
     } finally {
       if (broken) await this.#replace(worker);

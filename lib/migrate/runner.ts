@@ -1,14 +1,18 @@
-// Applies an ordered list of migrations to many confdirs. Each confdir is its own unit: its
-// migrations run on one Transaction and are committed together with the applied-id record, so
-// a confdir ends up with all of them or none, and a failure in one never touches another.
+// Applies an ordered list of migrations to many confdirs and routers. Each confdir is its own
+// unit: its migrations run on one Transaction and are committed together with the applied-id
+// record, so a confdir ends up with all of them or none, and a failure in one never touches
+// another. Routers (remote/target.ts) run concurrently, `jobs` at a time, each with its own
+// deadline; targets are taken from the list (or iterable) only as a job frees up, so a run
+// over 10,000 routers holds at most `jobs` models at once.
 import { realpathSync, statSync } from 'node:fs';
 import { unifiedDiff } from './diff.js';
 import { commitStaged, hasPendingCommit, recover, stageFiles, syncEverything, type StagedCommit } from './journal.js';
 import { APPLIED_FILE, appendApplied, lockConfdir, readApplied, type ConfdirLock } from './state.js';
 import { checkMigrations } from './check.js';
 import { IsolatedMigrations, type MigrationInfo } from './isolated.js';
-import { MigrationFailure, runUp, type UpOutcome } from './up.js';
-import type { ConfdirResult, Migration } from './types.js';
+import { MigrationFailure, runUp, type UpOutcome, type UpTarget } from './up.js';
+import { migrateTarget, type TargetRun } from './remote/target.js';
+import type { ConfdirResult, Migration, RemoteTarget, TargetResult } from './types.js';
 
 export { checkMigrations };
 
@@ -19,8 +23,14 @@ export { checkMigrations };
  */
 export type MigrationSource = readonly Migration[] | { modules: readonly string[] };
 
-/** Runs the `up` calls of some migrations on one confdir. */
-type UpRunner = (confdir: string, todo: readonly MigrationInfo[]) => Promise<UpOutcome>;
+/** Runs the `up` calls of some migrations on one confdir or router model. */
+type UpRunner = (target: UpTarget, todo: readonly MigrationInfo[]) => Promise<UpOutcome>;
+
+/** A confdir (its path) or a router. */
+export type MigrationTarget = string | RemoteTarget;
+/** The targets of a run: a list, or an iterable read as jobs free up (a long target file). */
+export type MigrationTargets = readonly MigrationTarget[] | Iterable<MigrationTarget> | AsyncIterable<MigrationTarget>;
+export type RunResult = ConfdirResult | TargetResult;
 
 export interface RunOptions {
   /** Compute diffs and change lists, write nothing (no lock, no state directory, no recovery). */
@@ -39,16 +49,27 @@ export interface RunOptions {
   durable?: boolean;
   /** How many confdirs commit together, sharing their syncs (default 1024). */
   groupSize?: number;
-  /** Called when a confdir's migrations have run (its commit follows with its group's). */
+  /** Called when a confdir's migrations have run (its commit follows with its group's). Confdirs only. */
   onMigrated?: (done: number, total: number, confdir: string) => void;
-  /** Called with each confdir's final result. */
-  onProgress?: (done: number, total: number, result: ConfdirResult) => void;
+  /**
+   * Called with each confdir's and router's final result. `total` is the number of targets; for
+   * an iterable, the number taken from it so far.
+   */
+  onProgress?: (done: number, total: number, result: RunResult) => void;
   /**
    * How long one confdir's migrations may run, in ms (default 60000). Past it the confdir fails
    * and nothing of it is written. Migrations given as objects run in this thread: there a
    * migration that never returns (a busy loop) cannot be stopped, only one that never settles.
+   * It is also each router's deadline, from login to confirm.
    */
   timeoutMs?: number;
+  /** How many routers are migrated at once (default 32). */
+  jobs?: number;
+  /**
+   * Seconds the router waits for the confirm before it rolls back (`uci apply`'s timeout;
+   * default: none given, rpcd's own, 30 s).
+   */
+  rollbackTimeout?: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -119,32 +140,16 @@ export async function migrateConfdir(confdir: string, migrations: MigrationSourc
   return (await runMigrations([confdir], migrations, opts))[0]!;
 }
 
-/** The confdirs, each once (by real path; a missing one stays, to fail on its own). */
-function uniqueConfdirs(confdirs: readonly string[]): string[] {
-  const seen = new Set<string>();
-  return confdirs.filter((dir) => {
-    let key = dir;
-    try {
-      key = realpathSync.native(dir);
-    } catch {
-      // a missing confdir fails on its own
-    }
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
 /** Runs objects' `up` in this thread, a never-settling one failing at the time-out. */
 function inThread(migrations: readonly Migration[], timeoutMs: number): UpRunner {
   const byId = new Map(migrations.map((m) => [m.id, m]));
-  return async (confdir, todo) => {
+  return async (target, todo) => {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new MigrationFailure(`did not finish within ${timeoutMs / 1000} s; nothing written`)), timeoutMs);
     });
     try {
-      return await Promise.race([runUp(confdir, todo.map((m) => byId.get(m.id)!)), late]);
+      return await Promise.race([runUp(target, todo.map((m) => byId.get(m.id)!)), late]);
     } finally {
       clearTimeout(timer);
     }
@@ -152,51 +157,107 @@ function inThread(migrations: readonly Migration[], timeoutMs: number): UpRunner
 }
 
 /**
- * Runs the migrations on every confdir (a confdir named twice runs once). Each confdir is
- * migrated on its own; their commits are grouped (`groupSize`, default 1024) to share the syncs.
+ * Runs the migrations on every target: confdirs (a confdir named twice runs once) and routers
+ * (results in the order of the targets). Each confdir is migrated on its own; their commits are
+ * grouped (`groupSize`, default 1024) to share the syncs. Routers run `jobs` at a time.
  * Migrations from modules that cannot be loaded reject the whole run (nothing is touched).
  */
-export async function runMigrations(confdirs: readonly string[], source: MigrationSource, opts: RunOptions = {}): Promise<ConfdirResult[]> {
+export function runMigrations(confdirs: readonly string[], source: MigrationSource, opts?: RunOptions): Promise<ConfdirResult[]>;
+export function runMigrations(targets: MigrationTargets, source: MigrationSource, opts?: RunOptions): Promise<RunResult[]>;
+export async function runMigrations(targets: MigrationTargets, source: MigrationSource, opts: RunOptions = {}): Promise<RunResult[]> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (!('modules' in source)) {
     checkMigrations(source);
-    return runAll(uniqueConfdirs(confdirs), source, inThread(source, timeoutMs), opts);
+    return runAll(targets, source, inThread(source, timeoutMs), opts);
   }
   const isolated = await IsolatedMigrations.start(source.modules, timeoutMs);
   try {
-    return await runAll(uniqueConfdirs(confdirs), isolated.migrations, (dir, todo) => isolated.run(dir, todo.map((m) => m.id)), opts);
+    return await runAll(targets, isolated.migrations, (target, todo) => isolated.run(target, todo.map((m) => m.id)), opts);
   } finally {
     await isolated.close();
   }
 }
 
-async function runAll(unique: readonly string[], migrations: readonly MigrationInfo[], up: UpRunner, opts: RunOptions): Promise<ConfdirResult[]> {
-  const results: ConfdirResult[] = [];
-  const groupSize = Math.max(1, opts.groupSize ?? 1024);
-  for (let i = 0; i < unique.length; i += groupSize) {
-    const group: Prepared[] = [];
-    try {
-      let like: string | undefined; // the group's locks are names of one (lockConfdir)
-      for (const dir of unique.slice(i, i + groupSize)) {
-        const p = await prepare(dir, migrations, up, opts, like);
-        like = p.lock?.path ?? like;
-        group.push(p);
-        opts.onMigrated?.(i + group.length, unique.length, dir);
-      }
-      const staged = group.flatMap((p) => (p.staged ? [p.staged] : []));
-      try {
-        await commitStaged(staged, opts.durable === false ? () => {} : syncEverything);
-      } catch (e) {
-        for (const s of staged) s.error ??= e instanceof Error ? e : new Error(String(e));
-      }
-      for (const p of group) if (p.staged?.error) fail(p.result, p.staged.error);
-    } finally {
-      for (const p of group) p.lock?.release();
-    }
-    for (const p of group) {
-      results.push(p.result);
-      opts.onProgress?.(results.length, unique.length, p.result);
-    }
+/** The real path of a confdir (a missing one keeps its name, to fail on its own). */
+function confdirKey(dir: string): string {
+  try {
+    return realpathSync.native(dir);
+  } catch {
+    return dir;
   }
+}
+
+async function runAll(targets: MigrationTargets, migrations: readonly MigrationInfo[], up: UpRunner, opts: RunOptions): Promise<RunResult[]> {
+  const seenDirs = new Set<string>();
+  const isNew = (t: MigrationTarget): boolean => {
+    if (typeof t !== 'string') return true;
+    const key = confdirKey(t);
+    if (seenDirs.has(key)) return false;
+    seenDirs.add(key);
+    return true;
+  };
+  // a list is counted up front (confdirs once each); an iterable as it is read
+  const list = Array.isArray(targets) ? (targets as readonly MigrationTarget[]).filter(isNew) : undefined;
+  const results: RunResult[] = [];
+  let taken = 0;
+  let done = 0;
+  let migrated = 0;
+  const report = (index: number, r: RunResult): void => {
+    results[index] = r;
+    opts.onProgress?.(++done, list?.length ?? taken, r);
+  };
+  const remote: TargetRun = {
+    migrations, up, dryRun: opts.dryRun === true, diffs: opts.diffs ?? opts.dryRun === true,
+    timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, ...(opts.rollbackTimeout === undefined ? {} : { rollbackTimeout: opts.rollbackTimeout }),
+  };
+  const jobs = Math.max(1, opts.jobs ?? 32);
+  const running = new Set<Promise<void>>();
+  const groupSize = Math.max(1, opts.groupSize ?? 1024);
+  let group: { index: number; dir: string }[] = [];
+  const flush = async (): Promise<void> => {
+    const g = group;
+    group = [];
+    const onMigrated = (dir: string): void => opts.onMigrated?.(++migrated, list?.length ?? taken, dir);
+    const out = await migrateGroup(g.map((x) => x.dir), migrations, up, opts, onMigrated);
+    out.forEach((r, i) => report(g[i]!.index, r));
+  };
+  for await (const t of list ?? targets) {
+    if (!list && !isNew(t)) continue;
+    const index = taken++;
+    if (typeof t === 'string') {
+      group.push({ index, dir: t });
+      if (group.length >= groupSize) await flush();
+      continue;
+    }
+    if (running.size >= jobs) await Promise.race(running);
+    const job: Promise<void> = migrateTarget(t, remote).then((r) => report(index, r)).finally(() => running.delete(job));
+    running.add(job);
+  }
+  if (group.length > 0) await flush();
+  await Promise.all(running);
   return results;
+}
+
+/** Migrates a group of confdirs and commits them together. */
+async function migrateGroup(dirs: readonly string[], migrations: readonly MigrationInfo[], up: UpRunner, opts: RunOptions, onMigrated: (dir: string) => void): Promise<ConfdirResult[]> {
+  const group: Prepared[] = [];
+  try {
+    let like: string | undefined; // the group's locks are names of one (lockConfdir)
+    for (const dir of dirs) {
+      const p = await prepare(dir, migrations, up, opts, like);
+      like = p.lock?.path ?? like;
+      group.push(p);
+      onMigrated(dir);
+    }
+    const staged = group.flatMap((p) => (p.staged ? [p.staged] : []));
+    try {
+      await commitStaged(staged, opts.durable === false ? () => {} : syncEverything);
+    } catch (e) {
+      for (const s of staged) s.error ??= e instanceof Error ? e : new Error(String(e));
+    }
+    for (const p of group) if (p.staged?.error) fail(p.result, p.staged.error);
+  } finally {
+    for (const p of group) p.lock?.release();
+  }
+  return group.map((p) => p.result);
 }

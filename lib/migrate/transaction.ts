@@ -1,8 +1,10 @@
-// A transaction over one confdir: the Cursor API across packages, with every change staged in
-// memory (savedir null) until the runner commits all touched files at once (journal.ts).
+// A transaction over one confdir or one router: the Cursor API across packages, with every
+// change staged in memory (savedir null) until the runner commits all touched files at once
+// (journal.ts), or sends them to the router (remote/). On a router the packages are those read
+// with `uci get` (a PackageSource), and a file's text is its `uci export` form.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Cursor, formatChange, type Document, type OptionValue, type UciChange, type UciPackage } from '../uci/index.js';
+import { Cursor, exportText, formatChange, type Document, type OptionValue, type PackageSource, type UciChange, type UciPackage } from '../uci/index.js';
 import type { MigrationNote } from './types.js';
 
 /** A package whose text the transaction would change. */
@@ -27,32 +29,41 @@ function utf8Valid(path: string): boolean {
 }
 
 export class Transaction {
+  /** The confdir migrated; on a router, its /ubus URL (there is no directory to read). */
   readonly confdir: string;
   readonly #cursor: Cursor;
+  readonly #remote: boolean;
+  #finished = false;
   /** The file text of every package looked at, as read before any change (null: not UTF-8). */
   readonly #before = new Map<string, string | null>();
   readonly #notes: MigrationNote[] = [];
   readonly #commentOuts: CommentOut[] = [];
   #migration = '';
 
-  constructor(confdir: string) {
+  /** A transaction over the confdir, or with `source` over a router's packages (`confdir`: its URL). */
+  constructor(confdir: string, source?: PackageSource) {
     this.confdir = confdir;
-    this.#cursor = new Cursor({ confdir, savedir: null, keepComments: true });
+    this.#remote = source !== undefined;
+    this.#cursor = new Cursor({ confdir, savedir: null, keepComments: true, ...(source ? { source } : {}) });
   }
 
   #touch(pkg: string): string {
-    if (!this.#before.has(pkg)) {
-      // The text the Cursor parsed (no second read); it decodes UTF-8, so a file that is not
-      // UTF-8 shows replacement characters and must not be written back from this text.
-      let text: string | null = '';
-      try {
-        text = this.#cursor.document(pkg).source?.text ?? '';
-        if (text.includes('\ufffd') && !utf8Valid(join(this.confdir, pkg))) text = null;
-      } catch {
-        // a missing or unparsable package: the Cursor reports it with libuci's error on use
-      }
-      this.#before.set(pkg, text);
+    if (this.#before.has(pkg)) return pkg;
+    let doc: Document;
+    try {
+      doc = this.#cursor.document(pkg);
+    } catch {
+      // a missing or unparsable package: the Cursor reports it with libuci's error on use
+      return pkg;
     }
+    if (this.#remote) {
+      this.#before.set(pkg, exportText(doc));
+      return pkg;
+    }
+    // The text the Cursor parsed (no second read); it decodes UTF-8, so a file that is not
+    // UTF-8 shows replacement characters and must not be written back from this text.
+    const text = doc.source?.text ?? '';
+    this.#before.set(pkg, text.includes('\ufffd') && !utf8Valid(join(this.confdir, pkg)) ? null : text);
     return pkg;
   }
 
@@ -117,13 +128,23 @@ export class Transaction {
 
   get notes(): readonly MigrationNote[] { return this.#notes; }
 
-  /** Runner use, once, after the last migration: every package whose text would change. */
+  /**
+   * Runner use, after the last migration: the packages with staged changes (sorted), each with
+   * its text as read and its document as changed.
+   */
+  changed(): { package: string; before: string | null; doc: Document; changes: UciChange[] }[] {
+    if (!this.#finished) this.#applyCommentOuts();
+    this.#finished = true;
+    return [...this.#before]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([pkg, before]) => ({ package: pkg, before, doc: this.#cursor.document(pkg), changes: this.#cursor.changes(pkg) }))
+      .filter((c) => c.changes.length > 0);
+  }
+
+  /** Runner use, after the last migration: every file of the confdir whose text would change. */
   pending(): PendingFile[] {
-    this.#applyCommentOuts();
     const out: PendingFile[] = [];
-    for (const [pkg, before] of [...this.#before].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      const changes = this.#cursor.changes(pkg);
-      if (changes.length === 0) continue;
+    for (const { package: pkg, before, changes } of this.changed()) {
       const after = this.#cursor.commitText(pkg);
       if (after === before) continue;
       if (before === null) throw new Error(`${pkg}: the file is not valid UTF-8; not rewriting it`);

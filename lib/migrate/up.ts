@@ -1,14 +1,23 @@
-// The part of a confdir's run that executes the user's code: each migration's `up` on one
-// Transaction, then what the transaction would write. The runner calls it in its own thread for
-// migrations given as objects, and a worker thread calls it for migrations loaded from modules
-// (isolated.ts), where a migration that never returns can be stopped.
+// The part of a run that executes the user's code: each migration's `up` on one Transaction,
+// then what the transaction would write (a confdir) or send (a router). The runner calls it in
+// its own thread for migrations given as objects, and a worker thread calls it for migrations
+// loaded from modules (isolated.ts), where a migration that never returns can be stopped.
 import { Transaction, type PendingFile } from './transaction.js';
+import { modelSource, type RemoteModel } from './remote/model.js';
+import { planPackage, type PackagePlan } from './remote/plan.js';
 import type { Migration, MigrationNote } from './types.js';
 
-/** What the migrations of one confdir would change. Plain data: it crosses threads. */
+/** What the migrations run on: a confdir, or a router's packages as read. Plain data. */
+export type UpTarget = string | { url: string; model: RemoteModel };
+
+/**
+ * What the migrations of one target would change. Plain data: it crosses threads. On a router,
+ * `pending` holds `uci export` texts and the changes the router will list, and `plans` the calls.
+ */
 export interface UpOutcome {
   pending: PendingFile[];
   notes: MigrationNote[];
+  plans?: PackagePlan[];
 }
 
 /** A failure of the user's code (or of the transaction it drove), with the migration it was in. */
@@ -21,8 +30,17 @@ export class MigrationFailure extends Error {
   }
 }
 
-export async function runUp(confdir: string, todo: readonly Migration[]): Promise<UpOutcome> {
-  const tx = new Transaction(confdir);
+function remoteOutcome(tx: Transaction, model: RemoteModel, notes: MigrationNote[]): UpOutcome {
+  const plans: PackagePlan[] = [];
+  for (const c of tx.changed()) {
+    const plan = planPackage(c.package, model.packages[c.package]!, c.doc);
+    if (plan) plans.push(plan);
+  }
+  return { pending: plans.map((p) => ({ package: p.package, before: p.before, after: p.after, changes: p.changes })), notes, plans };
+}
+
+export async function runUp(target: UpTarget, todo: readonly Migration[]): Promise<UpOutcome> {
+  const tx = typeof target === 'string' ? new Transaction(target) : new Transaction(target.url, modelSource(target.model));
   let current: string | undefined;
   try {
     for (const m of todo) {
@@ -31,7 +49,8 @@ export async function runUp(confdir: string, todo: readonly Migration[]): Promis
       await m.up(tx);
     }
     current = undefined;
-    return { pending: tx.pending(), notes: [...tx.notes] };
+    const notes = [...tx.notes];
+    return typeof target === 'string' ? { pending: tx.pending(), notes } : remoteOutcome(tx, target.model, notes);
   } catch (e) {
     throw new MigrationFailure(e instanceof Error ? e.message : String(e), current);
   }

@@ -1,5 +1,5 @@
 // The worker thread that runs migrations loaded from modules (isolated.ts is its other end).
-// It loads the modules once, then runs one confdir's `up` calls per message. While a confdir
+// It loads the modules once, then runs one target's `up` calls per message. While a confdir
 // runs, the thread's port does not keep it alive: a migration that awaits a promise nothing will
 // settle leaves the thread with nothing to do, the thread ends, and the runner can say so at
 // once instead of waiting for the time-out.
@@ -28,14 +28,14 @@ async function start(specs: readonly string[]): Promise<void> {
     try {
       const todo = job.ids.map((id) => byId.get(id)!);
       const wrapped = todo.map((m) => ({ ...m, up: (tx: Parameters<Migration['up']>[0]) => (send({ type: 'begin', id: m.id }), m.up(tx)) }));
-      send({ type: 'done', outcome: await runUp(job.confdir, wrapped) });
+      send({ type: 'done', outcome: await runUp(job.target, wrapped) });
     } catch (e) {
       const f = e instanceof MigrationFailure ? e : new MigrationFailure(String(e));
       send({ type: 'failed', message: f.message, ...(f.migration === undefined ? {} : { migration: f.migration }) });
     }
     port.ref();
   });
-  send({ type: 'ready', migrations: migrations.map((m) => ({ id: m.id, description: m.description })) });
+  send({ type: 'ready', migrations: migrations.map((m) => ({ id: m.id, description: m.description, ...(m.packages ? { packages: [...m.packages] } : {}) })) });
 }
 
 void start((workerData as { specs: string[] }).specs);

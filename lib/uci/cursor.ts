@@ -40,6 +40,19 @@ export interface CursorOptions {
    * server passes false: they then try once, and only commitAsync waits (on timers).
    */
   blockingLocks?: boolean;
+  /**
+   * Packages held elsewhere than in a confdir (a router's, read over its JSON-RPC): the Cursor
+   * reads no file, stages in memory (give savedir null) and refuses to commit.
+   */
+  source?: PackageSource;
+}
+
+/** Where a Cursor with `source` gets its packages. */
+export interface PackageSource {
+  /** The package names, sorted. */
+  names(): string[];
+  /** A new Document of the package as held there, or null when there is none (asked again after a revert). */
+  document(name: string): Document | null;
 }
 
 /** A package as the Cursor holds it (libuci's struct uci_package). */
@@ -99,6 +112,7 @@ export class Cursor {
 
   /** The packages in the confdir, sorted (names with a dot, dot-files and directories skipped). */
   configs(): string[] {
+    if (this.opts.source) return this.opts.source.names();
     let names: string[];
     try {
       names = readdirSync(this.confdir, { encoding: this.encoding }).filter((n) => !n.startsWith('.'));
@@ -116,14 +130,24 @@ export class Cursor {
   loadPackage(name: string): LoadedPackage {
     const cached = this.loaded.get(name);
     if (cached) return cached;
-    const { path, pkg, hasDelta } = this.locate(name);
-    const text = readRegular(path, this.encoding);
-    if (text === null) throw new UciError('NOT_FOUND', `Entry not found: ${path}`);
-    const lp: LoadedPackage = { doc: this.parse(text, pkg, path), path, hasDelta, staged: [], pending: [] };
-    if (hasDelta) this.replayAll(lp.doc, lp.staged);
+    const lp = this.opts.source ? this.fromSource(this.opts.source, name) : this.fromFile(name);
+    if (lp.hasDelta) this.replayAll(lp.doc, lp.staged);
     lp.doc.onChange = (d) => lp.pending.push(d);
     this.loaded.set(name, lp);
     return lp;
+  }
+
+  private fromFile(name: string): LoadedPackage {
+    const { path, pkg, hasDelta } = this.locate(name);
+    const text = readRegular(path, this.encoding);
+    if (text === null) throw new UciError('NOT_FOUND', `Entry not found: ${path}`);
+    return { doc: this.parse(text, pkg, path), path, hasDelta, staged: [], pending: [] };
+  }
+
+  private fromSource(source: PackageSource, name: string): LoadedPackage {
+    const doc = source.document(name);
+    if (!doc) throw new UciError('NOT_FOUND', `Entry not found: ${name}`);
+    return { doc, path: name, hasDelta: true, staged: [], pending: [] };
   }
 
   /** Where a package (a name, or a path starting with `/` or `./`) is read from. */
@@ -146,7 +170,7 @@ export class Cursor {
    * for paths. Counts as a parse.
    */
   unchangedFile(name: string): Buffer | null {
-    if (this.loaded.has(name) || this.memory.get(name)?.length) return null;
+    if (this.opts.source || this.loaded.has(name) || this.memory.get(name)?.length) return null;
     if (!isValidPackageKeyword(name)) return null; // paths and tuples (`pkg.sec`, `pkg=x`) are looked up in full
     for (const dir of this.deltaPath) if ((sizeOf(join(dir, name)) ?? 0) > 0) return null;
     const file = openRegular(this.locate(name).path);
@@ -319,6 +343,7 @@ export class Cursor {
    */
   async commitAsync(pkg: string): Promise<void> {
     const lp = this.loadPackage(pkg);
+    this.refuseSourceCommit();
     const timeoutMs = this.opts.lockTimeoutMs ?? LOCK_TIMEOUT_MS;
     const config = await lockFileAsync(lp.path, true, { createMode: 0o600, timeoutMs });
     let delta: HeldLock | null = null;
@@ -346,6 +371,7 @@ export class Cursor {
    * uci_load_delta with flush), so that a `set` of another process lands before or after.
    */
   commitPackage(lp: LoadedPackage, overwrite: boolean): void {
+    this.refuseSourceCommit();
     // libuci opens the config for writing, creating it (uci_open_stream with create)
     const config = this.lockSync(lp.path, { createMode: 0o600 });
     let delta: HeldLock | null = null;
@@ -363,6 +389,11 @@ export class Cursor {
       config?.release();
       this.forget(lp);
     }
+  }
+
+  /** Packages of a source have no file here to write. */
+  private refuseSourceCommit(): void {
+    if (this.opts.source) throw new UciError('INVALID_ARGUMENT', 'Invalid argument: these packages are not files of a confdir; they cannot be committed here');
   }
 
   /** What a commit writes, read under its locks; null when no staged change applies. */

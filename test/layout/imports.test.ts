@@ -1,5 +1,7 @@
 // The layers of ARCHITECTURE.md: lib/ is the library and never reaches up into the command line
-// (cli/) or the server (rpc/); rpc/ and cli/ use lib's public index files only.
+// (cli/) or the server (rpc/); rpc/ and cli/ use lib's public index files only. Within lib/,
+// uci is the foundation and ubus (the JSON-RPC client) sits on it: fw4 and migrate build on
+// them, never the reverse.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +28,16 @@ function importsOf(file: string): string[] {
 describe('layers', () => {
   it('lib/ imports nothing from cli/ or rpc/', () => {
     const up = sources('lib').flatMap((f) => importsOf(f).filter((i) => /^(cli|rpc)\//.test(i)).map((i) => `${f} -> ${i}`));
+    expect(up).toEqual([]);
+  });
+
+  it('lib/ubus (the JSON-RPC client) imports from the rest of lib/ only lib/uci, by its index', () => {
+    const up = sources('lib/ubus').flatMap((f) => importsOf(f).filter((i) => i.startsWith('lib/') && !i.startsWith('lib/ubus/') && i !== 'lib/uci/index.js').map((i) => `${f} -> ${i}`));
+    expect(up).toEqual([]);
+  });
+
+  it('lib/uci imports nothing from the rest of lib/', () => {
+    const up = sources('lib/uci').flatMap((f) => importsOf(f).filter((i) => i.startsWith('lib/') && !i.startsWith('lib/uci/')).map((i) => `${f} -> ${i}`));
     expect(up).toEqual([]);
   });
 

@@ -2,21 +2,14 @@
 // uhttpd's /ubus, as LuCI uses it), with the login and ACLs of a LuCI user. Each part fw4 needs
 // is asked for with the call LuCI's ACLs grant it; a part the user may not read is left out and
 // said so, never invented.
-import type { UciPackage, UciSection } from '../../uci/types.js';
+import type { UciPackage } from '../../uci/types.js';
+import { documentFromValues, UbusClient, UbusError } from '../../ubus/index.js';
 import type { SystemSnapshot } from './types.js';
 
-/** rpcd's ubus status codes (libubus ubus_msg_status) that a refusal or absence shows up as. */
-const UBUS_STATUS: Record<number, string> = {
-  1: 'invalid command', 2: 'invalid argument', 3: 'method not found', 4: 'not found', 5: 'no data',
-  6: 'permission denied', 7: 'timeout', 8: 'not supported', 9: 'unknown error', 10: 'connection failed',
-};
-
-const NULL_SESSION = '00000000000000000000000000000000';
 const NFT_FLOWTABLES = ['--terse', '--json', 'list', 'flowtables', 'inet'];
 
-export class RemoteError extends Error {
-  override name = 'RemoteError';
-}
+/** A failed login or exchange with the router. */
+export { UbusError as RemoteError };
 
 /** One part of the snapshot, and whether it could be read. */
 export interface RemotePart {
@@ -47,37 +40,6 @@ export interface RemoteOptions {
   timeoutMs?: number;
 }
 
-type Reply = { ok: true; data: unknown } | { ok: false; error: string };
-
-class Client {
-  private id = 0;
-  session = NULL_SESSION;
-
-  constructor(private readonly url: string, private readonly timeoutMs: number) {}
-
-  async call(object: string, method: string, args: Record<string, unknown> = {}): Promise<Reply> {
-    const body = JSON.stringify({ jsonrpc: '2.0', id: ++this.id, method: 'call', params: [this.session, object, method, args] });
-    let res: Response;
-    try {
-      res = await fetch(this.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(this.timeoutMs) });
-    } catch (e) {
-      throw new RemoteError(`${this.url}: ${(e as Error).message}`);
-    }
-    const text = await res.text();
-    let msg: { result?: unknown; error?: { message?: string } };
-    try {
-      msg = JSON.parse(text) as typeof msg;
-    } catch {
-      throw new RemoteError(`${this.url}: HTTP ${res.status}, not a JSON-RPC reply`);
-    }
-    if (msg.error) return { ok: false, error: String(msg.error.message ?? 'JSON-RPC error') };
-    const result = Array.isArray(msg.result) ? msg.result : [];
-    const status = typeof result[0] === 'number' ? result[0] : 9;
-    if (status !== 0) return { ok: false, error: UBUS_STATUS[status] ?? `ubus status ${status}` };
-    return { ok: true, data: result[1] ?? null };
-  }
-}
-
 function isObject(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
@@ -104,31 +66,21 @@ function deviceStatusFromLuci(devices: Record<string, unknown>): Record<string, 
 
 /** `uci get {config}`'s values as a package, sections in their `.index` order. */
 export function packageFromUciGet(name: string, values: Record<string, unknown>): UciPackage {
-  const sections: UciSection[] = Object.entries(values).filter(([, s]) => isObject(s)).map(([key, raw]) => {
-    const s = raw as Record<string, unknown>;
-    const options = new Map<string, string | string[]>();
-    for (const [k, v] of Object.entries(s)) {
-      if (k.startsWith('.')) continue;
-      if (Array.isArray(v)) options.set(k, v.map(String));
-      else if (typeof v === 'string') options.set(k, v);
-    }
-    return {
-      type: String(s['.type'] ?? ''), name: String(s['.name'] ?? key), anonymous: s['.anonymous'] === true,
-      index: typeof s['.index'] === 'number' ? s['.index'] : 0, options,
-    };
-  });
-  sections.sort((a, b) => a.index - b.index);
-  return { name, sections: sections.map((s, index) => ({ ...s, index })) };
+  return documentFromValues(name, values).toPackage();
 }
 
 /** Reads the snapshot parts a LuCI user's ACL allows from a router's /ubus endpoint. */
 export async function fetchRemoteSnapshot(o: RemoteOptions): Promise<RemoteSnapshot> {
-  const client = new Client(o.url, o.timeoutMs ?? 10_000);
-  const login = await client.call('session', 'login', { username: o.username, password: o.password });
-  if (!login.ok || !isObject(login.data) || typeof login.data.ubus_rpc_session !== 'string') {
-    throw new RemoteError(`login as '${o.username}' at ${o.url} failed: ${login.ok ? 'no session in the reply' : login.error}`);
+  const client = new UbusClient(o.url, { timeoutMs: o.timeoutMs ?? 10_000 });
+  try {
+    return await readSnapshot(client, o);
+  } finally {
+    client.close();
   }
-  client.session = login.data.ubus_rpc_session;
+}
+
+async function readSnapshot(client: UbusClient, o: RemoteOptions): Promise<RemoteSnapshot> {
+  await client.login(o.username, o.password);
   const parts: RemotePart[] = [];
   const ubus: Record<string, unknown> = {};
   const files: Record<string, string> = {};

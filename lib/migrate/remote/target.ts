@@ -1,0 +1,190 @@
+// One router's run (issue 17): log in, read the packages the migrations touch, run them on that
+// model, stage the planned calls, check the router's `uci changes`, `uci apply` with rollback,
+// and `confirm` from the same session over a new connection. Only a confirmed apply counts as
+// changed. Before the apply any error reverts what was staged (and the session, destroyed at
+// the end, takes its savedir with it: rpcd uci.c rpc_uci_purge_savedir_cb); after it, a
+// router that cannot be confirmed restores its previous files itself when its rollback
+// time-out expires, which is reported as `rolled back`.
+import { UbusClient, UbusError, UbusStatus, type ChangeRecord } from '../../ubus/index.js';
+import { unifiedDiff } from '../diff.js';
+import type { MigrationInfo } from '../isolated.js';
+import { MigrationFailure, type UpOutcome, type UpTarget } from '../up.js';
+import type { RemoteTarget, TargetResult } from '../types.js';
+import { readModel } from './model.js';
+import type { PackagePlan } from './plan.js';
+import { checkStaged, sendCalls } from './stage.js';
+
+/** rpcd's rollback time-out when apply is given none (uci.h RPC_APPLY_TIMEOUT). */
+export const RPCD_APPLY_TIMEOUT_S = 30;
+/** The longest one call may take (less when the target's deadline is nearer). */
+const CALL_TIMEOUT_MS = 10_000;
+/** How long to wait between two confirm attempts that got no answer. */
+const CONFIRM_RETRY_MS = 1_000;
+
+export interface TargetRun {
+  migrations: readonly MigrationInfo[];
+  up: (target: UpTarget, todo: readonly MigrationInfo[]) => Promise<UpOutcome>;
+  dryRun: boolean;
+  diffs: boolean;
+  /** The target's deadline, from its start. */
+  timeoutMs: number;
+  /** Seconds given to `uci apply` (undefined: none, rpcd's default applies). */
+  rollbackTimeout?: number;
+}
+
+class Deadline {
+  readonly end: number;
+  constructor(readonly ms: number) {
+    this.end = Date.now() + ms;
+  }
+  /** The time-out for the next call; throws once the deadline has passed. */
+  call = (): number => {
+    const left = this.end - Date.now();
+    if (left <= 0) throw new Error(`the target's deadline (${this.ms / 1000} s) passed`);
+    return Math.min(CALL_TIMEOUT_MS, left);
+  };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/** The packages to read: all (undefined) unless every migration names its own. */
+function packagesOf(migrations: readonly MigrationInfo[]): string[] | undefined {
+  if (migrations.some((m) => m.packages === undefined)) return undefined;
+  return [...new Set(migrations.flatMap((m) => m.packages!))].sort();
+}
+
+/** Changes staged on the router before this run touched it, in the packages read. */
+async function foreignChanges(client: UbusClient, packages: string[], deadline: Deadline): Promise<string[]> {
+  const data = await client.request('uci', 'changes', {}, deadline.call());
+  const all = (typeof data === 'object' && data !== null ? (data as { changes?: unknown }).changes : undefined) ?? {};
+  return packages.filter((p) => Array.isArray((all as Record<string, ChangeRecord[]>)[p]) && (all as Record<string, ChangeRecord[]>)[p]!.length > 0)
+    .map((p) => `${p} (${(all as Record<string, ChangeRecord[]>)[p]!.length})`);
+}
+
+type Confirmed = { ok: true } | { ok: false; reason: string; answered: boolean };
+
+/**
+ * `uci confirm` with the session over new connections until it is answered or the rollback
+ * time-out (or the deadline) has passed; rpcd takes the confirm from the applying session only.
+ */
+async function confirm(client: UbusClient, appliedAt: number, rollbackS: number, deadline: Deadline): Promise<Confirmed> {
+  const until = Math.min(appliedAt + rollbackS * 1000, deadline.end);
+  let last = `the target's deadline (${deadline.ms / 1000} s) passed`;
+  while (Date.now() < until) {
+    const fresh = client.withNewConnection();
+    try {
+      const r = await fresh.call('uci', 'confirm', {}, Math.min(CALL_TIMEOUT_MS, until - Date.now()));
+      if (r.ok) return { ok: true };
+      const why = r.status === UbusStatus.NO_DATA ? 'no apply is pending on the router any more' : r.error;
+      return { ok: false, reason: `uci confirm: ${why}`, answered: true };
+    } catch (e) {
+      last = message(e);
+    } finally {
+      fresh.close();
+    }
+    await sleep(Math.max(0, Math.min(CONFIRM_RETRY_MS, until - Date.now())));
+  }
+  return { ok: false, reason: `no confirm possible within ${rollbackS} s of the apply (${last})`, answered: false };
+}
+
+function fail(result: TargetResult, e: unknown): void {
+  result.status = 'failed';
+  const migration = e instanceof MigrationFailure ? e.migration : undefined;
+  result.reason = migration === undefined ? message(e) : `migration '${migration}': ${message(e)}`;
+  if (migration !== undefined) result.failedMigration = migration;
+  result.files = [];
+  result.applied = [];
+}
+
+/** Stages every plan and checks the router's changes; the packages touched so far are in `touched`. */
+async function stage(client: UbusClient, plans: PackagePlan[], touched: string[], deadline: Deadline): Promise<void> {
+  for (const plan of plans) {
+    touched.push(plan.package);
+    const names = await sendCalls(client, plan, deadline.call);
+    await checkStaged(client, plan, names, deadline.call);
+  }
+}
+
+/** `uci revert` of each package: nothing of this run stays staged. Errors are left to the session's destroy. */
+async function revert(client: UbusClient, packages: string[]): Promise<void> {
+  for (const config of packages) {
+    try {
+      await client.call('uci', 'revert', { config }, CALL_TIMEOUT_MS);
+    } catch {
+      return; // the router stopped answering; its session savedir goes when the session expires
+    }
+  }
+}
+
+/** Runs the migrations on one router. Never throws: a failure is a result. */
+export async function migrateTarget(target: RemoteTarget, run: TargetRun): Promise<TargetResult> {
+  const result: TargetResult = { target: target.name ?? target.url, url: target.url, status: 'unchanged', applied: [], files: [], notes: [] };
+  const deadline = new Deadline(run.timeoutMs);
+  const touched: string[] = [];
+  let client: UbusClient | undefined;
+  let session = false;
+  let applying = false;
+  try {
+    client = new UbusClient(target.url, { timeoutMs: CALL_TIMEOUT_MS });
+    await client.login(target.user, target.password);
+    session = true;
+    const packages = packagesOf(run.migrations);
+    const model = await readModel(client, packages, deadline.call);
+    const foreign = await foreignChanges(client, Object.keys(model.packages), deadline);
+    if (foreign.length > 0) {
+      throw new Error(`changes of another session are staged on the router (${foreign.join(', ')}); not touching it`);
+    }
+    const outcome = await run.up({ url: target.url, model }, run.migrations);
+    result.applied = run.migrations.map((m) => m.id);
+    result.notes = outcome.notes;
+    result.files = outcome.pending.map((p) => ({
+      package: p.package,
+      ...(run.diffs ? { diff: unifiedDiff(p.package, p.before, p.after) } : {}),
+      changes: p.changes,
+    }));
+    const plans = outcome.plans ?? [];
+    if (plans.length === 0) return result;
+    result.status = 'changed';
+    if (run.dryRun) return result;
+    await stage(client, plans, touched, deadline);
+    applying = true;
+    await applyAndConfirm(client, run, deadline, result);
+  } catch (e) {
+    fail(result, e);
+    if (client && touched.length > 0 && !applying) await revert(client, touched);
+  } finally {
+    if (client && session && result.status !== 'rolled back') await client.call('session', 'destroy', {}, CALL_TIMEOUT_MS).catch(() => undefined);
+    client?.close();
+  }
+  return result;
+}
+
+/** `uci apply {rollback: true}` then the confirm; sets the result's status. */
+async function applyAndConfirm(client: UbusClient, run: TargetRun, deadline: Deadline, result: TargetResult): Promise<void> {
+  const rollbackS = run.rollbackTimeout ?? RPCD_APPLY_TIMEOUT_S;
+  const args = { rollback: true, ...(run.rollbackTimeout === undefined ? {} : { timeout: run.rollbackTimeout }) };
+  const appliedAt = Date.now();
+  let unanswered: string | undefined;
+  try {
+    const r = await client.call('uci', 'apply', args, deadline.call());
+    if (!r.ok) {
+      const hint = r.status === UbusStatus.PERMISSION_DENIED ? ' (another apply may be waiting for its confirm on the router)' : '';
+      throw new UbusError(`ubus call uci apply: ${r.error}${hint}`, r);
+    }
+  } catch (e) {
+    if (e instanceof UbusError && e.answered) {
+      await revert(client, result.files.map((f) => f.package));
+      throw e;
+    }
+    // no answer: whether it applied is unknown; a confirm tells
+    unanswered = message(e);
+  }
+  const c = await confirm(client, appliedAt, rollbackS, deadline);
+  if (c.ok) return;
+  if (unanswered !== undefined && c.answered) {
+    throw new Error(`uci apply got no answer (${unanswered}) and ${c.reason}: the router's configuration is as before`);
+  }
+  result.status = 'rolled back';
+  result.reason = `${c.reason}; the router restores its previous configuration itself`;
+}

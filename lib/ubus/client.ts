@@ -1,0 +1,127 @@
+// A client of a router's ubus over JSON-RPC (uhttpd's /ubus, as LuCI speaks it): `call` with
+// the session id as the first parameter, rpcd's login, ubus status codes as errors, a time-out
+// per call and one keep-alive connection per client.
+import { agentFor, postJson, type Agent } from './http.js';
+import { ubusStatusName, UbusStatus } from './status.js';
+
+/** rpcd's session id for calls made without logging in (session.c RPC_DEFAULT_SESSION_ID). */
+export const NULL_SESSION = '00000000000000000000000000000000';
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+/**
+ * A call that did not succeed: a ubus status other than 0 (`status`), a JSON-RPC error of
+ * uhttpd (`code`: -32002 Access denied, …), or no usable answer at all (neither: the
+ * connection failed, timed out, or the reply was not JSON-RPC).
+ */
+export class UbusError extends Error {
+  override name = 'UbusError';
+  readonly status?: number;
+  readonly code?: number;
+  constructor(message: string, detail: { status?: number; code?: number } = {}) {
+    super(message);
+    if (detail.status !== undefined) this.status = detail.status;
+    if (detail.code !== undefined) this.code = detail.code;
+  }
+  /** The router answered (a refusal), as opposed to a transport failure. */
+  get answered(): boolean {
+    return this.status !== undefined || this.code !== undefined;
+  }
+}
+
+/** The outcome of one call: its data, or why there is none (`permission denied`, `Access denied`). */
+export type UbusReply = { ok: true; data: unknown } | { ok: false; error: string; status?: number; code?: number };
+
+export interface UbusClientOptions {
+  /** Time-out of each call in ms (default 10000). */
+  timeoutMs?: number;
+  /** The session to call with (default: the unauthenticated one). */
+  session?: string;
+  /** Keep the connection open between calls (default true). */
+  keepAlive?: boolean;
+}
+
+export interface LoginReply {
+  /** The session's time-out in seconds, as rpcd granted it. */
+  timeout: number;
+}
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+export class UbusClient {
+  readonly url: string;
+  session: string;
+  readonly timeoutMs: number;
+  readonly #target: URL;
+  readonly #agent: Agent;
+  #id = 0;
+
+  constructor(url: string, opts: UbusClientOptions = {}) {
+    this.url = url;
+    this.#target = new URL(url);
+    if (this.#target.protocol !== 'http:' && this.#target.protocol !== 'https:') throw new TypeError(`${url}: not an http(s) URL`);
+    this.session = opts.session ?? NULL_SESSION;
+    this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#agent = agentFor(this.#target, opts.keepAlive ?? true);
+  }
+
+  /**
+   * `ubus call object method args` with the client's session. A refusal is a reply; a failed
+   * exchange (no connection, time-out, a reply that is not JSON-RPC) throws a UbusError.
+   */
+  async call(object: string, method: string, args: Record<string, unknown> = {}, timeoutMs = this.timeoutMs): Promise<UbusReply> {
+    const body = JSON.stringify({ jsonrpc: '2.0', id: ++this.#id, method: 'call', params: [this.session, object, method, args] });
+    let reply;
+    try {
+      reply = await postJson(this.#target, body, this.#agent, timeoutMs);
+    } catch (e) {
+      throw new UbusError(`${this.url}: ubus call ${object} ${method}: ${(e as Error).message}`);
+    }
+    let msg: { result?: unknown; error?: { code?: unknown; message?: unknown } };
+    try {
+      msg = JSON.parse(reply.text) as typeof msg;
+    } catch {
+      throw new UbusError(`${this.url}: HTTP ${reply.status}, not a JSON-RPC reply`);
+    }
+    if (isObject(msg.error)) {
+      const code = typeof msg.error.code === 'number' ? msg.error.code : undefined;
+      return { ok: false, error: String(msg.error.message ?? 'JSON-RPC error'), ...(code === undefined ? {} : { code }) };
+    }
+    const result = Array.isArray(msg.result) ? msg.result : [];
+    const status = typeof result[0] === 'number' ? result[0] : UbusStatus.UNKNOWN_ERROR;
+    if (status !== UbusStatus.OK) return { ok: false, error: ubusStatusName(status), status };
+    return { ok: true, data: result[1] ?? null };
+  }
+
+  /** call, with a refusal thrown as a UbusError naming the call. */
+  async request(object: string, method: string, args: Record<string, unknown> = {}, timeoutMs = this.timeoutMs): Promise<unknown> {
+    const r = await this.call(object, method, args, timeoutMs);
+    if (r.ok) return r.data;
+    throw new UbusError(`ubus call ${object} ${method}: ${r.error}`, r);
+  }
+
+  /**
+   * rpcd's `session login`; the client calls with the new session from then on. A wrong user
+   * or password is rpcd's `permission denied` (session.c rpc_handle_login).
+   */
+  async login(username: string, password: string, timeoutSeconds?: number): Promise<LoginReply> {
+    const args = { username, password, ...(timeoutSeconds === undefined ? {} : { timeout: timeoutSeconds }) };
+    const r = await this.call('session', 'login', args);
+    if (!r.ok) throw new UbusError(`login as '${username}' at ${this.url} failed: ${r.error}`, r);
+    if (!isObject(r.data) || typeof r.data.ubus_rpc_session !== 'string') {
+      throw new UbusError(`login as '${username}' at ${this.url} failed: no session in the reply`);
+    }
+    this.session = r.data.ubus_rpc_session;
+    return { timeout: typeof r.data.timeout === 'number' ? r.data.timeout : 0 };
+  }
+
+  /** A client with the same session over a connection of its own (none of this one's sockets). */
+  withNewConnection(opts: { timeoutMs?: number } = {}): UbusClient {
+    return new UbusClient(this.url, { session: this.session, timeoutMs: opts.timeoutMs ?? this.timeoutMs, keepAlive: false });
+  }
+
+  /** Closes the kept connection. */
+  close(): void {
+    this.#agent.destroy();
+  }
+}
