@@ -1,8 +1,14 @@
 // Fleet migrations over rpcd's JSON-RPC (issue 17), against our server on loopback: the
 // transaction read with `uci get`, staged with uci calls, checked, applied with rollback and
 // confirmed; and every way that can go wrong.
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runMigrations, type Migration, type RemoteTarget, type TargetResult } from '../../lib/migrate/index.js';
+import { parseDocument } from '../../lib/uci/index.js';
+import { call, root } from '../rpc/harness.js';
+import { tempDir } from './fixtures/confdir.js';
 import { PASSWORD, startProxy, startRouter, USER } from './fixtures/router.js';
 
 const target = (url: string, name?: string): RemoteTarget => ({ url, user: USER, password: PASSWORD, ...(name ? { name } : {}) });
@@ -40,5 +46,174 @@ describe('a router migrated over JSON-RPC', () => {
     expect(after).toContain('# Uncomment this line to disable ipv6 rules');
     expect(await router.changes()).toEqual({});
     expect(await router.applyPending()).toBe(false);
+  });
+});
+
+/** `uci changes` of the runner's own session (kept alive by refusing its destroy). */
+async function sessionChanges(router: Awaited<ReturnType<typeof startRouter>>, sid: string): Promise<unknown> {
+  const [status, data] = await call(router.harness.url, sid, 'uci', 'changes');
+  expect(status).toBe(0);
+  return data!.changes;
+}
+
+const STAGING = new Set(['uci.add', 'uci.set', 'uci.delete', 'uci.rename', 'uci.order', 'uci.apply']);
+
+describe('what goes wrong on a router', () => {
+  it('a migration that throws: nothing is sent, nothing stays staged', async () => {
+    const router = await startRouter();
+    const before = router.firewall();
+    let sid = '';
+    const proxy = await startProxy(router.url, { onLogin: (s) => (sid = s), refuse: (c) => (c.method === 'destroy' ? 6 : null) });
+    const throws: Migration = {
+      id: 'throws', description: 'changes, then throws', packages: ['firewall'],
+      up(tx) {
+        tx.set('firewall', '@defaults[0]', 'input', 'DROP');
+        throw new Error('no wan zone here');
+      },
+    };
+    const r = await one(proxy.url, [throws]);
+    expect(r).toMatchObject({ status: 'failed', failedMigration: 'throws', reason: "migration 'throws': no wan zone here", files: [], applied: [] });
+    expect(proxy.methods().filter((m) => STAGING.has(m))).toEqual([]);
+    expect(await sessionChanges(router, sid)).toEqual({});
+    expect(router.firewall()).toBe(before);
+  });
+
+  it('a call refused while staging: what was staged is reverted, nothing applied', async () => {
+    const router = await startRouter();
+    const before = router.firewall();
+    let sid = '';
+    const proxy = await startProxy(router.url, {
+      onLogin: (s) => (sid = s),
+      refuse: (c) => (c.method === 'destroy' ? 6 : c.method === 'add' ? 2 : null),
+    });
+    const two: Migration = {
+      // planned as the wan zone's set, then the rule's add (refused)
+      id: 'add-and-set', description: 'a new rule and the wan input', packages: ['firewall'],
+      up(tx) {
+        const rule = tx.add('firewall', 'rule');
+        tx.set('firewall', rule, 'name', 'Allow-SSH');
+        dropWanInput.up(tx);
+      },
+    };
+    const r = await one(proxy.url, [two]);
+    expect(r.status).toBe('failed');
+    expect(r.reason).toBe('ubus call uci add: invalid argument');
+    expect(proxy.methods().filter((m) => STAGING.has(m) || m === 'uci.revert')).toEqual(['uci.set', 'uci.add', 'uci.revert']);
+    expect(proxy.calls.find((c) => c.method === 'revert')!.args).toEqual({ config: 'firewall' });
+    expect(await sessionChanges(router, sid)).toEqual({});
+    expect(router.firewall()).toBe(before);
+  });
+
+  it('a router that stops answering after the apply rolls itself back: its file byte for byte, reported rolled back', async () => {
+    const router = await startRouter();
+    const before = router.firewall();
+    const proxy = await startProxy(router.url, { dropAfterApply: true });
+    const r = await one(proxy.url, [dropWanInput], { rollbackTimeout: 1 });
+    expect(r.status).toBe('rolled back');
+    expect(r.reason).toMatch(/^no confirm possible within 1 s of the apply \(.+\); the router restores its previous configuration itself$/);
+    expect(r.files.map((f) => f.package)).toEqual(['firewall']);
+    // the apply went through: the file changed, until the router's own rollback
+    expect(proxy.methods()).toContain('uci.apply');
+    for (let i = 0; i < 50 && router.firewall() !== before; i++) await new Promise((res) => setTimeout(res, 100));
+    expect(router.firewall()).toBe(before);
+    expect(await router.applyPending()).toBe(false);
+  });
+
+  it('changes another session staged are not touched: the target fails', async () => {
+    const router = await startRouter();
+    const before = router.firewall();
+    // rpcd shows every savedir its cursor has used (libuci uci_set_savedir keeps them on the
+    // delta path): another session's staging appears in this session's `uci changes`. Our
+    // server keeps sessions apart, so the proxy puts it where this session sees it.
+    const proxy = await startProxy(router.url, {
+      onLogin: (sid) => {
+        const dir = join(router.harness.savedir, `uci-${sid}`);
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(join(dir, 'firewall'), 'firewall.foreign=zone\n');
+      },
+    });
+    const r = await one(proxy.url, [dropWanInput]);
+    expect(r).toMatchObject({ status: 'failed', reason: 'changes of another session are staged on the router (firewall (1)); not touching it' });
+    expect(proxy.methods().filter((m) => STAGING.has(m) || m === 'uci.revert')).toEqual([]);
+    expect(router.firewall()).toBe(before);
+  });
+
+  it('a wrong password fails the target with the reason', async () => {
+    const router = await startRouter();
+    const [r] = await runMigrations([{ url: router.url, user: USER, password: 'wrong', name: 'gw-1' }], [dropWanInput]);
+    expect(r).toMatchObject({ target: 'gw-1', status: 'failed', reason: `login as 'root' at ${router.url} failed: permission denied` });
+  });
+
+  it('a router that does not answer fails with the reason', async () => {
+    const [r] = await runMigrations([target('http://127.0.0.1:9/ubus')], [dropWanInput]);
+    expect(r!.status).toBe('failed');
+    expect(r!.reason).toMatch(/^http:\/\/127\.0\.0\.1:9\/ubus: ubus call session login: .*ECONNREFUSED/);
+  });
+});
+
+/** A package's sections as plain data in order, options sorted (rpcd rewrites a replaced list at its section's end). */
+function shape(text: string): unknown {
+  return parseDocument(text, { name: 'firewall' }).toPackage().sections.map((s) => ({
+    type: s.type, name: s.anonymous ? null : s.name, options: [...s.options].sort(([a], [b]) => (a < b ? -1 : 1)),
+  }));
+}
+
+describe('fleet runs', () => {
+  const manyEdits = fileURLToPath(new URL('./fixtures/many-edits.mjs', import.meta.url));
+
+  it('a mixed run of confdirs and routers, the migrations from a module (worker thread): each router ends up as the confdir does', async () => {
+    const routers = [await startRouter(), await startRouter()];
+    const confdir = tempDir('uci-fw4-fleet-');
+    cpSync(join(root, 'examples/config'), confdir, { recursive: true });
+    const progress: string[] = [];
+    const results = await runMigrations([target(routers[0]!.url, 'gw-a'), confdir, target(routers[1]!.url, 'gw-b')], { modules: [manyEdits] }, {
+      rollbackTimeout: 5, jobs: 2, onProgress: (done, total, r) => progress.push(`${done}/${total} ${'confdir' in r ? 'confdir' : r.target}`),
+    });
+    expect(results.map((r) => [r.status, r.reason])).toEqual([['changed', undefined], ['changed', undefined], ['changed', undefined]]);
+    expect(results.map((r) => ('confdir' in r ? r.confdir : r.target))).toEqual(['gw-a', confdir, 'gw-b']);
+    // routers report as they finish: the counts run 1..3, each target once
+    expect(progress.map((p) => p.split(' ')[0])).toEqual(['1/3', '2/3', '3/3']);
+    expect(progress.map((p) => p.split(' ')[1]).sort()).toEqual(['confdir', 'gw-a', 'gw-b']);
+    const want = shape(readFileSync(join(confdir, 'firewall'), 'utf8'));
+    for (const router of routers) {
+      expect(shape(router.firewall())).toEqual(want);
+      expect(await router.applyPending()).toBe(false);
+    }
+    const remote = results[0] as TargetResult;
+    expect(remote.notes).toEqual([{ migration: 'many-edits', package: 'firewall', message: 'edited' }]);
+    expect(remote.applied).toEqual(['many-edits']);
+  });
+
+  it('a dry run shows per router the changes it would send and the diff of its export, and stages nothing', async () => {
+    const router = await startRouter();
+    const before = router.firewall();
+    const proxy = await startProxy(router.url);
+    const [r] = await runMigrations([target(proxy.url)], [dropWanInput], { dryRun: true });
+    expect(r!.status).toBe('changed');
+    const f = (r as TargetResult).files[0]!;
+    const wan = f.changes[0]!.split('.')[1]!;
+    expect(f.changes).toEqual([`firewall.${wan}.input='DROP'`]);
+    expect(f.diff).toContain("--- a/firewall\n+++ b/firewall\n");
+    expect(f.diff).toContain("-\toption input 'REJECT'\n+\toption input 'DROP'\n");
+    expect(proxy.methods().filter((m) => STAGING.has(m) || m === 'uci.revert')).toEqual([]);
+    expect(router.firewall()).toBe(before);
+  });
+
+  it('a migration that changes nothing leaves the router unchanged and stages nothing', async () => {
+    const router = await startRouter();
+    const proxy = await startProxy(router.url);
+    const noop: Migration = { id: 'noop', description: 'sets what is there', packages: ['firewall'], up: (tx) => tx.set('firewall', '@defaults[0]', 'input', 'REJECT') };
+    const [r] = await runMigrations([target(proxy.url)], [noop]);
+    expect(r).toMatchObject({ status: 'unchanged', applied: ['noop'], files: [] });
+    expect(proxy.methods().filter((m) => STAGING.has(m))).toEqual([]);
+  });
+
+  it('reads every package when a migration does not name its own', async () => {
+    const router = await startRouter();
+    const proxy = await startProxy(router.url);
+    const { packages: _, ...anywhere } = dropWanInput;
+    const [r] = await runMigrations([target(proxy.url)], [anywhere], { rollbackTimeout: 5 });
+    expect(r!.status).toBe('changed');
+    expect(proxy.calls.filter((c) => c.method === 'get').map((c) => c.args.config)).toEqual(['firewall', 'network']);
   });
 });

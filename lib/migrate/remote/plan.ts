@@ -20,6 +20,8 @@ export interface PackagePlan {
   expected: ChangeRecord[];
   /** The names the anonymous `add` calls are expected to answer, in call order. */
   addNames: string[];
+  /** With an `order` call: every section's name in the order the package must end up in. */
+  order?: string[];
   /** `expected` in `uci changes` form (`firewall.cfg0a1b2c.input='DROP'`). */
   changes: string[];
   /** The package's `uci export` text as read and as the router will have it. */
@@ -38,6 +40,7 @@ class Planner {
   readonly addNames: string[] = [];
   /** The name each section of the changed document has on the staged copy. */
   readonly names = new Map<SectionNode, string>();
+  order: string[] | undefined;
 
   constructor(readonly config: string, readonly sim: Document) {
     sim.onChange = (d) => this.log.push(d);
@@ -122,7 +125,10 @@ export function planPackage(config: string, values: UciValues, after: Document):
     }
     for (const s of after.sections) if (isNew(s)) p.add(s);
     const order = after.sections.map((s) => p.names.get(s)!);
-    if (p.sim.sections.some((s, i) => s.name !== order[i])) p.run({ method: 'order', config, sections: order });
+    if (p.sim.sections.some((s, i) => s.name !== order[i])) {
+      p.run({ method: 'order', config, sections: order });
+      p.order = order;
+    }
   } catch (e) {
     throw new Error(`${config}: the change cannot be made with rpcd's uci calls: ${(e as Error).message}`);
   }
@@ -134,6 +140,7 @@ export function planPackage(config: string, values: UciValues, after: Document):
     calls: p.calls,
     expected: p.log.map(changeRecord),
     addNames: p.addNames,
+    ...(p.order ? { order: p.order } : {}),
     changes: p.log.map((d) => formatChange(toChange(config, d))),
     before,
     after: exportText(p.sim),
