@@ -72,6 +72,7 @@ function migrateSection(tx: Transaction, type: SectionType, name: string, ref: s
 
 export const fw4Compat: Migration = {
   id: 'fw4-compat',
+  packages: [PKG],
   description: "fw3-era firewall to fw4: syn_flood → synflood_protect, _name → name, upper-case targets and policies to fw4's words, unsupported options commented out with a note",
   up(tx) {
     if (!tx.configs().includes(PKG)) return;
