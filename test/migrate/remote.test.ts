@@ -217,3 +217,33 @@ describe('fleet runs', () => {
     expect(proxy.calls.filter((c) => c.method === 'get').map((c) => c.args.config)).toEqual(['firewall', 'network']);
   });
 });
+
+describe('fleet scale', () => {
+  it('takes targets from an iterable only as jobs free up, and answers each in order', async () => {
+    const router = await startRouter();
+    let pulled = 0;
+    let done = 0;
+    let most = 0;
+    async function* targets() {
+      for (let i = 0; i < 60; i++) {
+        pulled++;
+        most = Math.max(most, pulled - done);
+        yield { url: router.url, user: USER, password: 'wrong', name: `gw-${i}` };
+      }
+    }
+    const results = await runMigrations(targets(), [dropWanInput], { jobs: 4, onProgress: () => void done++ });
+    expect(results.map((r) => (r as TargetResult).target)).toEqual(Array.from({ length: 60 }, (_, i) => `gw-${i}`));
+    expect(results.every((r) => r.status === 'failed')).toBe(true);
+    // 4 running and the one just taken, waiting for a free job
+    expect(most).toBeLessThanOrEqual(5);
+  });
+
+  it("a router slower than the target's deadline fails with the reason", async () => {
+    const router = await startRouter();
+    const proxy = await startProxy(router.url, { delay: (c) => (c.method === 'get' ? 3000 : 0) });
+    const [r] = await runMigrations([target(proxy.url)], [dropWanInput], { timeoutMs: 800 });
+    expect(r!.status).toBe('failed');
+    expect(r!.reason).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/ubus: ubus call uci get: no answer within \d+ ms$/);
+    expect(router.firewall()).not.toContain("'DROP'");
+  });
+});
