@@ -85,7 +85,7 @@ function mergeDelete(cursor: Cursor, config: string, s: UciSection, option: Json
 export const uciObject: ObjectFactory = (app: AppContext) => {
   const { settings } = app;
   const store = storeFor(app);
-  const applies = new ApplyManager(store, app.log);
+  const applies = new ApplyManager(store, app.log, app.sessions);
 
   /** ACL check in scope "uci", then the name check that keeps config names off the file system. */
   function access(ctx: CallContext, config: string, perm: 'read' | 'write'): number {
@@ -353,7 +353,7 @@ export const uciObject: ObjectFactory = (app: AppContext) => {
       apply: async (args, ctx) => ({
         status: await applies.apply(ctx.session, args.rollback === true, typeof args.timeout === 'number' ? args.timeout : settings.applyTimeout),
       }),
-      confirm: async () => ({ status: await applies.confirm() }),
+      confirm: async (_args, ctx) => ({ status: await applies.confirm(ctx.session) }),
       rollback: async (_args, ctx) => ({ status: await applies.rollback(ctx.session) }),
       reload_config: () => ok(),
     },

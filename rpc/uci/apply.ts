@@ -1,16 +1,18 @@
-// uci apply / confirm / rollback with rpcd's rules (uci.c: rpc_uci_apply, rpc_uci_confirm,
-// rpc_uci_rollback, rpc_uci_do_rollback, rpc_uci_apply_timeout). One apply is pending at a time,
-// server-wide, not per session:
+// uci apply / confirm / rollback with rpcd's rules (openwrt/rpcd uci.c as of 4476687, 2026:
+// rpc_uci_apply, rpc_uci_confirm, rpc_uci_rollback, rpc_uci_do_rollback, rpc_uci_apply_timeout;
+// the session checks date from 7cac6af, 2014). One apply is pending at a time, server-wide:
 // - apply commits every config the session has staged (non-empty change file), taking a
 //   snapshot of each config file and change file just before its commit. With rollback, the
 //   apply stays pending until confirmed; a second rollback apply meanwhile is refused (6), and
 //   an apply without rollback meanwhile commits nothing and drops the snapshot, so the pending
-//   apply can no longer be rolled back (rpcd purges its snapshot directories first thing).
-// - confirm ends the pending apply, whichever session calls it (rpcd checks no session).
-// - rollback, from any session with write access to every non-empty snapshot file, puts the
-//   files back and stages the snapshot's changes in the caller's savedir; with no snapshot
-//   left it answers 5 and the apply stays pending.
-// - the timer puts the files back only: nobody's changes are staged again.
+//   apply can no longer undo anything (rpcd purges its snapshot directories first thing).
+// - confirm and rollback belong to the session that applied: from another session 6, with
+//   nothing pending 5.
+// - rollback, and the timer when nobody confirmed, put the snapshot's files back and end the
+//   pending apply (0 even when the snapshot was dropped: rpcd's glob of the purged directory
+//   is not an error). If the applying session still exists and may write every non-empty
+//   snapshot file, its snapshot change files are staged again in its savedir, so its changes
+//   show as unsaved again (what LuCI shows after a failed apply).
 // A config that did not exist is snapshot as an empty file (rpcd's copy creates it), and
 // a rollback writes that empty file back. Every commit, revert, apply, confirm, rollback and
 // timer of this process runs through one WriteGate (gate.ts), as rpcd runs them on one thread.
@@ -20,7 +22,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Status } from '../errors.js';
 import type { LogSink } from '../server.js';
-import type { Session } from '../session.js';
+import type { Session, SessionStore } from '../session.js';
 import { WriteGate } from './gate.js';
 import { readBytes, restoreFile, type UciStore } from './store.js';
 
@@ -45,6 +47,7 @@ export class ApplyManager {
   constructor(
     private readonly store: UciStore,
     private readonly log: LogSink,
+    private readonly sessions: SessionStore,
   ) {}
 
   /** The session whose rollback apply is pending (a new login of its user gets it back). */
@@ -105,9 +108,10 @@ export class ApplyManager {
     });
   }
 
-  confirm(): Promise<number> {
+  confirm(session: Session): Promise<number> {
     return this.gate.exclusive(() => {
       if (!this.pending) return Status.NO_DATA;
+      if (this.pending.sid !== session.id) return Status.PERMISSION_DENIED;
       this.end(this.pending);
       this.log('uci apply: confirmed');
       return Status.OK;
@@ -118,19 +122,27 @@ export class ApplyManager {
     return this.gate.exclusive(async () => {
       const p = this.pending;
       if (!p) return Status.NO_DATA;
-      // rpc_uci_apply_access over the snapshot: empty files need no grant and do not count
-      const denied = this.access(session, p.saved.filter((s) => s.file.length > 0).map((s) => s.config));
-      if (denied) return denied;
-      await this.restore(p, session.id);
+      if (p.sid !== session.id) return Status.PERMISSION_DENIED;
+      await this.restore(p);
       return Status.OK;
     });
   }
 
-  /** rpc_uci_apply_timeout: the files go back, no changes are staged again. */
+  /** rpc_uci_apply_timeout: the same rollback, run by nobody. */
   private expire(p: Pending): Promise<void> {
     return this.gate.exclusive(async () => {
-      if (this.pending === p) await this.restore(p, undefined);
+      if (this.pending === p) await this.restore(p);
     });
+  }
+
+  /**
+   * rpc_uci_do_rollback's test: the applying session gets its changes staged again if it still
+   * exists and may write every non-empty snapshot file (rpc_uci_apply_access; none is a no).
+   */
+  private restageTo(p: Pending): string | undefined {
+    const initiator = this.sessions.get(p.sid);
+    const configs = p.saved.filter((s) => s.file.length > 0).map((s) => s.config);
+    return initiator && this.access(initiator, configs) === Status.OK ? p.sid : undefined;
   }
 
   private end(p: Pending): void {
@@ -139,7 +151,8 @@ export class ApplyManager {
   }
 
   /** rpc_uci_do_rollback; a failure is logged (the timer runs it, with no caller to tell). */
-  private async restore(p: Pending, restageSid: string | undefined): Promise<void> {
+  private async restore(p: Pending): Promise<void> {
+    const restageSid = this.restageTo(p);
     this.end(p);
     try {
       for (const s of p.saved) await this.store.restoreConfig(s.config, s.file, s.mode);

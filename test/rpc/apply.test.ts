@@ -43,20 +43,21 @@ beforeEach(async () => {
 });
 
 // rpcd uci.c: rpc_uci_apply, rpc_uci_confirm, rpc_uci_rollback, rpc_uci_do_rollback,
-// rpc_uci_apply_timeout (openwrt/rpcd 0239c34)
+// rpc_uci_apply_timeout (openwrt/rpcd 4476687; the session checks since 7cac6af)
 describe('uci apply', () => {
-  it("with rollback: commits at once; the timer restores the file byte for byte and stages nobody's changes again", async () => {
+  it("with rollback: commits at once; the timer restores the file byte for byte and stages the applying session's changes again", async () => {
     expect(await uci(a, 'set', { config: 'network', section: 'lan', values: { ipaddr: '10.2.2.2' } })).toEqual([0]);
     expect(await uci(a, 'apply', { rollback: true, timeout: 1 })).toEqual([0]);
     expect(network()).toContain("option ipaddr '10.2.2.2'");
     expect(await uci(a, 'changes')).toEqual([0, { changes: {} }]);
     await sleep(1300);
     expect(network()).toBe(original);
-    // rpc_uci_apply_timeout calls rpc_uci_do_rollback with no session: the snapshot's change
-    // files are copied nowhere
-    expect(await uci(a, 'changes')).toEqual([0, { changes: {} }]);
+    // rpc_uci_do_rollback: apply_sid still exists and may write network, so the snapshot's
+    // change file goes back into its savedir
+    expect(await uci(a, 'changes')).toEqual([0, { changes: { network: [['set', 'lan', 'ipaddr', '10.2.2.2']] } }]);
     expect(await uci(a, 'confirm')).toEqual([5]);
     expect(await uci(a, 'rollback')).toEqual([5]);
+    expect(await uci(a, 'revert', { config: 'network' })).toEqual([0]);
   });
 
   it('confirmed in time: the changes stay', async () => {
@@ -87,11 +88,17 @@ describe('uci apply', () => {
     expect(await uci(a, 'revert', { config: 'network' })).toEqual([0]);
   });
 
-  it('confirm ends the pending apply from any session (rpc_uci_confirm checks none)', async () => {
+  it('confirm and rollback belong to the applying session: 6 from any other (rpc_uci_confirm, rpc_uci_rollback)', async () => {
+    const net = await login(h.url, 'netonly', 'pw');
     expect(await uci(a, 'set', { config: 'network', section: 'lan', values: { ipaddr: '10.5.5.5' } })).toEqual([0]);
     expect(await uci(a, 'apply', { rollback: true, timeout: 1 })).toEqual([0]);
-    expect(await uci(b, 'confirm')).toEqual([0]);
+    expect(await uci(b, 'confirm')).toEqual([6]);
+    expect(await uci(b, 'rollback')).toEqual([6]);
+    expect(await uci(net, 'confirm')).toEqual([6]);
+    expect(await uci(net, 'rollback')).toEqual([6]);
+    expect(await uci(a, 'confirm')).toEqual([0]);
     expect(await uci(a, 'confirm')).toEqual([5]);
+    expect(await uci(b, 'confirm')).toEqual([5]);
     await sleep(1300);
     expect(network()).toContain("option ipaddr '10.5.5.5'");
     expect(await uci(a, 'set', { config: 'network', section: 'lan', values: { ipaddr: '192.168.1.1' } })).toEqual([0]);
@@ -99,30 +106,18 @@ describe('uci apply', () => {
     expect(network()).toBe(original);
   });
 
-  it("rollback from another session puts the files back and stages the snapshot's changes in the caller's savedir", async () => {
+  it("rollback puts the files back and stages the applying session's changes again; other sessions' staging is untouched", async () => {
     expect(await uci(a, 'set', { config: 'network', section: 'lan', values: { ipaddr: '10.6.6.6' } })).toEqual([0]);
     expect(await uci(b, 'set', { config: 'network', section: 'wan', values: { metric: '7' } })).toEqual([0]);
     expect(await uci(a, 'apply', { rollback: true, timeout: 30 })).toEqual([0]);
-    expect(await uci(b, 'rollback')).toEqual([0]);
-    expect(network()).toBe(original);
-    expect(await uci(a, 'changes')).toEqual([0, { changes: {} }]);
-    // rpc_uci_copy_file replaces b's change file with a's
-    expect(await uci(b, 'changes')).toEqual([0, { changes: { network: [['set', 'lan', 'ipaddr', '10.6.6.6']] } }]);
-    expect(await uci(b, 'revert', { config: 'network' })).toEqual([0]);
-  });
-
-  it('rollback needs write access to every config of the snapshot (rpc_uci_apply_access)', async () => {
-    const net = await login(h.url, 'netonly', 'pw');
-    const firewall = readFileSync(join(h.confdir, 'firewall'), 'utf8');
-    expect(await uci(a, 'set', { config: 'firewall', section: '@defaults[0]', values: { input: 'DROP' } })).toEqual([0]);
-    expect(await uci(a, 'apply', { rollback: true, timeout: 30 })).toEqual([0]);
-    expect(await uci(net, 'rollback')).toEqual([6]);
-    expect(await uci(net, 'confirm')).toEqual([0]);
-    expect(readFileSync(join(h.confdir, 'firewall'), 'utf8')).not.toBe(firewall);
-    expect(await uci(a, 'set', { config: 'firewall', section: '@defaults[0]', values: { input: 'ACCEPT' } })).toEqual([0]);
-    expect(await uci(a, 'apply', { rollback: true, timeout: 30 })).toEqual([0]);
+    expect(network()).toContain("option ipaddr '10.6.6.6'");
     expect(await uci(a, 'rollback')).toEqual([0]);
-    expect(await uci(a, 'revert', { config: 'firewall' })).toEqual([0]);
+    expect(network()).toBe(original);
+    expect(await uci(a, 'changes')).toEqual([0, { changes: { network: [['set', 'lan', 'ipaddr', '10.6.6.6']] } }]);
+    expect(await uci(b, 'changes')).toEqual([0, { changes: { network: [['set', 'wan', 'metric', '7']] } }]);
+    expect(await uci(a, 'rollback')).toEqual([5]);
+    expect(await uci(a, 'revert', { config: 'network' })).toEqual([0]);
+    expect(await uci(b, 'revert', { config: 'network' })).toEqual([0]);
   });
 
   it('an apply without rollback while one is pending commits nothing and drops the snapshot: nothing can be rolled back', async () => {
@@ -133,12 +128,13 @@ describe('uci apply', () => {
     expect(await uci(b, 'apply', { rollback: false })).toEqual([0]);
     expect(network()).toBe(applied);
     expect(await uci(b, 'changes')).toEqual([0, { changes: { network: [['set', 'wan', 'metric', '9']] } }]);
-    // rpc_uci_rollback globs the purged snapshot directory: 5, and the apply stays pending
-    expect(await uci(a, 'rollback')).toEqual([5]);
     expect(await uci(b, 'commit', { config: 'network' })).toEqual([6]);
-    await sleep(1300);
-    // the timer found no snapshot: the applied file stays, and the apply is over
+    // rpc_uci_rollback's glob of the purged snapshot directory finds nothing, which is no
+    // error (glob answers GLOB_NOMATCH, never < 0): nothing is restored, nothing staged again,
+    // and the apply is over
+    expect(await uci(a, 'rollback')).toEqual([0]);
     expect(network()).toBe(applied);
+    expect(await uci(a, 'changes')).toEqual([0, { changes: {} }]);
     expect(await uci(a, 'confirm')).toEqual([5]);
     expect(await uci(b, 'revert', { config: 'network' })).toEqual([0]);
     expect(await uci(a, 'set', { config: 'network', section: 'lan', values: { ipaddr: '192.168.1.1' } })).toEqual([0]);
@@ -146,17 +142,19 @@ describe('uci apply', () => {
     expect(network()).toBe(original);
   });
 
-  it('a config missing at apply time is snapshot as an empty file: rollback answers 5, the timer writes the empty file', async () => {
+  it('a config missing at apply time is snapshot as an empty file: the rollback writes the empty file and stages nothing', async () => {
     const extra = join(h.confdir, 'extra');
     writeFileSync(extra, "config thing 'one'\n");
     expect(await uci(a, 'set', { config: 'extra', section: 'one', values: { x: '1' } })).toEqual([0]);
     rmSync(extra);
     expect(await uci(a, 'apply', { rollback: true, timeout: 1 })).toEqual([0]);
-    // rpc_uci_apply_access counts non-empty snapshot files only
-    expect(await uci(a, 'rollback')).toEqual([5]);
-    await sleep(1300);
+    expect(await uci(a, 'rollback')).toEqual([0]);
     expect(readFileSync(extra, 'utf8')).toBe('');
+    // the apply's commit of the missing config failed, so its change stays staged (as rpcd's
+    // rpc_uci_apply_config, whose uci_load fails); nothing else was staged again
+    expect(await uci(a, 'changes')).toEqual([0, { changes: { extra: [['set', 'one', 'x', '1']] } }]);
     expect(await uci(a, 'confirm')).toEqual([5]);
+    expect(await uci(a, 'revert', { config: 'extra' })).toEqual([0]);
     rmSync(extra);
   });
 

@@ -257,7 +257,12 @@ describe('admin/uci', () => {
     expect(firewall()).toContain("option input 'REJECT'");
     await new Promise((r) => realSetTimeout(r, 500));
     expect(firewall()).toBe(before);
-    // rpcd's timer (rpc_uci_apply_timeout) rolls back with no session: nothing is staged again
+    // rpcd's timer (rpc_uci_apply_timeout → rpc_uci_do_rollback): the applying session still
+    // exists, so its change is staged again, as LuCI then shows it unsaved
+    const [status, staged] = (await uci('changes', { config: 'firewall' })) as [number, { changes: string[][] }];
+    expect(status).toBe(0);
+    expect(staged.changes.map(([op, , option, value]) => [op, option, value])).toEqual([['set', 'input', 'REJECT']]);
+    expect((await endpoint('revert', { sid, token })).status).toBe(200);
     expect(await uci('changes', { config: 'firewall' })).toEqual([0, { changes: [] }]);
   });
 
