@@ -1,6 +1,6 @@
 // A client of a router's ubus over JSON-RPC (uhttpd's /ubus, as LuCI speaks it): `call` with
-// the session id as the first parameter, rpcd's login, ubus status codes as errors, a time-out
-// per call and one keep-alive connection per client.
+// the session id as the first parameter, batches of calls in one request, rpcd's login, ubus
+// status codes as errors, a time-out per request and one keep-alive connection per client.
 import { agentFor, postJson, type Agent } from './http.js';
 import { ubusStatusName, UbusStatus } from './status.js';
 
@@ -31,6 +31,19 @@ export class UbusError extends Error {
 
 /** The outcome of one call: its data, or why there is none (`permission denied`, `Access denied`). */
 export type UbusReply = { ok: true; data: unknown } | { ok: false; error: string; status?: number; code?: number };
+
+/** One call of a batch. */
+export interface UbusCall {
+  object: string;
+  method: string;
+  args?: Record<string, unknown>;
+}
+
+interface Envelope {
+  id?: unknown;
+  result?: unknown;
+  error?: { code?: unknown; message?: unknown };
+}
 
 export interface UbusClientOptions {
   /** Time-out of each call in ms (default 10000). */
@@ -70,19 +83,51 @@ export class UbusClient {
    * exchange (no connection, time-out, a reply that is not JSON-RPC) throws a UbusError.
    */
   async call(object: string, method: string, args: Record<string, unknown> = {}, timeoutMs = this.timeoutMs): Promise<UbusReply> {
-    const body = JSON.stringify({ jsonrpc: '2.0', id: ++this.#id, method: 'call', params: [this.session, object, method, args] });
+    const id = ++this.#id;
+    const msg = await this.#post(this.#message(id, { object, method, args }), `ubus call ${object} ${method}`, timeoutMs);
+    if (Array.isArray(msg)) throw new UbusError(`${this.url}: a batch reply to one call`);
+    return this.#reply(msg);
+  }
+
+  /**
+   * Several calls in one request (a JSON-RPC batch, which uhttpd runs one after another), each
+   * answered as `call` answers it, in the order given.
+   */
+  async batch(calls: readonly UbusCall[], timeoutMs = this.timeoutMs): Promise<UbusReply[]> {
+    if (calls.length === 0) return [];
+    const first = this.#id + 1;
+    const body = `[${calls.map((c) => this.#message(++this.#id, c)).join(',')}]`;
+    const msg = await this.#post(body, `ubus call ${calls[0]!.object} ${calls[0]!.method} (batch of ${calls.length} calls)`, timeoutMs);
+    const replies = Array.isArray(msg) ? msg : [msg];
+    const byId = new Map(replies.filter(isObject).map((r) => [r.id, r as Envelope]));
+    return calls.map((c, i) => {
+      const r = byId.get(first + i);
+      if (!r) throw new UbusError(`${this.url}: no reply to ubus call ${c.object} ${c.method} in the batch`);
+      return this.#reply(r);
+    });
+  }
+
+  #message(id: number, c: UbusCall): string {
+    return JSON.stringify({ jsonrpc: '2.0', id, method: 'call', params: [this.session, c.object, c.method, c.args ?? {}] });
+  }
+
+  async #post(body: string, what: string, timeoutMs: number): Promise<Envelope | unknown[]> {
     let reply;
     try {
       reply = await postJson(this.#target, body, this.#agent, timeoutMs);
     } catch (e) {
-      throw new UbusError(`${this.url}: ubus call ${object} ${method}: ${(e as Error).message}`);
+      throw new UbusError(`${this.url}: ${what}: ${(e as Error).message}`);
     }
-    let msg: { result?: unknown; error?: { code?: unknown; message?: unknown } };
     try {
-      msg = JSON.parse(reply.text) as typeof msg;
+      const msg = JSON.parse(reply.text) as unknown;
+      if (isObject(msg) || Array.isArray(msg)) return msg as Envelope | unknown[];
     } catch {
-      throw new UbusError(`${this.url}: HTTP ${reply.status}, not a JSON-RPC reply`);
+      // below
     }
+    throw new UbusError(`${this.url}: HTTP ${reply.status}, not a JSON-RPC reply`);
+  }
+
+  #reply(msg: Envelope): UbusReply {
     if (isObject(msg.error)) {
       const code = typeof msg.error.code === 'number' ? msg.error.code : undefined;
       return { ok: false, error: String(msg.error.message ?? 'JSON-RPC error'), ...(code === undefined ? {} : { code }) };

@@ -243,7 +243,7 @@ describe('fleet scale', () => {
     const proxy = await startProxy(router.url, { delay: (c) => (c.method === 'get' ? 3000 : 0) });
     const [r] = await runMigrations([target(proxy.url)], [dropWanInput], { timeoutMs: 800 });
     expect(r!.status).toBe('failed');
-    expect(r!.reason).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/ubus: ubus call uci get: no answer within \d+ ms$/);
+    expect(r!.reason).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/ubus: ubus call uci get \(batch of 2 calls\): no answer within \d+ ms$/);
     expect(router.firewall()).not.toContain("'DROP'");
   });
 });

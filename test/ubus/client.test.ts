@@ -21,12 +21,17 @@ async function serve(reply: (params: unknown[], res: ServerResponse) => unknown)
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', () => {
-      const msg = JSON.parse(body) as { id: number; params: unknown[] };
-      seen.push({ socket: req.socket, params: msg.params });
-      const out = reply(msg.params, res);
-      if (out === undefined) return; // never answers
+      const parsed = JSON.parse(body) as { id: number; params: unknown[] } | { id: number; params: unknown[] }[];
+      const out: unknown[] = [];
+      for (const msg of Array.isArray(parsed) ? parsed : [parsed]) {
+        seen.push({ socket: req.socket, params: msg.params });
+        const r = reply(msg.params, res);
+        if (r === undefined) return; // never answers
+        out.push({ jsonrpc: '2.0', id: msg.id, ...(r as object) });
+      }
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ jsonrpc: '2.0', id: msg.id, ...(out as object) }));
+      // uhttpd answers a batch with an array; here in reverse, to show replies are matched by id
+      res.end(JSON.stringify(Array.isArray(parsed) ? out.reverse() : out[0]));
     });
   });
   await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
@@ -48,6 +53,23 @@ describe('UbusClient', () => {
     expect(e).toBeInstanceOf(UbusError);
     expect(e).toMatchObject({ message: 'ubus call uci set: not found', status: 4, answered: true });
     expect(seen[2]!.params[0]).toBe('a'.repeat(32));
+    c.close();
+  });
+
+  it('sends a batch in one request and answers each call in the order asked', async () => {
+    const { url, seen } = await serve((p) => (p[2] === 'get' ? { result: [0, { values: { n: p[3] } }] } : { result: [5] }));
+    const c = new UbusClient(url);
+    const r = await c.batch([
+      { object: 'uci', method: 'get', args: { config: 'a' } },
+      { object: 'uci', method: 'changes' },
+      { object: 'uci', method: 'get', args: { config: 'b' } },
+    ]);
+    expect(r).toEqual([
+      { ok: true, data: { values: { n: { config: 'a' } } } },
+      { ok: false, error: 'no data', status: 5 },
+      { ok: true, data: { values: { n: { config: 'b' } } } },
+    ]);
+    expect(new Set(seen.map((s) => s.socket)).size).toBe(1);
     c.close();
   });
 

@@ -2,7 +2,7 @@
 // package, plain data (it crosses into the migrations' worker thread), turned into Documents
 // there under the section names rpcd gave (lib/ubus documentFromValues).
 import type { PackageSource } from '../../uci/index.js';
-import { documentFromValues, UbusError, type UbusClient, type UciValues } from '../../ubus/index.js';
+import { documentFromValues, UbusError, UbusStatus, type UbusClient, type UciValues } from '../../ubus/index.js';
 
 export interface RemoteModel {
   /** Package name → the `values` `uci get` answered. */
@@ -20,25 +20,39 @@ export function modelSource(model: RemoteModel): PackageSource {
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
+export interface ReadModel {
+  model: RemoteModel;
+  /** Packages read in which changes were already staged (`firewall (3)`): another session's. */
+  staged: string[];
+}
+
 /**
- * Reads the packages (every one `uci configs` lists when `packages` is undefined). A package
- * the router does not have is left out (the migration then sees libuci's "not found"); one the
- * login may not read fails the target.
+ * Reads the packages (every one `uci configs` lists when `packages` is undefined) and their
+ * staged changes, in one batch. A package the router does not have is left out (the migration
+ * then sees libuci's "not found"); one the login may not read fails the target.
  */
-export async function readModel(client: UbusClient, packages: readonly string[] | undefined, timeoutMs: () => number): Promise<RemoteModel> {
+export async function readModel(client: UbusClient, packages: readonly string[] | undefined, timeoutMs: () => number): Promise<ReadModel> {
   let names = packages;
   if (names === undefined) {
     const listed = await client.request('uci', 'configs', {}, timeoutMs());
     if (!isObject(listed) || !Array.isArray(listed.configs)) throw new Error('uci configs: no list of configs in the reply');
     names = listed.configs.map(String);
   }
-  const model: RemoteModel = { packages: {} };
-  for (const config of names) {
-    const r = await client.call('uci', 'get', { config }, timeoutMs());
-    if (!r.ok && r.status === 4) continue;
+  const replies = await client.batch(names.flatMap((config) => [
+    { object: 'uci', method: 'get', args: { config } },
+    { object: 'uci', method: 'changes', args: { config } },
+  ]), timeoutMs());
+  const out: ReadModel = { model: { packages: {} }, staged: [] };
+  names.forEach((config, i) => {
+    const r = replies[2 * i]!;
+    if (!r.ok && r.status === UbusStatus.NOT_FOUND) return;
     if (!r.ok) throw new UbusError(`cannot read package '${config}': ubus call uci get: ${r.error}`, r);
     if (!isObject(r.data) || !isObject(r.data.values)) throw new Error(`uci get ${config}: no values in the reply`);
-    model.packages[config] = r.data.values;
-  }
-  return model;
+    out.model.packages[config] = r.data.values;
+    const c = replies[2 * i + 1]!;
+    if (!c.ok) throw new UbusError(`ubus call uci changes: ${c.error}`, c);
+    const staged = isObject(c.data) && Array.isArray(c.data.changes) ? c.data.changes.length : 0;
+    if (staged > 0) out.staged.push(`${config} (${staged})`);
+  });
+  return out;
 }

@@ -1,18 +1,18 @@
 // One router's run (issue 17): log in, read the packages the migrations touch, run them on that
 // model, stage the planned calls, check the router's `uci changes`, `uci apply` with rollback,
 // and `confirm` from the same session over a new connection. Only a confirmed apply counts as
-// changed. Before the apply any error reverts what was staged (and the session, destroyed at
-// the end, takes its savedir with it: rpcd uci.c rpc_uci_purge_savedir_cb); after it, a
+// changed. Before the apply any error reverts what was staged (and the session, destroyed when
+// the run failed, takes its savedir with it: rpcd uci.c rpc_uci_purge_savedir_cb); after it, a
 // router that cannot be confirmed restores its previous files itself when its rollback
 // time-out expires, which is reported as `rolled back`.
-import { UbusClient, UbusError, UbusStatus, type ChangeRecord } from '../../ubus/index.js';
+import { UbusClient, UbusError, UbusStatus } from '../../ubus/index.js';
 import { unifiedDiff } from '../diff.js';
 import type { MigrationInfo } from '../isolated.js';
 import { MigrationFailure, type UpOutcome, type UpTarget } from '../up.js';
 import type { RemoteTarget, TargetResult } from '../types.js';
 import { readModel } from './model.js';
 import type { PackagePlan } from './plan.js';
-import { checkStaged, sendCalls } from './stage.js';
+import { stagePlan } from './stage.js';
 
 /** rpcd's rollback time-out when apply is given none (uci.h RPC_APPLY_TIMEOUT). */
 export const RPCD_APPLY_TIMEOUT_S = 30;
@@ -54,14 +54,6 @@ function packagesOf(migrations: readonly MigrationInfo[]): string[] | undefined 
   return [...new Set(migrations.flatMap((m) => m.packages!))].sort();
 }
 
-/** Changes staged on the router before this run touched it, in the packages read. */
-async function foreignChanges(client: UbusClient, packages: string[], deadline: Deadline): Promise<string[]> {
-  const data = await client.request('uci', 'changes', {}, deadline.call());
-  const all = (typeof data === 'object' && data !== null ? (data as { changes?: unknown }).changes : undefined) ?? {};
-  return packages.filter((p) => Array.isArray((all as Record<string, ChangeRecord[]>)[p]) && (all as Record<string, ChangeRecord[]>)[p]!.length > 0)
-    .map((p) => `${p} (${(all as Record<string, ChangeRecord[]>)[p]!.length})`);
-}
-
 type Confirmed = { ok: true } | { ok: false; reason: string; answered: boolean };
 
 /**
@@ -101,8 +93,7 @@ function fail(result: TargetResult, e: unknown): void {
 async function stage(client: UbusClient, plans: PackagePlan[], touched: string[], deadline: Deadline): Promise<void> {
   for (const plan of plans) {
     touched.push(plan.package);
-    const names = await sendCalls(client, plan, deadline.call);
-    await checkStaged(client, plan, names, deadline.call);
+    await stagePlan(client, plan, deadline.call);
   }
 }
 
@@ -130,10 +121,9 @@ export async function migrateTarget(target: RemoteTarget, run: TargetRun): Promi
     await client.login(target.user, target.password);
     session = true;
     const packages = packagesOf(run.migrations);
-    const model = await readModel(client, packages, deadline.call);
-    const foreign = await foreignChanges(client, Object.keys(model.packages), deadline);
-    if (foreign.length > 0) {
-      throw new Error(`changes of another session are staged on the router (${foreign.join(', ')}); not touching it`);
+    const { model, staged } = await readModel(client, packages, deadline.call);
+    if (staged.length > 0) {
+      throw new Error(`changes of another session are staged on the router (${staged.join(', ')}); not touching it`);
     }
     const outcome = await run.up({ url: target.url, model }, run.migrations);
     result.applied = run.migrations.map((m) => m.id);
@@ -154,7 +144,9 @@ export async function migrateTarget(target: RemoteTarget, run: TargetRun): Promi
     fail(result, e);
     if (client && touched.length > 0 && !applying) await revert(client, touched);
   } finally {
-    if (client && session && result.status !== 'rolled back') await client.call('session', 'destroy', {}, CALL_TIMEOUT_MS).catch(() => undefined);
+    // a failed run's session goes at once, with anything still staged in it; a finished one is
+    // left to expire (rpcd's session time-out): a destroy costs the router a request
+    if (client && session && result.status === 'failed') await client.call('session', 'destroy', {}, CALL_TIMEOUT_MS).catch(() => undefined);
     client?.close();
   }
   return result;
