@@ -1,38 +1,86 @@
-// `uci-fw4 migrate [--dry-run] [--json] --confdir DIR [--confdir DIR ...] MIGRATION...`
+// `uci-fw4 migrate [options] (--confdir DIR | --target URL | --targets FILE)... MIGRATION...`
 //
-// stdout: the diffs and notes of a dry run (a patch: `patch -p1 -d CONFDIR` applies one
-// confdir's part), the notes and the summary table of an apply, or one JSON document with --json.
+// stdout: the diffs and notes of a dry run (a confdir's part is a patch: `patch -p1 -d CONFDIR`;
+// a router's part is its `uci changes`, then the diff of its `uci export`), the notes and the
+// summary table of an apply, or one JSON document with --json.
 // stderr: the progress bar (terminal only) and, in a dry run, the summary table.
-// Exit status: 0 all confdirs migrated or unchanged, 1 some failed, 2 bad arguments (a confdir
-// that is not a directory included) or migrations.
-import { runMigrations, type ConfdirResult, type MigrationNote } from '../lib/migrate/index.js';
+// Exit status: 0 all targets migrated or unchanged, 1 some failed or rolled back, 2 bad
+// arguments (a confdir that is not a directory, a bad line of a targets file, no password
+// included) or migrations.
+import { runMigrations, type MigrationTarget, type RunResult } from '../lib/migrate/index.js';
 import { checkConfdir, InputError, parseCommandArgs } from './args.js';
+import { checkTargets, fleetPassword, PASSWORD_ENV, targetSpecs } from './migrate-targets.js';
+import { dryRunText, isRouter, label, noteLines, progress, summarize, table } from './migrate-report.js';
 import { writeText } from './output.js';
 
-const USAGE = `Usage: uci-fw4 migrate [--dry-run] [--json] [--timeout SECONDS] --confdir DIR [--confdir DIR ...] MIGRATION...
+const USAGE = `Usage: uci-fw4 migrate [--dry-run] [--json] [--timeout SECONDS] [--jobs N]
+                       [--rollback-timeout SECONDS] [--user NAME] [--password-file FILE]
+                       (--confdir DIR | --target URL | --targets FILE)... MIGRATION...
 
-Applies the migrations, in order, to each confdir independently: all changed files of a
-confdir are replaced together or not at all, and applied ids are recorded in
-DIR/.uci-fw4/applied so that a rerun skips them.
+Applies the migrations, in order, to each target independently.
+A confdir: all changed files are replaced together or not at all, and applied ids are recorded
+in DIR/.uci-fw4/applied so that a rerun skips them.
+A router (its JSON-RPC endpoint, rpcd's uci object as LuCI uses it): its packages are read, the
+migrations run on them here, the changes are staged, checked, applied with rollback and
+confirmed; a router that cannot be reached again after the apply rolls itself back.
 
-  MIGRATION      a built-in migration (fw4-compat) or the path of an ES module exporting
-                 a migration or an array of them (default export, or 'migrations')
-  --confdir DIR  a config directory (repeat for many routers)
-  --dry-run      print the unified diff of every file that would change; write nothing
-  --json         print the results as JSON
-  --timeout S    how long one confdir's migrations may run (default 60 seconds); past it
-                 they are stopped, that confdir fails untouched and the others go on
+  MIGRATION        a built-in migration (fw4-compat) or the path of an ES module exporting
+                   a migration or an array of them (default export, or 'migrations')
+  --confdir DIR    a config directory (repeat for many)
+  --target URL     a router's /ubus URL, http or https (repeat for many; a bare host means
+                   its /ubus); logs in as --user
+  --targets FILE   routers, one a line: URL USER [NAME] ('#' comments, blank lines allowed)
+  --user NAME      the user for --target URLs (default root)
+  --password-file FILE
+                   the routers' password: the file's first line ('-': standard input);
+                   else the environment variable ${PASSWORD_ENV}; else asked on the
+                   terminal. Never on the command line.
+  --jobs N         routers migrated at once (default 32)
+  --rollback-timeout S
+                   seconds a router waits for the confirm before it rolls back (uci apply's
+                   timeout; default: the router's own, 30 on rpcd)
+  --dry-run        print what would change (diffs; a router's uci changes); write nothing
+  --json           print the results as JSON
+  --timeout S      how long one target may take (default 60 seconds): a confdir's migrations
+                   are stopped and it fails untouched; a router fails (or, after its apply,
+                   is left to roll back); the others go on
 `;
 
-interface Args { dryRun: boolean; json: boolean; timeoutMs: number; confdirs: string[]; specs: string[] }
+interface Args {
+  dryRun: boolean;
+  json: boolean;
+  timeoutMs: number;
+  jobs: number;
+  rollbackTimeout?: number;
+  user: string;
+  passwordFile?: string;
+  confdirs: string[];
+  urls: string[];
+  files: string[];
+  specs: string[];
+}
 
 const OPTIONS = {
   'dry-run': { type: 'boolean' },
   json: { type: 'boolean' },
   timeout: { type: 'string' },
+  jobs: { type: 'string' },
+  'rollback-timeout': { type: 'string' },
+  user: { type: 'string' },
+  'password-file': { type: 'string' },
   confdir: { type: 'string', multiple: true },
+  target: { type: 'string', multiple: true },
+  targets: { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+const MAX_JOBS = 1024;
+
+/** A whole number from `min` to `max`, or undefined. */
+function integer(text: string, min: number, max: number): number | undefined {
+  const n = /^\d+$/.test(text) ? Number(text) : NaN;
+  return n >= min && n <= max ? n : undefined;
+}
 
 /** The arguments, `'help'`, or what is wrong with them. */
 function options(args: string[]): Args | 'help' | string {
@@ -42,50 +90,37 @@ function options(args: string[]): Args | 'help' | string {
   if (v.help) return 'help';
   const seconds = v.timeout === undefined ? 60 : Number(v.timeout);
   if (!(seconds > 0)) return '--timeout needs a number of seconds above 0';
-  const confdirs = v.confdir ?? [];
-  if (confdirs.length === 0) return 'no --confdir given';
+  const jobs = v.jobs === undefined ? 32 : integer(v.jobs, 1, MAX_JOBS);
+  if (jobs === undefined) return `--jobs needs a whole number from 1 to ${MAX_JOBS}`;
+  // rpcd reads the timeout as an unsigned 32-bit number of seconds
+  const rollbackTimeout = v['rollback-timeout'] === undefined ? undefined : integer(v['rollback-timeout'], 1, 2 ** 32 - 1);
+  if (v['rollback-timeout'] !== undefined && rollbackTimeout === undefined) return '--rollback-timeout needs a whole number of seconds above 0';
+  const [confdirs, urls, files] = [v.confdir ?? [], v.target ?? [], v.targets ?? []];
+  if (confdirs.length + urls.length + files.length === 0) return 'no target given (--confdir, --target or --targets)';
   if (specs.length === 0) return 'no MIGRATION given';
-  return { dryRun: v['dry-run'] === true, json: v.json === true, timeoutMs: seconds * 1000, confdirs, specs };
+  return {
+    dryRun: v['dry-run'] === true, json: v.json === true, timeoutMs: seconds * 1000, jobs,
+    ...(rollbackTimeout === undefined ? {} : { rollbackTimeout }),
+    user: v.user ?? 'root', ...(v['password-file'] === undefined ? {} : { passwordFile: v['password-file'] }),
+    confdirs, urls, files, specs,
+  };
 }
 
-function where(n: MigrationNote): string {
-  const parts = [n.package ? `${n.package}${n.line ? `:${n.line}` : ''}` : '', n.section ?? '', n.option ?? ''].filter(Boolean);
-  return parts.length ? `${parts.join(' ')}: ` : '';
+/** The run's targets: the confdirs, then the routers, each read from its file only when a job is free. */
+async function* targets(a: Args, password: string): AsyncGenerator<MigrationTarget> {
+  yield* a.confdirs;
+  for await (const spec of targetSpecs(a.urls, a.files, a.user)) yield { ...spec, password };
 }
 
-function noteLines(r: ConfdirResult): string[] {
-  return r.notes.map((n) => `# ${r.confdir}: [${n.migration}] ${where(n)}${n.message}`);
-}
-
-function summarize(results: ConfdirResult[]): Record<ConfdirResult['status'], number> {
-  const summary = { changed: 0, unchanged: 0, failed: 0 };
-  for (const r of results) summary[r.status]++;
-  return summary;
-}
-
-function table(results: ConfdirResult[], dryRun: boolean): string {
-  const rows = results.map((r) => [
-    r.confdir,
-    r.status,
-    String(r.files.length),
-    r.applied.length ? r.applied.join(',') : r.status === 'failed' ? '-' : '(none new)',
-    r.reason ?? (r.recovery !== 'clean' ? `interrupted commit ${r.recovery}` : ''),
-  ]);
-  const head = ['CONFDIR', 'STATUS', 'FILES', dryRun ? 'WOULD APPLY' : 'APPLIED', 'REASON'];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]): string => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
-  const n = summarize(results);
-  return [line(head), ...rows.map(line),
-    `${results.length} confdir${results.length === 1 ? '' : 's'}: ${n.changed} changed, ${n.unchanged} unchanged, ${n.failed} failed${dryRun ? ' (dry run, nothing written)' : ''}`,
-  ].join('\n') + '\n';
-}
-
-function progress(done: number, total: number, confdir: string): void {
-  const width = 30;
-  const filled = Math.round((done / total) * width);
-  const label = confdir.length > 40 ? `…${confdir.slice(-39)}` : confdir;
-  process.stderr.write(`\r\x1b[K[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${label}`);
-  if (done === total) process.stderr.write('\r\x1b[K');
+/**
+ * Everything checked before any target is touched: the confdirs, every target and every line of
+ * the targets files, the password when there are routers. Returns how many targets there are.
+ */
+async function check(a: Args): Promise<{ total: number; password: string }> {
+  for (const dir of a.confdirs) checkConfdir(dir);
+  const routers = await checkTargets(a.urls, a.files, a.user);
+  const password = routers > 0 ? await fleetPassword(a.passwordFile) : '';
+  return { total: a.confdirs.length + routers, password };
 }
 
 export async function run(args: string[]): Promise<number> {
@@ -98,37 +133,45 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`uci-fw4 migrate: ${parsed}\n\n${USAGE}`);
     return 2;
   }
+  let checked: { total: number; password: string };
   try {
-    // a mistyped confdir is the run's error (exit 2), found before any confdir is touched
-    for (const dir of parsed.confdirs) checkConfdir(dir);
+    checked = await check(parsed);
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
     process.stderr.write(`uci-fw4 migrate: ${e.message}\n`);
     return 2;
   }
-  const tty = process.stderr.isTTY === true;
-  let results: ConfdirResult[];
+  const bar = process.stderr.isTTY === true;
+  let shown = 0;
+  const tick = (what: string) => progress(++shown, checked.total, what);
+  let results: RunResult[];
   try {
-    // the modules are loaded (and checked) before any confdir is touched: an error there is
+    // the modules are loaded (and checked) before any target is touched: an error there is
     // the run's, exit 2
-    results = await runMigrations(parsed.confdirs, { modules: parsed.specs }, {
+    results = await runMigrations(targets(parsed, checked.password), { modules: parsed.specs }, {
       dryRun: parsed.dryRun,
       diffs: parsed.dryRun || parsed.json,
       timeoutMs: parsed.timeoutMs,
-      onMigrated: tty ? progress : undefined,
+      jobs: parsed.jobs,
+      ...(parsed.rollbackTimeout === undefined ? {} : { rollbackTimeout: parsed.rollbackTimeout }),
+      // a confdir counts once its migrations ran (its group's commit follows), a router once it is done
+      onMigrated: bar ? (_done, _total, dir) => tick(dir) : undefined,
+      onProgress: bar ? (_done, _total, r) => (isRouter(r) ? tick(label(r)) : undefined) : undefined,
     });
   } catch (e) {
-    process.stderr.write(`uci-fw4 migrate: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.stderr.write(`${bar ? '\r\x1b[K' : ''}uci-fw4 migrate: ${e instanceof Error ? e.message : String(e)}\n`);
     return 2;
   }
-  const failed = results.some((r) => r.status === 'failed');
+  // the bar is cleared when it reaches the total; a confdir named twice runs once and never does
+  if (bar && shown < checked.total) process.stderr.write('\r\x1b[K');
+  const failed = results.some((r) => r.status === 'failed' || r.status === 'rolled back');
   if (parsed.json) {
     writeText(1, JSON.stringify({ dryRun: parsed.dryRun, summary: summarize(results), results }, null, 2) + '\n');
     return failed ? 1 : 0;
   }
   const out: string[] = [];
   for (const r of results) {
-    if (parsed.dryRun && r.files.length > 0) out.push(`# ${r.confdir}\n`, ...r.files.map((f) => f.diff!)); // a dry run computes every diff
+    if (parsed.dryRun) out.push(dryRunText(r));
     const notes = noteLines(r);
     if (notes.length) out.push(notes.join('\n') + '\n');
   }

@@ -84,7 +84,7 @@ describe('uci-fw4 migrate', () => {
       summary: Record<string, number>;
       results: Array<{ confdir: string; status: string; reason?: string; files: Array<{ package: string; diff?: string }> }>;
     };
-    expect(out.summary).toEqual({ changed: 2, unchanged: 0, failed: 1 });
+    expect(out.summary).toEqual({ changed: 2, unchanged: 0, failed: 1, 'rolled back': 0 });
     // --json asks the apply for its diffs
     expect(out.results[0]!.files.map((f) => f.diff?.split('\n', 2).join('\n'))).toEqual(['--- a/firewall\n+++ b/firewall', '--- a/network\n+++ b/network']);
     expect(out.results[1]).toMatchObject({
@@ -111,7 +111,7 @@ describe('uci-fw4 migrate', () => {
 
   it('bad arguments and modules: exit 2 and a message', () => {
     const parent = routers(1);
-    expect(cli(parent, 'migrate', 'fw4-compat').stderr).toContain('no --confdir given');
+    expect(cli(parent, 'migrate', 'fw4-compat').stderr).toContain('no target given (--confdir, --target or --targets)');
     expect(cli(parent, 'migrate', '--confdir', 'router1').status).toBe(2);
     expect(cli(parent, 'migrate', '--bogus', '--confdir', 'router1', 'fw4-compat').stderr).toContain("unknown option '--bogus'");
     const missing = cli(parent, 'migrate', '--confdir', 'router1', 'no-such-migration');

@@ -1,0 +1,162 @@
+// `uci-fw4 migrate` over routers (issue 17), end to end: the command against `uci-fw4 serve`
+// instances this test starts (each over its own copy of examples/config), beside confdirs.
+import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../../rpc/password.js';
+import { root, serve } from '../rpc/harness.js';
+import { startProxy } from './fixtures/router.js';
+
+const work = mkdtempSync(join(tmpdir(), 'fleet-cli-'));
+const stops: (() => Promise<unknown>)[] = [];
+afterAll(async () => {
+  for (const stop of stops.splice(0)) await stop();
+  rmSync(work, { recursive: true, force: true });
+});
+
+const PASSWORD = 'fleet-secret';
+let made = 0;
+
+interface Served {
+  url: string;
+  confdir: string;
+  firewall(): string;
+}
+
+/** `uci-fw4 serve` over a fresh copy of examples/config, user root with `password` (a cheap scrypt). */
+async function router(password = PASSWORD): Promise<Served> {
+  const dir = join(work, `router${++made}`);
+  const confdir = join(dir, 'config');
+  cpSync(join(root, 'examples/config'), confdir, { recursive: true });
+  const hash = await hashPassword(password, { ln: 4, r: 8, p: 1 });
+  writeFileSync(join(dir, 'server.ini'), [
+    'listen = 127.0.0.1:0', 'confdir = config', `acl_dir = ${join(root, 'examples/acl.d')}`, 'log = false',
+    '[user.root]', `password = ${hash}`, 'read = *', 'write = *',
+  ].join('\n'));
+  const s = await serve(['--settings', join(dir, 'server.ini')]);
+  stops.push(s.stop);
+  return { url: `${s.url}/ubus`, confdir, firewall: () => readFileSync(join(confdir, 'firewall'), 'utf8') };
+}
+
+function confdir(): string {
+  const dir = join(work, `confdir${++made}`);
+  cpSync(join(root, 'examples/config'), dir, { recursive: true });
+  return dir;
+}
+
+function file(name: string, text: string): string {
+  const path = join(work, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+// the lock-out story of docs/migrate.md: the wan zone's input policy
+const migration = file('wan-input.mjs', `export default {
+  id: 'wan-input-drop',
+  description: "the wan zone's input policy becomes DROP",
+  packages: ['firewall'],
+  up(tx) {
+    const wan = tx.load('firewall').sections.find((s) => s.type === 'zone' && s.options.get('name') === 'wan');
+    tx.set('firewall', wan.name, 'input', 'DROP');
+  },
+};
+`);
+const passwordFile = file('password', `${PASSWORD}\n`);
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The command, asynchronously: the servers' proxies run in this process. */
+function migrate(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(root, 'bin/uci-fw4.js'), 'migrate', ...args], {
+      cwd: work, env: { ...process.env, UCI_FW4_PASSWORD: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+const wanInput = (text: string) => /option name\s+'?wan'?[\s\S]*?option input\s+'?(\w+)'?/.exec(text)![1];
+
+describe('uci-fw4 migrate over routers', () => {
+  it('a mixed run: confdirs, --target and a --targets file, one table', async () => {
+    const [a, b] = [await router(), await router()];
+    const dir = confdir();
+    const list = file('mixed.txt', `# two routers\n${b.url} root gw-b\n`);
+    const run = await migrate(['--confdir', dir, '--target', a.url, '--targets', list, '--password-file', passwordFile, '--rollback-timeout', '5', migration]);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout.split('\n').slice(0, 4).map((l) => l.split(/\s{2,}/).slice(0, 4))).toEqual([
+      ['TARGET', 'STATUS', 'FILES', 'APPLIED'],
+      [dir, 'changed', '1', 'wan-input-drop'],
+      [a.url, 'changed', '1', 'wan-input-drop'],
+      ['gw-b', 'changed', '1', 'wan-input-drop'],
+    ]);
+    expect(run.stdout).toContain('3 targets: 3 changed, 0 unchanged, 0 failed, 0 rolled back\n');
+    for (const text of [readFileSync(join(dir, 'firewall'), 'utf8'), a.firewall(), b.firewall()]) expect(wanInput(text)).toBe('DROP');
+  });
+
+  it('a wrong password fails that router only, named in the table; the password can come from the environment', async () => {
+    const [good, other] = [await router(), await router('another password')];
+    const list = file('pw.txt', `${good.url} root good\n${other.url} root other\n`);
+    const run = await migrate(['--targets', list, '--rollback-timeout', '5', migration], { UCI_FW4_PASSWORD: PASSWORD });
+    expect(run.status).toBe(1);
+    const rows = run.stdout.split('\n');
+    expect(rows.find((l) => l.startsWith('good '))).toMatch(/^good\s+changed\s+1\s+wan-input-drop$/);
+    expect(rows.find((l) => l.startsWith('other '))).toMatch(/^other\s+failed\s+0\s+-\s+\S/);
+    expect(wanInput(other.firewall())).toBe('REJECT');
+  });
+
+  it('a bad targets file: exit 2 naming file:line, no router touched; no password: exit 2', async () => {
+    const r = await router();
+    const before = r.firewall();
+    const list = file('bad.txt', `${r.url} root ok\n\n# next line is wrong\nftp://10.0.0.1 root\n`);
+    const run = await migrate(['--targets', list, '--password-file', passwordFile, migration]);
+    expect([run.status, run.stdout]).toEqual([2, '']);
+    expect(run.stderr).toBe(`uci-fw4 migrate: ${list}:4: 'ftp://10.0.0.1': only http and https URLs are targets, not ftp\n`);
+    const none = await migrate(['--target', r.url, migration]);
+    expect(none.status).toBe(2);
+    expect(none.stderr).toContain('no password for the targets: give --password-file FILE, set UCI_FW4_PASSWORD');
+    expect(r.firewall()).toBe(before);
+  });
+
+  it('dry run: per router its uci changes and the diff of its export; nothing staged or written', async () => {
+    const r = await router();
+    const before = r.firewall();
+    const list = file('dry.txt', `${r.url} root gw-dry\n`);
+    const run = await migrate(['--dry-run', '--targets', list, '--password-file', passwordFile, migration]);
+    expect(run.status).toBe(0);
+    const lines = run.stdout.split('\n');
+    expect(lines[0]).toBe(`# gw-dry (${r.url}): uci changes`);
+    expect(lines[1]).toMatch(/^firewall\.cfg[0-9a-f]{6}\.input='DROP'$/);
+    expect(lines[2]).toBe(`# gw-dry (${r.url}): uci export, before and after`);
+    expect(lines.slice(3, 5)).toEqual(['--- a/firewall', '+++ b/firewall']);
+    expect(run.stdout).toContain("-\toption input 'REJECT'\n+\toption input 'DROP'\n");
+    expect(run.stderr).toMatch(/^TARGET\s+STATUS\s+FILES\s+WOULD APPLY/);
+    expect(run.stderr).toContain('1 target: 1 changed, 0 unchanged, 0 failed, 0 rolled back (dry run, nothing written)');
+    expect(r.firewall()).toBe(before);
+  });
+
+  it('a router that cannot be reached after its apply rolls back: reported, exit 1, the file as it was', async () => {
+    const r = await router();
+    const before = r.firewall();
+    const proxy = await startProxy(r.url, { dropAfterApply: true });
+    const run = await migrate(['--target', proxy.url, '--password-file', passwordFile, '--rollback-timeout', '2', '--timeout', '10', '--json', migration]);
+    expect(run.status).toBe(1);
+    const out = JSON.parse(run.stdout) as { summary: Record<string, number>; results: { status: string; reason: string }[] };
+    expect(out.summary).toEqual({ changed: 0, unchanged: 0, failed: 0, 'rolled back': 1 });
+    expect(out.results[0]!.status).toBe('rolled back');
+    // the server's own rollback, 2 s after the apply
+    await new Promise((done) => setTimeout(done, 3000));
+    expect(r.firewall()).toBe(before);
+  });
+});
