@@ -1,9 +1,9 @@
 // `uci-fw4 migrate` over routers (issue 17), end to end: the command against `uci-fw4 serve`
 // instances this test starts (each over its own copy of examples/config), beside confdirs.
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../rpc/password.js';
 import { root, serve } from '../rpc/harness.js';
@@ -53,16 +53,8 @@ function file(name: string, text: string): string {
 }
 
 // the lock-out story of docs/migrate.md: the wan zone's input policy
-const migration = file('wan-input.mjs', `export default {
-  id: 'wan-input-drop',
-  description: "the wan zone's input policy becomes DROP",
-  packages: ['firewall'],
-  up(tx) {
-    const wan = tx.load('firewall').sections.find((s) => s.type === 'zone' && s.options.get('name') === 'wan');
-    tx.set('firewall', wan.name, 'input', 'DROP');
-  },
-};
-`);
+const migration = join(root, 'examples/migrations/wan-input-drop.mjs');
+const ID = '2026-12-wan-input-drop';
 const passwordFile = file('password', `${PASSWORD}\n`);
 
 interface Run {
@@ -71,11 +63,11 @@ interface Run {
   stderr: string;
 }
 
-/** The command, asynchronously: the servers' proxies run in this process. */
-function migrate(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+/** `uci-fw4 ARGS`, asynchronously: the routers' proxies run in this process. */
+function cli(args: string[], cwd = work, env: NodeJS.ProcessEnv = {}): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(root, 'bin/uci-fw4.js'), 'migrate', ...args], {
-      cwd: work, env: { ...process.env, UCI_FW4_PASSWORD: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    const child = spawn(process.execPath, [join(root, 'bin/uci-fw4.js'), ...args], {
+      cwd, env: { ...process.env, UCI_FW4_PASSWORD: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
@@ -83,6 +75,12 @@ function migrate(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
     child.stderr.on('data', (d: Buffer) => (stderr += d));
     child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
+}
+
+const migrate = (args: string[], env: NodeJS.ProcessEnv = {}) => cli(['migrate', ...args], work, env);
+
+async function waitFor(done: () => boolean, ms: number): Promise<void> {
+  for (const end = Date.now() + ms; !done() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 100));
 }
 
 const wanInput = (text: string) => /option name\s+'?wan'?[\s\S]*?option input\s+'?(\w+)'?/.exec(text)![1];
@@ -97,9 +95,9 @@ describe('uci-fw4 migrate over routers', () => {
     expect(run.status).toBe(0);
     expect(run.stdout.split('\n').slice(0, 4).map((l) => l.split(/\s{2,}/).slice(0, 4))).toEqual([
       ['TARGET', 'STATUS', 'FILES', 'APPLIED'],
-      [dir, 'changed', '1', 'wan-input-drop'],
-      [a.url, 'changed', '1', 'wan-input-drop'],
-      ['gw-b', 'changed', '1', 'wan-input-drop'],
+      [dir, 'changed', '1', ID],
+      [a.url, 'changed', '1', ID],
+      ['gw-b', 'changed', '1', ID],
     ]);
     expect(run.stdout).toContain('3 targets: 3 changed, 0 unchanged, 0 failed, 0 rolled back\n');
     for (const text of [readFileSync(join(dir, 'firewall'), 'utf8'), a.firewall(), b.firewall()]) expect(wanInput(text)).toBe('DROP');
@@ -111,8 +109,8 @@ describe('uci-fw4 migrate over routers', () => {
     const run = await migrate(['--targets', list, '--rollback-timeout', '5', migration], { UCI_FW4_PASSWORD: PASSWORD });
     expect(run.status).toBe(1);
     const rows = run.stdout.split('\n');
-    expect(rows.find((l) => l.startsWith('good '))).toMatch(/^good\s+changed\s+1\s+wan-input-drop$/);
-    expect(rows.find((l) => l.startsWith('other '))).toMatch(/^other\s+failed\s+0\s+-\s+\S/);
+    expect(rows.find((l) => l.startsWith('good '))).toMatch(new RegExp(`^good\\s+changed\\s+1\\s+${ID}$`));
+    expect(rows.find((l) => l.startsWith('other '))).toMatch(/^other\s+failed\s+0\s+-\s+login as 'root' at \S+ failed: permission denied$/);
     expect(wanInput(other.firewall())).toBe('REJECT');
   });
 
@@ -146,17 +144,45 @@ describe('uci-fw4 migrate over routers', () => {
     expect(r.firewall()).toBe(before);
   });
 
-  it('a router that cannot be reached after its apply rolls back: reported, exit 1, the file as it was', async () => {
-    const r = await router();
-    const before = r.firewall();
-    const proxy = await startProxy(r.url, { dropAfterApply: true });
-    const run = await migrate(['--target', proxy.url, '--password-file', passwordFile, '--rollback-timeout', '2', '--timeout', '10', '--json', migration]);
-    expect(run.status).toBe(1);
-    const out = JSON.parse(run.stdout) as { summary: Record<string, number>; results: { status: string; reason: string }[] };
-    expect(out.summary).toEqual({ changed: 0, unchanged: 0, failed: 0, 'rolled back': 1 });
-    expect(out.results[0]!.status).toBe('rolled back');
-    // the server's own rollback, 2 s after the apply
-    await new Promise((done) => setTimeout(done, 3000));
-    expect(r.firewall()).toBe(before);
+});
+
+/** The ```console blocks of a section of docs/migrate.md: the command of the `$` line and its output. */
+function docBlocks(section: string): { command: string; output: string }[] {
+  const doc = readFileSync(join(root, 'docs/migrate.md'), 'utf8');
+  const at = doc.indexOf(`\n## ${section}\n`);
+  const text = doc.slice(at + 1, doc.indexOf('\n## ', at + 1) >>> 0);
+  return [...text.matchAll(/```console\n\$ ([^\n]*)\n([\s\S]*?)```/g)].map((m) => ({ command: m[1]!, output: m[2]! }));
+}
+
+/** Ports are the run's own. */
+const portless = (text: string) => text.replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT');
+
+describe('the lock-out story of docs/migrate.md, replayed', () => {
+  it('three routers, the third cut off once its apply went through: two changed, one rolled back, then restored by its own timer', async () => {
+    const names = ['gw-north', 'gw-south', 'gw-east'];
+    const routers = [await router(), await router(), await router()];
+    const before = routers[2]!.firewall();
+    // the change closes gw-east's management path: its proxy cuts every connection after the apply
+    const proxy = await startProxy(routers[2]!.url, { dropAfterApply: true });
+    const urls = [routers[0]!.url, routers[1]!.url, proxy.url];
+    const story = join(work, 'story');
+    mkdirSync(story);
+    writeFileSync(join(story, 'fleet.txt'), `# the branch offices\n${urls.map((u, i) => `${u} root ${names[i]}`).join('\n')}\n`);
+    writeFileSync(join(story, 'password'), `${PASSWORD}\n`);
+    routers.forEach((r, i) => symlinkSync(dirname(r.confdir), join(story, names[i]!)));
+    const blocks = docBlocks('Fleet');
+    expect(blocks.map((b) => b.command.split(' ').slice(0, 3).join(' '))).toEqual([
+      'cat fleet.txt', 'npx uci-fw4 migrate', 'npx uci-fw4 migrate', 'npx uci-fw4 uci', 'npx uci-fw4 uci',
+    ]);
+    expect(portless(readFileSync(join(story, 'fleet.txt'), 'utf8'))).toBe(portless(blocks[0]!.output));
+    for (const { command, output } of blocks.slice(1)) {
+      // the dry run's --target is gw-north
+      const args = command.replace(/http:\/\/127\.0\.0\.1:\d+\/ubus/g, urls[0]!).split(' ').slice(2).map((a) => (a.endsWith('.mjs') ? join(root, a) : a));
+      // the rollback: the router's timer restores the file byte for byte
+      if (args[0] === 'uci') await waitFor(() => routers[2]!.firewall() === before, 20_000);
+      const run = await cli(args, story);
+      expect(portless(run.stdout + run.stderr), command).toBe(portless(output));
+    }
+    expect(routers[2]!.firewall()).toBe(before);
   });
 });
