@@ -282,7 +282,7 @@ export const uciObject: ObjectFactory = (app: AppContext) => {
       const denied = access(ctx, config, 'read');
       if (denied) return fail(denied);
       try {
-        return ok({ changes: store.cursor(sid, config).changes(config).map(changeRecord) });
+        return ok({ changes: store.changes(sid, config).map(changeRecord) });
       } catch (err) {
         return fail(statusOf(err, false));
       }
@@ -297,7 +297,7 @@ export const uciObject: ObjectFactory = (app: AppContext) => {
     for (const name of names) {
       if (!ctx.session.allowed('uci', name, 'read')) continue;
       try {
-        const list = store.cursor(sid, name).changes(name);
+        const list = store.changes(sid, name);
         if (list.length) out[name] = list.map(changeRecord);
       } catch {
         // rpcd skips a config it cannot load

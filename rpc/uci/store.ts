@@ -1,10 +1,16 @@
 // The uci object's view of the files: one Cursor per session over the shared confdir with the
-// session's own savedir (rpcd: /var/run/rpcd/uci-<sid>), parsed packages cached per session
-// while the config file is unchanged (freshness.ts says how that is known), and the change file
-// snapshots that make a multi-step method all-or-nothing. A session's writes (staging, commit,
-// revert, apply) run one after another (serial), so that its change file has one writer in this
-// process: its lock is then never waited for on the event loop, and a commit waiting for the
-// config's lock (asynchronously) is not overtaken by the session's next edit.
+// session's own savedir (rpcd: /var/run/rpcd/uci-<sid>), a bounded cache of parsed packages
+// (per session, valid while the config file is unchanged: freshness.ts says how that is known),
+// and the change file snapshots that make a multi-step method all-or-nothing. A session's writes
+// (staging, commit, revert, apply) run one after another (serial), so that its change file has
+// one writer in this process: its lock is then never waited for on the event loop, and a commit
+// waiting for the config's lock (asynchronously) is not overtaken by the session's next edit.
+//
+// Memory: a parse costs about 35 times the config's text (the Document keeps every token's
+// trivia). Nothing parsed outlives the call that needed it unless it is in the cache, and the
+// cache holds, across all sessions, at most CACHE_LIMITS.entries packages and
+// CACHE_LIMITS.textBytes of parsed config text, least recently used evicted first. A parse of a
+// file changed within the last SETTLE_MS is never cached: it could not answer a later request.
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,7 +20,12 @@ import { RawJson, type JsonObject } from '../json.js';
 import { isValidSid } from '../session.js';
 import { FileChecks, parseStillValid, type FileCheck } from './freshness.js';
 
+/** The cache's bounds, store-wide: 1 MiB of text is about 35 MiB parsed. */
+export const CACHE_LIMITS = { entries: 256, textBytes: 1 << 20 };
+
 interface CacheEntry {
+  sid: string;
+  config: string;
   /** The check of the config file made before it was parsed. */
   file: FileCheck;
   pkg: UciPackage;
@@ -22,17 +33,14 @@ interface CacheEntry {
   reply?: RawJson;
   /** The text a commit would write, parsed on first use. */
   committed?: Committed;
+  /** Config text parsed for this entry: the file, and the commit text once parsed. */
+  text: number;
 }
 
 /** The package as a commit would write it: the document of that text gives its line numbers. */
 export interface Committed {
   doc: Document;
   pkg: UciPackage;
-}
-
-interface SessionState {
-  cursor: Cursor;
-  cache: Map<string, CacheEntry>;
 }
 
 /** Puts bytes back at path as a commit writes a file (off the event loop); null removes the file. */
@@ -50,7 +58,11 @@ export function readBytes(path: string): Buffer | null {
 }
 
 export class UciStore {
-  private readonly sessions = new Map<string, SessionState>();
+  /** Each session's Cursor; it holds a parsed package only while the cache has its entry. */
+  private readonly sessions = new Map<string, Cursor>();
+  /** The cache, by sid and config; Map order is least recently used first. */
+  private readonly cache = new Map<string, CacheEntry>();
+  private cachedText = 0;
   /** The last write queued for each session (serial). */
   private readonly queues = new Map<string, Promise<unknown>>();
   /**
@@ -75,16 +87,16 @@ export class UciStore {
     return join(this.savedirRoot, `uci-${sid}`);
   }
 
-  private state(sid: string): SessionState {
-    let s = this.sessions.get(sid);
-    if (!s) {
+  private state(sid: string): Cursor {
+    let cursor = this.sessions.get(sid);
+    if (!cursor) {
       const savedir = this.savedir(sid);
       mkdirSync(savedir, { recursive: true, mode: 0o700 });
       // synchronous methods never wait for a lock here: commits go through commitAsync
-      s = { cursor: new Cursor({ confdir: this.confdir, savedir, keepComments: true, blockingLocks: false }), cache: new Map() };
-      this.sessions.set(sid, s);
+      cursor = new Cursor({ confdir: this.confdir, savedir, keepComments: true, blockingLocks: false });
+      this.sessions.set(sid, cursor);
     }
-    return s;
+    return cursor;
   }
 
   /**
@@ -92,12 +104,12 @@ export class UciStore {
    * about to write the config file: every session checks it again.
    */
   cursor(sid: string, config?: string): Cursor {
-    const s = this.state(sid);
+    const cursor = this.state(sid);
     if (config !== undefined) {
-      s.cursor.unload(config);
-      s.cache.delete(config);
+      cursor.unload(config);
+      this.uncache(cacheKey(sid, config));
     }
-    return s.cursor;
+    return cursor;
   }
 
   /** Runs fn once the session's earlier writes are done; the next waits for this one. */
@@ -111,27 +123,67 @@ export class UciStore {
     return run;
   }
 
-  /** The package's cache entry, valid for a stat of the file made now. */
-  private entry(sid: string, config: string): CacheEntry {
-    const s = this.state(sid);
+  /**
+   * Runs fn on the package's cache entry, valid for a stat of the file made now; an entry
+   * left out of the cache (or evicted by its own growth) takes its parse with it when fn returns.
+   */
+  private withEntry<T>(sid: string, config: string, fn: (e: CacheEntry, cursor: Cursor) => T): T {
+    const key = cacheKey(sid, config);
+    const cursor = this.state(sid);
     const file = this.checks.check(config);
-    const hit = s.cache.get(config);
-    if (hit && parseStillValid(hit.file, file)) return hit;
-    s.cursor.unload(config);
-    const entry: CacheEntry = { file, pkg: s.cursor.load(config) };
-    s.cache.set(config, entry);
-    return entry;
+    let e = this.cache.get(key);
+    if (e && parseStillValid(e.file, file)) {
+      // most recently used goes last
+      this.cache.delete(key);
+      this.cache.set(key, e);
+    } else {
+      this.uncache(key);
+      cursor.unload(config);
+      e = { sid, config, file, pkg: cursor.load(config), text: file.size };
+      if (file.settled) this.remember(key, e);
+    }
+    try {
+      return fn(e, cursor);
+    } finally {
+      if (this.cache.get(key) !== e) cursor.unload(config);
+    }
+  }
+
+  private remember(key: string, e: CacheEntry): void {
+    this.cache.set(key, e);
+    this.cachedText += e.text;
+    this.trim();
+  }
+
+  /** Evicts least recently used entries until the cache is within CACHE_LIMITS. */
+  private trim(): void {
+    for (const key of this.cache.keys()) {
+      if (this.cache.size <= CACHE_LIMITS.entries && this.cachedText <= CACHE_LIMITS.textBytes) break;
+      this.uncache(key);
+    }
+  }
+
+  private uncache(key: string): void {
+    const e = this.cache.get(key);
+    if (!e) return;
+    this.cache.delete(key);
+    this.cachedText -= e.text;
+    this.sessions.get(e.sid)?.unload(e.config);
+  }
+
+  /** What the cache holds now (diagnostics and tests). */
+  cacheStats(): { entries: number; textBytes: number } {
+    return { entries: this.cache.size, textBytes: this.cachedText };
   }
 
   /** The package with the session's staged changes, parsed again only when the file changed. */
   load(sid: string, config: string): UciPackage {
-    return this.entry(sid, config).pkg;
+    return this.withEntry(sid, config, (e) => e.pkg);
   }
 
   /** The reply to `get` of the whole package, serialized once per cached package. */
   valuesReply(sid: string, config: string, dump: (pkg: UciPackage) => JsonObject): RawJson {
-    const e = this.entry(sid, config);
-    return (e.reply ??= new RawJson(JSON.stringify({ values: dump(e.pkg) })));
+    return this.withEntry(sid, config, (e) => (e.reply ??= new RawJson(JSON.stringify({ values: dump(e.pkg) }))));
   }
 
   /**
@@ -139,12 +191,19 @@ export class UciStore {
    * numbers are those of that text, which has the session's staged changes in place.
    */
   committed(sid: string, config: string): Committed {
-    const e = this.entry(sid, config);
-    if (!e.committed) {
-      const doc = parseDocument(this.state(sid).cursor.commitText(config), { name: config, file: config });
-      e.committed = { doc, pkg: doc.toPackage() };
-    }
-    return e.committed;
+    return this.withEntry(sid, config, (e, cursor) => {
+      if (!e.committed) {
+        const text = cursor.commitText(config);
+        const doc = parseDocument(text, { name: config, file: config });
+        e.committed = { doc, pkg: doc.toPackage() };
+        if (this.cache.get(cacheKey(sid, config)) === e) {
+          e.text += text.length;
+          this.cachedText += text.length;
+          this.trim();
+        }
+      }
+      return e.committed;
+    });
   }
 
   /** Puts a config file back (apply's rollback); every session sees it by its next check. */
@@ -206,12 +265,29 @@ export class UciStore {
     return names.filter((n) => !n.startsWith('.') && (statSync(join(dir, n), { throwIfNoEntry: false })?.size ?? 0) > 0).sort();
   }
 
-  /** Drops a session's Cursor, cache and savedir (rpc_uci_purge_savedir_cb). */
+  /**
+   * The session's staged changes of one config: from the cached parse if there is one (every
+   * write of the session's change file drops it), else from a parse that goes with the call.
+   */
+  changes(sid: string, config: string): ReturnType<Cursor['changes']> {
+    const cursor = this.state(sid);
+    const cached = this.cache.has(cacheKey(sid, config));
+    try {
+      return cursor.changes(config);
+    } finally {
+      if (!cached) cursor.unload(config);
+    }
+  }
+
+  /** Drops a session's Cursor, cache entries and savedir (rpc_uci_purge_savedir_cb). */
   forget(sid: string): void {
+    for (const e of [...this.cache.values()]) if (e.sid === sid) this.uncache(cacheKey(sid, e.config));
     this.sessions.delete(sid);
     if (isValidSid(sid)) rmSync(this.savedir(sid), { recursive: true, force: true });
   }
 }
+
+const cacheKey = (sid: string, config: string): string => `${sid}/${config}`;
 
 const stores = new WeakMap<AppContext, UciStore>();
 
