@@ -1,48 +1,76 @@
 // `npm run soak` (not part of `npm test`): mixed load on one confdir for a while (default 10
-// minutes) — 32 JSON-RPC clients reading, staging, committing and applying (with and without
-// rollback + confirm) through `uci-fw4 serve`, `uci-fw4 uci` processes committing through a
-// shared savedir, and `uci-fw4 migrate` runs — then checks that every change that was
-// acknowledged is in the files, that every file parses, and that the server's RSS is flat.
+// minutes) — JSON-RPC clients (default 32) reading, staging, committing and applying through
+// `uci-fw4 serve`, `uci-fw4 uci` processes committing through one shared savedir, and
+// `uci-fw4 migrate` runs, all at once — then checks:
+// - every acknowledged change is in the files: an option set has its value, one deleted is
+//   gone (each writer sets o<n> and deletes o<n-16>, so files keep a steady size). Acknowledged means the API said it is durable
+//   under rpcd's rules (docs/rpc.md#apply-confirm-and-rollback; writers.mjs says which answer
+//   acknowledges what). rpcd's rollback puts whole files back, undoing whatever the `uci`
+//   command or a migration committed to them meanwhile, so the RPC clients confirm every
+//   rollback apply that carries a config those commit to, and roll back (explicitly or by the
+//   timer) only applies of a config written by RPC clients alone. A confirm that still comes
+//   too late leaves a window in which a commit of `soak` may be undone as on rpcd: such commits
+//   are counted apart ("exposed"), not as lost.
+// - every file of the confdir parses (with our parser);
+// - the server's RSS is flat: sampled every 10 s (series printed), it ends, after the load
+//   stops and a full GC, within 20% of its value after warm-up (the first minute or tenth of
+//   the run, whichever is longer), and its trend (least squares) after warm-up
+//   stays under 20% of that value over the run.
 //
-//   npm run soak                 # 10 minutes
-//   npm run soak -- --minutes 1 --clients 8
-import { spawn, spawnSync } from 'node:child_process';
+//   npm run soak                          # 10 minutes, 32 clients, 4 uci workers, 1 migrator
+//   npm run soak -- --minutes 2 --clients 8 --cli 2
+//   npm run soak -- --heap-snapshot /tmp/end.heapsnapshot   # the server's heap at the end
+import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseDocument } from '../../dist/lib/index.js';
 import { hashPassword } from '../../dist/rpc/password.js';
+import { cliWorker, migrator, newRecord, rpcClient } from './writers.mjs';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const bin = join(repo, 'bin/uci-fw4.js');
-const { values } = parseArgs({ options: { minutes: { type: 'string', default: '10' }, clients: { type: 'string', default: '32' }, cli: { type: 'string', default: '4' } } });
+const { values } = parseArgs({
+  options: {
+    minutes: { type: 'string', default: '10' },
+    clients: { type: 'string', default: '32' },
+    cli: { type: 'string', default: '4' },
+    'apply-timeout': { type: 'string', default: '30' },
+    'heap-snapshot': { type: 'string' },
+  },
+});
 const DURATION_MS = Number(values.minutes) * 60_000;
 const CLIENTS = Number(values.clients);
 const CLI_WORKERS = Number(values.cli);
-const ANON = '00000000000000000000000000000000';
+const SAMPLE_MS = 10_000;
+// V8 sizes its heap and the files reach their steady size (KEEP options per writer) meanwhile
+const WARM_MS = Math.max(60_000, DURATION_MS / 10);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const dir = mkdtempSync(join(tmpdir(), 'uci-fw4-soak-'));
 const confdir = join(dir, 'config');
-const savedir = join(dir, 'cli-save'); // shared by every CLI process, as /tmp/.uci on a router
+const savedir = join(dir, 'cli-save');
 cpSync(join(repo, 'examples/config'), confdir, { recursive: true });
 cpSync(join(repo, 'examples/acl.d'), join(dir, 'acl.d'), { recursive: true });
 mkdirSync(savedir);
 // one section per writer, so that every acknowledged option has one place to be
-const writers = [...Array.from({ length: CLIENTS }, (_, i) => `rpc${i}`), ...Array.from({ length: CLI_WORKERS }, (_, i) => `cli${i}`), 'mig'];
-writeFileSync(join(confdir, 'soak'), writers.map((w) => `config writer '${w}'\n`).join('\n'));
+const rpcWriters = Array.from({ length: CLIENTS }, (_, i) => `rpc${i}`);
+const soakWriters = [...rpcWriters, ...Array.from({ length: CLI_WORKERS }, (_, i) => `cli${i}`), 'mig'];
+writeFileSync(join(confdir, 'soak'), soakWriters.map((w) => `config writer '${w}'\n`).join('\n'));
+writeFileSync(join(confdir, 'rb'), rpcWriters.map((w) => `config writer '${w}'\n`).join('\n'));
 const hash = await hashPassword('soak', { ln: 4, r: 8, p: 1 });
-writeFileSync(join(dir, 'server.ini'), `listen = 127.0.0.1:0\nconfdir = config\nsavedir = rpc-save\nacl_dir = acl.d\nsnapshot = ${join(repo, 'examples/snapshot.json')}\napply_timeout = 5\nlog = false\n[user.root]\npassword = ${hash}\nread = *\nwrite = *\n`);
+writeFileSync(
+  join(dir, 'server.ini'),
+  `listen = 127.0.0.1:0\nconfdir = config\nsavedir = rpc-save\nacl_dir = acl.d\nsnapshot = ${join(repo, 'examples/snapshot.json')}\nlog = false\n[user.root]\npassword = ${hash}\nread = *\nwrite = *\n`,
+);
 
-const acked = new Map(); // "section.option" -> value, once the commit that carried it succeeded
-const counts = { rpcCalls: 0, rpcErrors: 0, commits: 0, applies: 0, confirms: 0, cliCommits: 0, cliFailures: 0, migrations: 0, migrationFailures: 0 };
-
-// the server, in its own process so that its RSS is its own
-const server = spawn(process.execPath, [bin, 'serve', '--settings', join(dir, 'server.ini'), '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+// the server in its own process, so that its memory is its own; probe.mjs reports it over IPC
+const probe = pathToFileURL(join(repo, 'test/soak/probe.mjs')).href;
+const server = spawn(process.execPath, ['--expose-gc', `--import=${probe}`, bin, 'serve', '--settings', join(dir, 'server.ini')], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
 let serverErr = '';
-// the server says where it listens on stderr
 const url = await new Promise((resolve, reject) => {
   server.stderr.on('data', (d) => {
     serverErr += d;
@@ -52,10 +80,14 @@ const url = await new Promise((resolve, reject) => {
   server.on('exit', (code) => reject(new Error(`server exited ${code}: ${serverErr}`)));
 });
 server.stdout.resume();
-const rssKb = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))?.[1] ?? 0);
-const rss = [];
+const memory = (ask = {}) =>
+  new Promise((resolve) => {
+    server.once('message', resolve);
+    server.send(ask);
+  });
 
 const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
+let rpcCalls = 0;
 function rpc(sid, object, method, args = {}) {
   const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'call', params: [sid, object, method, args] });
   return new Promise((resolve, reject) => {
@@ -63,133 +95,120 @@ function rpc(sid, object, method, args = {}) {
       let text = '';
       res.on('data', (c) => (text += c));
       res.on('end', () => {
-        counts.rpcCalls++;
-        const reply = JSON.parse(text);
-        if (reply.error) return reject(new Error(`${object}.${method}: ${reply.error.message}`));
-        resolve(reply.result);
+        rpcCalls++;
+        try {
+          const reply = JSON.parse(text);
+          if (reply.error) reject(new Error(`${object}.${method}: ${reply.error.message}`));
+          else resolve(reply.result);
+        } catch {
+          reject(new Error(`${object}.${method}: HTTP ${res.statusCode} ${text.slice(0, 80)}`));
+        }
       });
     });
     req.on('error', reject);
-    req.setTimeout(30_000, () => req.destroy(new Error(`${object}.${method}: no answer in 30 s`)));
+    req.setTimeout(60_000, () => req.destroy(new Error(`${object}.${method}: no answer in 60 s`)));
     req.end(body);
   });
 }
 
-const until = Date.now() + DURATION_MS;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function rpcClient(i) {
-  const section = `rpc${i}`;
-  const [, login] = await rpc(ANON, 'session', 'login', { username: 'root', password: 'soak', timeout: 3600 });
-  const sid = login.ubus_rpc_session;
-  let staged = new Map(); // staged in this session, not yet acknowledged
-  let n = 0;
-  while (Date.now() < until) {
-    const roll = Math.random();
-    try {
-      if (roll < 0.5) await rpc(sid, 'uci', 'get', { config: roll < 0.25 ? 'firewall' : 'soak' });
-      else if (roll < 0.8) {
-        const option = `o${n++}`;
-        const [status] = await rpc(sid, 'uci', 'set', { config: 'soak', section, values: { [option]: `v${n}` } });
-        if (status === 0) staged.set(`${section}.${option}`, `v${n}`);
-      } else if (roll < 0.92) {
-        const [status] = await rpc(sid, 'uci', 'commit', { config: 'soak' });
-        if (status === 0) (counts.commits++, staged.forEach((v, k) => acked.set(k, v)), (staged = new Map()));
-      } else {
-        // rpcd's apply commits every staged package of the session; with rollback it must be
-        // confirmed from the same session or it is undone
-        const rollback = Math.random() < 0.5;
-        const [status] = await rpc(sid, 'uci', 'apply', { rollback, timeout: 5 });
-        if (status === 0) {
-          counts.applies++;
-          if (rollback) {
-            const [confirmed] = await rpc(sid, 'uci', 'confirm');
-            if (confirmed === 0) counts.confirms++;
-            else continue; // rolled back (or someone else's apply): not acknowledged
-          }
-          staged.forEach((v, k) => acked.set(k, v));
-          staged = new Map();
-        }
-      }
-    } catch {
-      counts.rpcErrors++;
-      await sleep(50);
-    }
-  }
-  // what is still staged is not acknowledged: leave it
-}
-
-function cliRun(args) {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    child.stderr.on('data', (d) => (err += d));
-    child.on('exit', (code) => resolve({ code, err }));
-  });
-}
-
-async function cliWorker(k) {
-  let n = 0;
-  while (Date.now() < until) {
-    const option = `o${n++}`;
-    const set = await cliRun(['uci', '-c', confdir, '-t', savedir, 'set', `soak.cli${k}.${option}=v${n}`]);
-    // the option is staged in the shared savedir: any later successful commit of soak
-    // (this worker's or another's) writes it
-    const commit = set.code === 0 ? await cliRun(['uci', '-c', confdir, '-t', savedir, 'commit', 'soak']) : set;
-    if (commit.code === 0) (counts.cliCommits++, acked.set(`cli${k}.${option}`, `v${n}`));
-    else counts.cliFailures++;
-  }
-}
-
-async function migrator() {
-  let n = 0;
-  while (Date.now() < until) {
-    const id = `soak-${n++}`;
-    const file = join(dir, `${id}.mjs`);
-    writeFileSync(file, `export default { id: '${id}', description: 'soak', up(tx) { tx.set('soak', 'mig', 'o${n}', 'v${n}'); } };\n`);
-    const run = await cliRun(['migrate', '--json', '--confdir', confdir, file]);
-    if (run.code === 0) (counts.migrations++, acked.set(`mig.o${n}`, `v${n}`));
-    else counts.migrationFailures++; // e.g. a file changed by someone else during the run
-    await sleep(500);
-  }
-}
-
-const sampler = setInterval(() => rss.push(rssKb()), 5000);
-rss.push(rssKb());
+const rec = newRecord();
+const samples = []; // { t (s), rss, heapUsed, external, arrayBuffers } in bytes
+const sample = async (ask) => samples.push({ t: Math.round((Date.now() - started) / 1000), ...(await memory(ask)) });
+let warmLive; // heap used after a full GC once warmed up: what the server holds, garbage aside
+const loads = [];
 const started = Date.now();
+const until = started + DURATION_MS;
+await sample({ gc: true });
+const sampler = setInterval(() => void sample().then(() => loads.push(loadavg()[0])), SAMPLE_MS);
+const warmGc = setTimeout(() => void memory({ gc: true }).then((m) => (warmLive = m.heapUsed)), WARM_MS + SAMPLE_MS / 2);
 await Promise.all([
-  ...Array.from({ length: CLIENTS }, (_, i) => rpcClient(i)),
-  ...Array.from({ length: CLI_WORKERS }, (_, k) => cliWorker(k)),
-  migrator(),
+  ...rpcWriters.map((_, i) => rpcClient(rec, rpc, i, until, Number(values['apply-timeout']))),
+  ...Array.from({ length: CLI_WORKERS }, (_, k) => cliWorker(rec, bin, confdir, savedir, k, until)),
+  migrator(rec, bin, dir, confdir, until),
 ]);
 clearInterval(sampler);
-await sleep(6000); // an unconfirmed apply's rollback (5 s) has run by now
-rss.push(rssKb());
+clearTimeout(warmGc);
+const ran = Date.now() - started;
+// an unconfirmed apply's timer has run by now; idle sockets close; V8 shrinks its heap after
+// a GC once allocation has stopped for a while (its memory reducer), so: GC, idle, GC
 agent.destroy();
+await memory({ gc: true });
+await sleep(10_000);
+const end = await memory({ gc: true, snapshot: values['heap-snapshot'] });
 server.kill('SIGTERM');
 
-// every file parses; every acknowledged option is in soak with its value
-const problems = [];
-for (const name of readdirSync(confdir)) {
-  if (name.startsWith('.')) continue;
-  try {
-    parseDocument(readFileSync(join(confdir, name), 'utf8'), { name });
-  } catch (e) {
-    problems.push(`${name} does not parse: ${e.message}`);
-  }
-}
-const soak = parseDocument(readFileSync(join(confdir, 'soak'), 'utf8'), { name: 'soak' });
-const lost = [...acked].filter(([path, value]) => soak.get(...path.split('.')) !== value).map(([path]) => path);
-const missing = lost.length;
-if (missing) problems.push(`${missing} of ${acked.size} acknowledged changes missing: ${lost.slice(0, 20).join(' ')}`);
-const mb = (kb) => (kb / 1024).toFixed(1);
-const warm = rss[Math.min(2, rss.length - 1)];
-const end = rss[rss.length - 1];
-console.log(`soak: ${((Date.now() - started) / 60000).toFixed(1)} min, ${CLIENTS} RPC clients, ${CLI_WORKERS} CLI committers, 1 migrator`);
-console.log(`  ${JSON.stringify(counts)}`);
-console.log(`  acknowledged changes: ${acked.size}, present: ${acked.size - missing}`);
-console.log(`  server RSS MB: start ${mb(rss[0])}, after 10 s ${mb(warm)}, max ${mb(Math.max(...rss))}, end ${mb(end)} (${rss.length} samples)`);
-if (end > warm * 1.2) problems.push(`server RSS grew from ${mb(warm)} to ${mb(end)} MB`);
+const problems = check();
+report();
 rmSync(dir, { recursive: true, force: true });
 console.log(problems.length ? `soak: FAILED\n  ${problems.join('\n  ')}` : 'soak: every acknowledged change present, every file parses, RSS flat');
 process.exitCode = problems.length ? 1 : 0;
+
+function check() {
+  const out = [];
+  const docs = new Map();
+  for (const name of readdirSync(confdir)) {
+    if (name.startsWith('.')) continue;
+    try {
+      docs.set(name, parseDocument(readFileSync(join(confdir, name), 'utf8'), { name }));
+    } catch (e) {
+      out.push(`${name} does not parse: ${e.message}`);
+    }
+  }
+  const lost = [];
+  rec.exposed = { count: 0, kept: 0 };
+  for (const [key, a] of rec.acked) {
+    const [config, section, option] = key.split('.');
+    const value = docs.get(config)?.get(section, option);
+    const kept = a.op === 'delete' ? value === undefined : value === a.value || (value === undefined && rec.maybeDeleted.has(key));
+    // uci and migrate commits of a config a rollback put back meanwhile may be undone, as on rpcd
+    const exposed = !section.startsWith('rpc') && rec.windows.some((w) => w.configs.includes(config) && a.start < w.end && a.end > w.start);
+    if (exposed) (rec.exposed.count++, (rec.exposed.kept += kept ? 1 : 0));
+    else if (!kept) lost.push(`${key} (${a.op}${a.op === 'set' ? ` ${a.value}` : ''}: found ${value ?? 'nothing'})`);
+  }
+  rec.lost = lost;
+  if (lost.length) out.push(`${lost.length} of ${rec.acked.size} acknowledged changes missing: ${lost.slice(0, 20).join(' ')}`);
+  const warm = samples.find((s) => s.t * 1000 >= WARM_MS) ?? samples[samples.length - 1];
+  if (end.rss > warm.rss * 1.2) out.push(`server RSS after GC ${mb(end.rss)} MB, more than 20% over ${mb(warm.rss)} MB after warm-up`);
+  const trend = slope(samples.filter((s) => s.t >= warm.t));
+  if (trend * (ran / 1000) > warm.rss * 0.2) out.push(`server RSS trend ${mb(trend * 60)} MB/min over the run: more than 20% of ${mb(warm.rss)} MB`);
+  rec.warm = warm;
+  rec.trend = trend;
+  return out;
+}
+
+function report() {
+  const keys = [...rec.acked.keys()];
+  const by = (p) => keys.filter((k) => p.test(k)).length;
+  console.log(`soak: ${(ran / 60000).toFixed(1)} min, ${CLIENTS} RPC clients, ${CLI_WORKERS} uci workers, 1 migrator; load average 1 min: start ${loads[0]?.toFixed(1)}, max ${Math.max(...loads).toFixed(1)}, end ${loadavg()[0].toFixed(1)}`);
+  console.log(`  RPC calls ${rpcCalls}; ${JSON.stringify(Object.fromEntries(Object.entries(rec.counts).sort()))}`);
+  const deletes = [...rec.acked.values()].filter((a) => a.op === 'delete').length;
+  console.log(`  acknowledged changes: ${rec.acked.size} (${rec.acked.size - deletes} sets, ${deletes} deletes; RPC ${by(/\.rpc\d+\./)}, uci ${by(/\.cli\d+\./)}, migrate ${by(/\.mig\./)}), in the files ${rec.acked.size - rec.lost.length - (rec.exposed.count - rec.exposed.kept)}, lost ${rec.lost.length}; deletes of unknown outcome ${rec.maybeDeleted.size}`);
+  console.log(`  rollback windows ${rec.windows.length} (with soak ${rec.windows.filter((w) => w.configs.includes('soak')).length}); uci/migrate changes exposed to one: ${rec.exposed.count}, of which kept ${rec.exposed.kept}`);
+  console.log(`  server RSS MB every ${SAMPLE_MS / 1000} s: ${samples.map((s) => mb(s.rss)).join(' ')}`);
+  console.log(`  server heapUsed MB: ${samples.map((s) => mb(s.heapUsed)).join(' ')}`);
+  console.log(`  server heapTotal MB: ${samples.map((s) => mb(s.heapTotal)).join(' ')}`);
+  console.log(`  server external MB: ${samples.map((s) => mb(s.external)).join(' ')}`);
+  console.log(`  end heap spaces MB: ${Object.entries(end.spaces).map(([k, v]) => `${k} ${mb(v)}`).join(', ')}`);
+  const max = Math.max(...samples.map((s) => s.rss));
+  console.log(`  live heap after a full GC MB: start ${mb(samples[0].heapUsed)}, after warm-up ${warmLive === undefined ? '-' : mb(warmLive)}, end ${mb(end.heapUsed)}`);
+  console.log(`  RSS MB: start ${mb(samples[0].rss)}, after warm-up (${rec.warm.t} s) ${mb(rec.warm.rss)}, max ${mb(max)}, end after GC ${mb(end.rss)} (heap used ${mb(end.heapUsed)} of ${mb(end.heapTotal)}, external ${mb(end.external)}); trend ${mb(rec.trend * 60)} MB/min`);
+  if (rec.lastError) console.log(`  last transport error: ${rec.lastError}`);
+  if (rec.lastCliError) console.log(`  last uci failure: ${rec.lastCliError}`);
+  if (rec.lastMigrationError) console.log(`  last migrate failure: ${rec.lastMigrationError}`);
+  if (end.snapshot) console.log(`  heap snapshot: ${end.snapshot}`);
+}
+
+function mb(bytes) {
+  return (bytes / 1048576).toFixed(1);
+}
+
+/** Least-squares slope of rss over time, bytes per second. */
+function slope(points) {
+  if (points.length < 2) return 0;
+  const n = points.length;
+  const mx = points.reduce((a, p) => a + p.t, 0) / n;
+  const my = points.reduce((a, p) => a + p.rss, 0) / n;
+  const num = points.reduce((a, p) => a + (p.t - mx) * (p.rss - my), 0);
+  const den = points.reduce((a, p) => a + (p.t - mx) ** 2, 0);
+  return den ? num / den : 0;
+}

@@ -1,0 +1,203 @@
+// The soak's writers. Each records what it was told is durable (`ack`) under rpcd's rules
+// (docs/rpc.md#apply-confirm-and-rollback), and each rollback that may have put files back
+// (`window`), so that the check can tell a lost change from one a rollback undid as rpcd's does.
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const ANON = '00000000000000000000000000000000';
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Live options per writer and config: each set of o<n> deletes o<n-KEEP>, so files stay small. */
+export const KEEP = 16;
+
+/**
+ * The shared record of one run.
+ * acked: "config.section.option" → { op: 'set' | 'delete', value?, start, end } (ms: when the
+ *   writer asked, when it was told): the last acknowledged operation on that option (each
+ *   option is set once, then maybe deleted).
+ * maybeDeleted: options whose delete was sent in a commit or apply with no clear answer (it may
+ *   have landed): the option may be gone even if only its set was acknowledged.
+ * windows: { configs, start, end } for every rollback apply that ended in a rollback (explicit,
+ *   or the timer, seen as a confirm answering 5): files of those configs may have been put back
+ *   to their state at some time in [start, end].
+ */
+export function newRecord() {
+  return { acked: new Map(), maybeDeleted: new Set(), windows: [], counts: {} };
+}
+
+const count = (rec, name) => (rec.counts[name] = (rec.counts[name] ?? 0) + 1);
+
+/**
+ * One JSON-RPC client, one session: reads (get of firewall, soak, rb; changes), set and delete
+ * on `soak` and `rb` (its own section of each), commit, apply without rollback, and apply with
+ * rollback then confirm, `rollback`, or nothing (the timer). What is acknowledged:
+ * - commit answering 0: what the session had staged on that config;
+ * - apply without rollback answering 0 and `changes` then empty: everything staged (rpcd's apply
+ *   answers 0 but commits nothing while another apply is pending);
+ * - apply with rollback, then confirm answering 0: everything staged.
+ * Every fourth client stages on `rb` alone, a config written by RPC clients only (whose commits
+ * rpcd never lets a rollback undo), and ends its rollback applies by confirm (50%), `rollback`
+ * (35%) or the timer (15%, a 2 s timeout). The others also stage on `soak`, where the `uci`
+ * command and migrations commit too, and always confirm: rpcd's rollback puts whole files back,
+ * undoing their commits. If a confirm still comes too late, the timer's rollback may undo them,
+ * as on rpcd, and the window is recorded.
+ */
+export async function rpcClient(rec, rpc, i, until, applyTimeout) {
+  const section = `rpc${i}`;
+  const rbOnly = i % 4 === 3;
+  const [, login] = await rpc(ANON, 'session', 'login', { username: 'root', password: 'soak', timeout: 3600 });
+  const sid = login.ubus_rpc_session;
+  const call = (method, args = {}) => rpc(sid, 'uci', method, args).then((r) => r[0]);
+  const staged = new Map(); // key → { op, value?, start }
+  const stagedOn = (config) => [...staged.keys()].filter((k) => k.startsWith(`${config}.`));
+  const ack = (keys) => {
+    const end = Date.now();
+    for (const k of keys) rec.acked.set(k, { ...staged.get(k), end });
+    for (const k of keys) staged.delete(k);
+  };
+  // sent, answer unknown: a staged delete may have landed
+  const unknown = (keys) => keys.forEach((k) => staged.get(k)?.op === 'delete' && rec.maybeDeleted.add(k));
+  const next = { soak: 0, rb: 0 };
+  while (Date.now() < until) {
+    const roll = Math.random();
+    let sent = [];
+    try {
+      if (roll < 0.45) {
+        const config = ['firewall', 'soak', 'rb'][Math.floor(Math.random() * 3)];
+        await rpc(sid, 'uci', 'get', { config });
+        count(rec, 'reads');
+      } else if (roll < 0.5) {
+        await rpc(sid, 'uci', 'changes');
+        count(rec, 'reads');
+      } else if (roll < 0.78) {
+        const config = roll < 0.68 && !rbOnly ? 'soak' : 'rb';
+        const n = next[config]++;
+        const start = Date.now();
+        if ((await call('set', { config, section, values: { [`o${n}`]: `v${n}` } })) === 0) {
+          staged.set(`${config}.${section}.o${n}`, { op: 'set', value: `v${n}`, start });
+          count(rec, 'sets');
+        }
+        if (n >= KEEP && (await call('delete', { config, section, option: `o${n - KEEP}` })) === 0) {
+          staged.set(`${config}.${section}.o${n - KEEP}`, { op: 'delete', start });
+          count(rec, 'deletes');
+        }
+      } else if (roll < 0.95) {
+        const config = roll < 0.9 && !rbOnly ? 'soak' : 'rb';
+        sent = stagedOn(config);
+        const status = await call('commit', { config });
+        if (status === 0) (ack(sent), count(rec, 'commits'));
+        else count(rec, `commit answered ${status}`);
+      } else if (roll < 0.955) {
+        sent = [...staged.keys()];
+        const status = await call('apply', { rollback: false });
+        count(rec, `apply answered ${status}`);
+        if (status !== 0) continue;
+        const [, changes] = await rpc(sid, 'uci', 'changes');
+        if (Object.keys(changes.changes).length === 0) (ack(sent), count(rec, 'applies that committed'));
+      } else await rollbackApply(rec, call, staged, ack, unknown, rbOnly ? Math.random() : 0, applyTimeout);
+    } catch (err) {
+      unknown(sent);
+      count(rec, 'transport errors');
+      rec.lastError = err.message;
+      await sleep(50);
+    }
+  }
+}
+
+/**
+ * rpcd's confirm and rollback act on whichever apply is pending, not on the caller's: an answer
+ * is about this client's apply only if it came before this apply's timer could have fired
+ * (`deadline`, counted from when the apply was sent). Later, it may have confirmed or rolled
+ * back another client's apply, and this one's outcome is unknown.
+ */
+async function rollbackApply(rec, call, staged, ack, unknown, mode, applyTimeout) {
+  const keys = [...staged.keys()];
+  const ending = mode < 0.5 ? 'confirm' : mode < 0.85 ? 'rollback' : 'timer';
+  const timeout = ending === 'timer' ? 2 : applyTimeout;
+  const start = Date.now();
+  const deadline = start + timeout * 1000;
+  const status = await call('apply', { rollback: true, timeout });
+  count(rec, `rollback apply answered ${status}`);
+  if (status !== 0) return;
+  const configs = [...new Set(keys.map((k) => k.split('.')[0]))];
+  const lost = () => {
+    rec.windows.push({ configs, start, end: Date.now() });
+    unknown(keys);
+    for (const k of keys) staged.delete(k);
+  };
+  if (ending === 'timer') {
+    // no confirm: it could confirm the next client's apply
+    await sleep(timeout * 1000 + 500);
+    count(rec, 'left to the timer');
+    return lost();
+  }
+  if (ending === 'rollback') {
+    const r = await call('rollback');
+    count(rec, `rollback answered ${r}`);
+    // restaged in this session: they stay in `staged`
+    if (r === 0 && Date.now() < deadline) return void rec.windows.push({ configs, start, end: Date.now() });
+    if (r === 0) return lost();
+    // 5: an apply without rollback dropped the snapshot; the apply is still pending
+  }
+  const c = await call('confirm');
+  count(rec, `confirm answered ${c}${c === 0 && Date.now() >= deadline ? ' too late' : ''}`);
+  if (c === 0 && Date.now() < deadline) return ack(keys);
+  // the timer rolled back (its files, unless an apply without rollback dropped them) and
+  // staged nothing again
+  lost();
+}
+
+export function runCommand(bin, args) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('exit', (code) => resolve({ code, err: out.trim().slice(0, 400) }));
+  });
+}
+
+/**
+ * `uci set`, `uci delete` of the option set KEEP rounds ago, then `uci commit`, through the
+ * savedir every worker shares, as /tmp/.uci on a router.
+ */
+export async function cliWorker(rec, bin, confdir, savedir, k, until) {
+  const uci = (...args) => runCommand(bin, ['uci', '-c', confdir, '-t', savedir, ...args]);
+  let n = 0;
+  for (; Date.now() < until; n++) {
+    const start = Date.now();
+    if ((await uci('set', `soak.cli${k}.o${n}=v${n}`)).code !== 0) {
+      count(rec, 'cli failures');
+      continue;
+    }
+    // fails when that option's own commit failed and nobody committed it since: nothing staged
+    const deleted = n >= KEEP && (await uci('delete', `soak.cli${k}.o${n - KEEP}`)).code === 0;
+    // what is staged in the shared savedir is written by any later successful commit of soak
+    const commit = await uci('commit', 'soak');
+    if (commit.code === 0) {
+      count(rec, 'cli commits');
+      rec.acked.set(`soak.cli${k}.o${n}`, { op: 'set', value: `v${n}`, start, end: Date.now() });
+      if (deleted) rec.acked.set(`soak.cli${k}.o${n - KEEP}`, { op: 'delete', start, end: Date.now() });
+    } else {
+      count(rec, 'cli failures');
+      rec.lastCliError = commit.err;
+      if (deleted) rec.maybeDeleted.add(`soak.cli${k}.o${n - KEEP}`);
+    }
+  }
+}
+
+/** `uci-fw4 migrate`, one new migration per run, each setting one option of soak. */
+export async function migrator(rec, bin, dir, confdir, until) {
+  let n = 0;
+  while (Date.now() < until) {
+    const id = `soak-${n++}`;
+    const file = join(dir, `${id}.mjs`);
+    writeFileSync(file, `export default { id: '${id}', description: 'soak', up(tx) { tx.set('soak', 'mig', 'o${n}', 'v${n}'); } };\n`);
+    const start = Date.now();
+    const run = await runCommand(bin, ['migrate', '--json', '--confdir', confdir, file]);
+    if (run.code === 0) (count(rec, 'migration runs'), rec.acked.set(`soak.mig.o${n}`, { op: 'set', value: `v${n}`, start, end: Date.now() }));
+    else (count(rec, 'migration failures'), (rec.lastMigrationError = /"reason": "([^"]*)"/.exec(run.err)?.[1] ?? run.err));
+    await sleep(500);
+  }
+}
