@@ -3,14 +3,15 @@
 // `uci-fw4 serve`, `uci-fw4 uci` processes committing through one shared savedir, and
 // `uci-fw4 migrate` runs, all at once — then checks:
 // - every acknowledged change is in the files: an option set has its value, one deleted is
-//   gone (each writer sets o<n> and deletes o<n-16>, so files keep a steady size). Acknowledged means the API said it is durable
-//   under rpcd's rules (docs/rpc.md#apply-confirm-and-rollback; writers.mjs says which answer
-//   acknowledges what). rpcd's rollback puts whole files back, undoing whatever the `uci`
-//   command or a migration committed to them meanwhile, so the RPC clients confirm every
-//   rollback apply that carries a config those commit to, and roll back (explicitly or by the
-//   timer) only applies of a config written by RPC clients alone. A confirm that still comes
-//   too late leaves a window in which a commit of `soak` may be undone as on rpcd: such commits
-//   are counted apart ("exposed"), not as lost.
+//   gone (each writer sets o<n> and deletes o<n-16>, so files keep a steady size).
+//   Acknowledged means the API said it is durable under rpcd's rules
+//   (docs/rpc.md#apply-confirm-and-rollback; writers.mjs says which answer acknowledges what).
+//   rpcd's rollback puts whole files back, undoing whatever the `uci` command or a migration
+//   committed to them meanwhile; so the RPC clients confirm every rollback apply that carries a
+//   config those commit to, and roll back (explicitly or by the timer) only applies of a config
+//   that RPC clients alone write. A confirm that still comes after the timeout leaves a window
+//   in which a `uci` or migrate commit may be undone as on rpcd: such changes are counted apart
+//   ("exposed"), not as lost.
 // - every file of the confdir parses (with our parser);
 // - the server's RSS is flat: sampled every 10 s (series printed), it ends, after the load
 //   stops and a full GC, within 20% of its value after warm-up (the first minute or tenth of

@@ -18,9 +18,9 @@ export const KEEP = 16;
  *   option is set once, then maybe deleted).
  * maybeDeleted: options whose delete was sent in a commit or apply with no clear answer (it may
  *   have landed): the option may be gone even if only its set was acknowledged.
- * windows: { configs, start, end } for every rollback apply that ended in a rollback (explicit,
- *   or the timer, seen as a confirm answering 5): files of those configs may have been put back
- *   to their state at some time in [start, end].
+ * windows: { configs, start, end } for every rollback apply whose files were put back (by
+ *   `rollback` or the timer; seen as its changes staged again): files of those configs were at
+ *   their snapshot for a moment in [start, end].
  */
 export function newRecord() {
   return { acked: new Map(), maybeDeleted: new Set(), windows: [], counts: {} };
@@ -35,13 +35,14 @@ const count = (rec, name) => (rec.counts[name] = (rec.counts[name] ?? 0) + 1);
  * - commit answering 0: what the session had staged on that config;
  * - apply without rollback answering 0 and `changes` then empty: everything staged (rpcd's apply
  *   answers 0 but commits nothing while another apply is pending);
- * - apply with rollback, then confirm answering 0: everything staged.
+ * - apply with rollback, then confirm answering 0: everything staged; ended otherwise (rollback,
+ *   timer) with nothing staged again: everything staged (rollbackApply says why).
  * Every fourth client stages on `rb` alone, a config written by RPC clients only (whose commits
- * rpcd never lets a rollback undo), and ends its rollback applies by confirm (50%), `rollback`
- * (35%) or the timer (15%, a 2 s timeout). The others also stage on `soak`, where the `uci`
- * command and migrations commit too, and always confirm: rpcd's rollback puts whole files back,
- * undoing their commits. If a confirm still comes too late, the timer's rollback may undo them,
- * as on rpcd, and the window is recorded.
+ * rpcd never lets a rollback undo: refused while an apply is pending), and ends its rollback
+ * applies by confirm (50%), `rollback` (35%) or the timer (15%, a 2 s timeout). The others also
+ * stage on `soak`, where the `uci` command and migrations commit too, and always confirm:
+ * rpcd's rollback puts whole files back, undoing their commits. If a confirm still comes after
+ * the timeout, the files may have been put back, as on rpcd, and the window is recorded.
  */
 export async function rpcClient(rec, rpc, i, until, applyTimeout) {
   const section = `rpc${i}`;
@@ -95,7 +96,10 @@ export async function rpcClient(rec, rpc, i, until, applyTimeout) {
         if (status !== 0) continue;
         const [, changes] = await rpc(sid, 'uci', 'changes');
         if (Object.keys(changes.changes).length === 0) (ack(sent), count(rec, 'applies that committed'));
-      } else await rollbackApply(rec, call, staged, ack, unknown, rbOnly ? Math.random() : 0, applyTimeout);
+      } else {
+        sent = [...staged.keys()];
+        await rollbackApply(rec, (method) => rpc(sid, 'uci', method), call, staged, ack, rbOnly ? Math.random() : 0, applyTimeout);
+      }
     } catch (err) {
       unknown(sent);
       count(rec, 'transport errors');
@@ -106,46 +110,32 @@ export async function rpcClient(rec, rpc, i, until, applyTimeout) {
 }
 
 /**
- * rpcd's confirm and rollback act on whichever apply is pending, not on the caller's: an answer
- * is about this client's apply only if it came before this apply's timer could have fired
- * (`deadline`, counted from when the apply was sent). Later, it may have confirmed or rolled
- * back another client's apply, and this one's outcome is unknown.
+ * An apply with rollback, ended by confirm, `rollback` or the timer. Under rpcd's rules, once it
+ * ended without a confirm, its files were put back and its changes staged again in this
+ * session, unless an apply without rollback had dropped its snapshot: then nothing was put back
+ * and its commit stands. `changes` tells which.
  */
-async function rollbackApply(rec, call, staged, ack, unknown, mode, applyTimeout) {
+async function rollbackApply(rec, rpc, call, staged, ack, mode, applyTimeout) {
   const keys = [...staged.keys()];
   const ending = mode < 0.5 ? 'confirm' : mode < 0.85 ? 'rollback' : 'timer';
   const timeout = ending === 'timer' ? 2 : applyTimeout;
   const start = Date.now();
-  const deadline = start + timeout * 1000;
   const status = await call('apply', { rollback: true, timeout });
   count(rec, `rollback apply answered ${status}`);
   if (status !== 0) return;
-  const configs = [...new Set(keys.map((k) => k.split('.')[0]))];
-  const lost = () => {
-    rec.windows.push({ configs, start, end: Date.now() });
-    unknown(keys);
-    for (const k of keys) staged.delete(k);
-  };
-  if (ending === 'timer') {
-    // no confirm: it could confirm the next client's apply
-    await sleep(timeout * 1000 + 500);
-    count(rec, 'left to the timer');
-    return lost();
+  if (ending === 'rollback') count(rec, `rollback answered ${await call('rollback')}`);
+  else {
+    if (ending === 'timer') await sleep(timeout * 1000 + 500);
+    // 0: confirmed (the timer had not run yet); 5 or 6: the apply had ended
+    const c = await call('confirm');
+    count(rec, `confirm answered ${c}${ending === 'timer' ? ' after the timeout' : ''}`);
+    if (c === 0) return ack(keys);
   }
-  if (ending === 'rollback') {
-    const r = await call('rollback');
-    count(rec, `rollback answered ${r}`);
-    // restaged in this session: they stay in `staged`
-    if (r === 0 && Date.now() < deadline) return void rec.windows.push({ configs, start, end: Date.now() });
-    if (r === 0) return lost();
-    // 5: an apply without rollback dropped the snapshot; the apply is still pending
-  }
-  const c = await call('confirm');
-  count(rec, `confirm answered ${c}${c === 0 && Date.now() >= deadline ? ' too late' : ''}`);
-  if (c === 0 && Date.now() < deadline) return ack(keys);
-  // the timer rolled back (its files, unless an apply without rollback dropped them) and
-  // staged nothing again
-  lost();
+  const [, changes] = await rpc('changes');
+  if (Object.keys(changes.changes).length === 0) return (ack(keys), count(rec, 'rollbacks with the snapshot dropped'));
+  // put back: the files of these configs were at their snapshot for a moment in [start, now]
+  count(rec, 'rollbacks that put files back');
+  rec.windows.push({ configs: [...new Set(keys.map((k) => k.split('.')[0]))], start, end: Date.now() });
 }
 
 export function runCommand(bin, args) {
