@@ -119,6 +119,21 @@ describe('what goes wrong on a router', () => {
     expect(await router.applyPending()).toBe(false);
   });
 
+  it('a router that answers the confirm with "no apply pending" (rolled back already): reported rolled back, the run reverted', async () => {
+    const router = await startRouter();
+    const before = router.firewall();
+    const proxy = await startProxy(router.url, { refuse: (c) => (c.method === 'confirm' ? 5 : null) });
+    const r = await one(proxy.url, [dropWanInput], { rollbackTimeout: 1 });
+    expect(r).toMatchObject({
+      status: 'rolled back',
+      reason: 'uci confirm: no apply is pending on the router any more; the router restores its previous configuration itself',
+    });
+    // what rpcd's rollback stages again in the session is reverted, and the session goes
+    expect(proxy.methods().slice(-3)).toEqual(['uci.confirm', 'uci.revert', 'session.destroy']);
+    for (let i = 0; i < 50 && router.firewall() !== before; i++) await new Promise((res) => setTimeout(res, 100));
+    expect(router.firewall()).toBe(before);
+  });
+
   it('changes another session staged are not touched: the target fails', async () => {
     const router = await startRouter();
     const before = router.firewall();

@@ -116,9 +116,12 @@ export async function migrateTarget(target: RemoteTarget, run: TargetRun): Promi
   let client: UbusClient | undefined;
   let session = false;
   let applying = false;
+  let dropSession = false;
   try {
     client = new UbusClient(target.url, { timeoutMs: CALL_TIMEOUT_MS });
-    await client.login(target.user, target.password);
+    // a session that outlives the run by little: one left behind (a router that stopped
+    // answering) soon takes its savedir with it
+    await client.login(target.user, target.password, Math.ceil(run.timeoutMs / 1000) + (run.rollbackTimeout ?? RPCD_APPLY_TIMEOUT_S));
     session = true;
     const packages = packagesOf(run.migrations);
     const { model, staged } = await readModel(client, packages, deadline.call);
@@ -139,21 +142,25 @@ export async function migrateTarget(target: RemoteTarget, run: TargetRun): Promi
     if (run.dryRun) return result;
     await stage(client, plans, touched, deadline);
     applying = true;
-    await applyAndConfirm(client, run, deadline, result);
+    dropSession = await applyAndConfirm(client, run, deadline, result);
   } catch (e) {
     fail(result, e);
+    dropSession = true;
     if (client && touched.length > 0 && !applying) await revert(client, touched);
   } finally {
-    // a failed run's session goes at once, with anything still staged in it; a finished one is
-    // left to expire (rpcd's session time-out): a destroy costs the router a request
-    if (client && session && result.status === 'failed') await client.call('session', 'destroy', {}, CALL_TIMEOUT_MS).catch(() => undefined);
+    // a failed run's session goes at once, with anything still staged in it; a confirmed one is
+    // left to expire: a destroy costs the router a request
+    if (client && session && dropSession) await client.call('session', 'destroy', {}, CALL_TIMEOUT_MS).catch(() => undefined);
     client?.close();
   }
   return result;
 }
 
-/** `uci apply {rollback: true}` then the confirm; sets the result's status. */
-async function applyAndConfirm(client: UbusClient, run: TargetRun, deadline: Deadline, result: TargetResult): Promise<void> {
+/**
+ * `uci apply {rollback: true}` then the confirm; sets the result's status. True when the
+ * session is to be destroyed: the router answered, but not with a confirm.
+ */
+async function applyAndConfirm(client: UbusClient, run: TargetRun, deadline: Deadline, result: TargetResult): Promise<boolean> {
   const rollbackS = run.rollbackTimeout ?? RPCD_APPLY_TIMEOUT_S;
   const args = { rollback: true, ...(run.rollbackTimeout === undefined ? {} : { timeout: run.rollbackTimeout }) };
   const appliedAt = Date.now();
@@ -173,10 +180,14 @@ async function applyAndConfirm(client: UbusClient, run: TargetRun, deadline: Dea
     unanswered = message(e);
   }
   const c = await confirm(client, appliedAt, rollbackS, deadline);
-  if (c.ok) return;
-  if (unanswered !== undefined && c.answered) {
-    throw new Error(`uci apply got no answer (${unanswered}) and ${c.reason}: the router's configuration is as before`);
+  if (c.ok) return false;
+  if (c.answered) {
+    // rpcd's rollback stages the changes again in the applying session (uci.c
+    // rpc_uci_do_rollback): none of this run may stay staged
+    await revert(client, result.files.map((f) => f.package));
+    if (unanswered !== undefined) throw new Error(`uci apply got no answer (${unanswered}) and ${c.reason}: the router's configuration is as before`);
   }
   result.status = 'rolled back';
   result.reason = `${c.reason}; the router restores its previous configuration itself`;
+  return c.answered;
 }
