@@ -211,6 +211,7 @@ describe('fleet runs', () => {
     expect(f.diff).toContain("--- a/firewall\n+++ b/firewall\n");
     expect(f.diff).toContain("-\toption input 'REJECT'\n+\toption input 'DROP'\n");
     expect(proxy.methods().filter((m) => STAGING.has(m) || m === 'uci.revert')).toEqual([]);
+    expect(proxy.methods().at(-1)).toBe('session.destroy');
     expect(router.firewall()).toBe(before);
   });
 
@@ -227,9 +228,15 @@ describe('fleet runs', () => {
     const router = await startRouter();
     const proxy = await startProxy(router.url);
     const { packages: _, ...anywhere } = dropWanInput;
-    const [r] = await runMigrations([target(proxy.url)], [anywhere], { rollbackTimeout: 5 });
+    const [r] = await runMigrations([target(proxy.url)], [anywhere]);
     expect(r!.status).toBe('changed');
     expect(proxy.calls.filter((c) => c.method === 'get').map((c) => c.args.config)).toEqual(['firewall', 'network']);
+    // no rollbackTimeout: apply gets none, the router's own applies
+    expect(proxy.calls.find((c) => c.method === 'apply')!.args).toEqual({ rollback: true });
+    // login, read (a batch: configs first), stage and check, apply, confirm, destroy
+    expect(proxy.methods()).toEqual([
+      'session.login', 'uci.configs', 'uci.get', 'uci.changes', 'uci.get', 'uci.changes', 'uci.set', 'uci.changes', 'uci.apply', 'uci.confirm', 'session.destroy',
+    ]);
   });
 });
 

@@ -116,7 +116,8 @@ export async function migrateTarget(target: RemoteTarget, run: TargetRun): Promi
   let client: UbusClient | undefined;
   let session = false;
   let applying = false;
-  let dropSession = false;
+  /** Whether the router still answers at the end (a router cut off by the apply does not). */
+  let reachable = true;
   try {
     client = new UbusClient(target.url, { timeoutMs: CALL_TIMEOUT_MS });
     // a session that outlives the run by little: one left behind (a router that stopped
@@ -142,24 +143,19 @@ export async function migrateTarget(target: RemoteTarget, run: TargetRun): Promi
     if (run.dryRun) return result;
     await stage(client, plans, touched, deadline);
     applying = true;
-    dropSession = await applyAndConfirm(client, run, deadline, result);
+    reachable = await applyAndConfirm(client, run, deadline, result);
   } catch (e) {
     fail(result, e);
-    dropSession = true;
     if (client && touched.length > 0 && !applying) await revert(client, touched);
   } finally {
-    // a failed run's session goes at once, with anything still staged in it; a confirmed one is
-    // left to expire: a destroy costs the router a request
-    if (client && session && dropSession) await client.call('session', 'destroy', {}, CALL_TIMEOUT_MS).catch(() => undefined);
+    // the session goes with anything still staged in it, and the router's memory of it
+    if (client && session && reachable) await client.call('session', 'destroy', {}, CALL_TIMEOUT_MS).catch(() => undefined);
     client?.close();
   }
   return result;
 }
 
-/**
- * `uci apply {rollback: true}` then the confirm; sets the result's status. True when the
- * session is to be destroyed: the router answered, but not with a confirm.
- */
+/** `uci apply {rollback: true}` then the confirm; sets the result's status. False when the router stopped answering. */
 async function applyAndConfirm(client: UbusClient, run: TargetRun, deadline: Deadline, result: TargetResult): Promise<boolean> {
   const rollbackS = run.rollbackTimeout ?? RPCD_APPLY_TIMEOUT_S;
   const args = { rollback: true, ...(run.rollbackTimeout === undefined ? {} : { timeout: run.rollbackTimeout }) };
@@ -180,7 +176,7 @@ async function applyAndConfirm(client: UbusClient, run: TargetRun, deadline: Dea
     unanswered = message(e);
   }
   const c = await confirm(client, appliedAt, rollbackS, deadline);
-  if (c.ok) return false;
+  if (c.ok) return true;
   if (c.answered) {
     // rpcd's rollback stages the changes again in the applying session (uci.c
     // rpc_uci_do_rollback): none of this run may stay staged
