@@ -64,8 +64,9 @@ export function stageCall(doc: Document, call: UciCall): string | undefined {
       doc.rename(call.section, call.option, call.name);
       return undefined;
     case 'order': {
-      // rpc_uci_order places the listed sections at positions 1, 2, … (uci.c: i = 1)
-      let position = 1;
+      // rpc_uci_order places the listed sections at positions 0, 1, … (uci.c as of 4476687:
+      // i = 0; the 2014 uci.c the search index holds started at 1)
+      let position = 0;
       for (const s of call.sections) if (doc.get(s) !== undefined) doc.reorder(s, position++);
       return undefined;
     }
