@@ -182,8 +182,10 @@ function report() {
   const by = (p) => keys.filter((k) => p.test(k)).length;
   console.log(`soak: ${(ran / 60000).toFixed(1)} min, ${CLIENTS} RPC clients, ${CLI_WORKERS} uci workers, 1 migrator; load average 1 min: start ${loads[0]?.toFixed(1)}, max ${Math.max(...loads).toFixed(1)}, end ${loadavg()[0].toFixed(1)}`);
   console.log(`  RPC calls ${rpcCalls}; ${JSON.stringify(Object.fromEntries(Object.entries(rec.counts).sort()))}`);
-  const deletes = [...rec.acked.values()].filter((a) => a.op === 'delete').length;
-  console.log(`  acknowledged changes: ${rec.acked.size} (${rec.acked.size - deletes} sets, ${deletes} deletes; RPC ${by(/\.rpc\d+\./)}, uci ${by(/\.cli\d+\./)}, migrate ${by(/\.mig\./)}), in the files ${rec.acked.size - rec.lost.length - (rec.exposed.count - rec.exposed.kept)}, lost ${rec.lost.length}; deletes of unknown outcome ${rec.maybeDeleted.size}`);
+  const deleted = [...rec.acked.values()].filter((a) => a.op === 'delete').length;
+  const kept = rec.acked.size - rec.lost.length - (rec.exposed.count - rec.exposed.kept);
+  console.log(`  acknowledged changes: ${rec.ops.set + rec.ops.delete} (${rec.ops.set} sets, ${rec.ops.delete} deletes) on ${rec.acked.size} options (RPC ${by(/\.rpc\d+\./)}, uci ${by(/\.cli\d+\./)}, migrate ${by(/\.mig\./)})`);
+  console.log(`  options as acknowledged at the end: ${kept} of ${rec.acked.size} (${rec.acked.size - deleted} set with their value, ${deleted} deleted); lost ${rec.lost.length}; deletes of unknown outcome ${rec.maybeDeleted.size}`);
   console.log(`  rollback windows ${rec.windows.length} (with soak ${rec.windows.filter((w) => w.configs.includes('soak')).length}); uci/migrate changes exposed to one: ${rec.exposed.count}, of which kept ${rec.exposed.kept}`);
   console.log(`  server RSS MB every ${SAMPLE_MS / 1000} s: ${samples.map((s) => mb(s.rss)).join(' ')}`);
   console.log(`  server heapUsed MB: ${samples.map((s) => mb(s.heapUsed)).join(' ')}`);
@@ -194,8 +196,7 @@ function report() {
   console.log(`  live heap after a full GC MB: start ${mb(samples[0].heapUsed)}, after warm-up ${warmLive === undefined ? '-' : mb(warmLive)}, end ${mb(end.heapUsed)}`);
   console.log(`  RSS MB: start ${mb(samples[0].rss)}, after warm-up (${rec.warm.t} s) ${mb(rec.warm.rss)}, max ${mb(max)}, end after GC ${mb(end.rss)} (heap used ${mb(end.heapUsed)} of ${mb(end.heapTotal)}, external ${mb(end.external)}); trend ${mb(rec.trend * 60)} MB/min`);
   if (rec.lastError) console.log(`  last transport error: ${rec.lastError}`);
-  if (rec.lastCliError) console.log(`  last uci failure: ${rec.lastCliError}`);
-  if (rec.lastMigrationError) console.log(`  last migrate failure: ${rec.lastMigrationError}`);
+  for (const [message, n] of Object.entries(rec.failures)) console.log(`  ${n}x ${message}`);
   if (end.snapshot) console.log(`  heap snapshot: ${end.snapshot}`);
 }
 

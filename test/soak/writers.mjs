@@ -23,10 +23,16 @@ export const KEEP = 16;
  *   their snapshot for a moment in [start, end].
  */
 export function newRecord() {
-  return { acked: new Map(), maybeDeleted: new Set(), windows: [], counts: {} };
+  return { acked: new Map(), ops: { set: 0, delete: 0 }, maybeDeleted: new Set(), windows: [], counts: {}, failures: {} };
 }
 
 const count = (rec, name) => (rec.counts[name] = (rec.counts[name] ?? 0) + 1);
+
+/** Records an acknowledged set or delete (`ops` counts them; `acked` keeps each option's last). */
+function acknowledge(rec, key, a) {
+  rec.ops[a.op]++;
+  rec.acked.set(key, a);
+}
 
 /**
  * One JSON-RPC client, one session: reads (get of firewall, soak, rb; changes), set and delete
@@ -54,7 +60,7 @@ export async function rpcClient(rec, rpc, i, until, applyTimeout) {
   const stagedOn = (config) => [...staged.keys()].filter((k) => k.startsWith(`${config}.`));
   const ack = (keys) => {
     const end = Date.now();
-    for (const k of keys) rec.acked.set(k, { ...staged.get(k), end });
+    for (const k of keys) acknowledge(rec, k, { ...staged.get(k), end });
     for (const k of keys) staged.delete(k);
   };
   // sent, answer unknown: a staged delete may have landed
@@ -138,13 +144,20 @@ async function rollbackApply(rec, rpc, call, staged, ack, mode, applyTimeout) {
   rec.windows.push({ configs: [...new Set(keys.map((k) => k.split('.')[0]))], start, end: Date.now() });
 }
 
+/** Failure messages by command, counted: the report lists them. */
+function failure(rec, command, message) {
+  const key = `${command}: ${message}`;
+  rec.failures[key] = (rec.failures[key] ?? 0) + 1;
+}
+
 export function runCommand(bin, args) {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
+    let err = '';
     child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    child.on('exit', (code) => resolve({ code, err: out.trim().slice(0, 400) }));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('exit', (code, signal) => resolve({ code, out, err: err.trim().slice(0, 200) || `exit ${code ?? signal}` }));
   });
 }
 
@@ -167,11 +180,11 @@ export async function cliWorker(rec, bin, confdir, savedir, k, until) {
     const commit = await uci('commit', 'soak');
     if (commit.code === 0) {
       count(rec, 'cli commits');
-      rec.acked.set(`soak.cli${k}.o${n}`, { op: 'set', value: `v${n}`, start, end: Date.now() });
-      if (deleted) rec.acked.set(`soak.cli${k}.o${n - KEEP}`, { op: 'delete', start, end: Date.now() });
+      acknowledge(rec, `soak.cli${k}.o${n}`, { op: 'set', value: `v${n}`, start, end: Date.now() });
+      if (deleted) acknowledge(rec, `soak.cli${k}.o${n - KEEP}`, { op: 'delete', start, end: Date.now() });
     } else {
       count(rec, 'cli failures');
-      rec.lastCliError = commit.err;
+      failure(rec, 'uci commit', commit.err);
       if (deleted) rec.maybeDeleted.add(`soak.cli${k}.o${n - KEEP}`);
     }
   }
@@ -186,8 +199,17 @@ export async function migrator(rec, bin, dir, confdir, until) {
     writeFileSync(file, `export default { id: '${id}', description: 'soak', up(tx) { tx.set('soak', 'mig', 'o${n}', 'v${n}'); } };\n`);
     const start = Date.now();
     const run = await runCommand(bin, ['migrate', '--json', '--confdir', confdir, file]);
-    if (run.code === 0) (count(rec, 'migration runs'), rec.acked.set(`soak.mig.o${n}`, { op: 'set', value: `v${n}`, start, end: Date.now() }));
-    else (count(rec, 'migration failures'), (rec.lastMigrationError = /"reason": "([^"]*)"/.exec(run.err)?.[1] ?? run.err));
+    if (run.code === 0) (count(rec, 'migration runs'), acknowledge(rec, `soak.mig.o${n}`, { op: 'set', value: `v${n}`, start, end: Date.now() }));
+    else {
+      count(rec, 'migration failures');
+      let reason = run.err;
+      try {
+        reason = JSON.parse(run.out).results[0].reason;
+      } catch {
+        // not the JSON report: its stderr says why
+      }
+      failure(rec, 'migrate', reason);
+    }
     await sleep(500);
   }
 }
