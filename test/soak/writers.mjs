@@ -206,7 +206,8 @@ export async function migrator(rec, bin, dir, confdir, until) {
       try {
         reason = JSON.parse(run.out).results[0].reason;
       } catch {
-        // not the JSON report: its stderr says why
+        // not the JSON report: its stderr says why, or the start of what it printed
+        reason = `${run.err}; stdout: ${run.out.slice(0, 160).replace(/\s+/g, ' ') || '(nothing)'}`;
       }
       failure(rec, 'migrate', reason);
     }
