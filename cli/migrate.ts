@@ -38,7 +38,7 @@ confirmed; a router that cannot be reached again after the apply rolls itself ba
   --jobs N         routers migrated at once (default 32)
   --rollback-timeout S
                    seconds a router waits for the confirm before it rolls back (uci apply's
-                   timeout; default: the router's own, 30 on rpcd)
+                   timeout; default: the router's own, 60 on rpcd)
   --dry-run        print what would change (diffs; a router's uci changes); write nothing
   --json           print the results as JSON
   --timeout S      how long one target may take (default 60 seconds): a confdir's migrations

@@ -15,7 +15,7 @@ import type { PackagePlan } from './plan.js';
 import { stagePlan } from './stage.js';
 
 /** rpcd's rollback time-out when apply is given none (uci.h RPC_APPLY_TIMEOUT). */
-export const RPCD_APPLY_TIMEOUT_S = 30;
+export const RPCD_APPLY_TIMEOUT_S = 60;
 /** The longest one call may take (less when the target's deadline is nearer). */
 const CALL_TIMEOUT_MS = 10_000;
 /** How long to wait between two confirm attempts that got no answer. */
