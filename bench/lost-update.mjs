@@ -10,7 +10,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -72,6 +72,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const runs = Number(values.runs);
   const base = { processes: Number(values.processes), rounds: Number(values.rounds) };
   let bad = 0;
+  console.log(`${base.processes} processes x ${base.rounds} set+commit through one savedir, ${runs} runs a variant; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   for (const [label, opts] of [['plain', {}], ['--keep-comments', { keepComments: true }], ['flock(1) holds 2 s', { holdMs: 2000 }]]) {
     const results = [];
     for (let n = 0; n < runs; n++) results.push(await lostUpdateRun({ ...base, ...opts }));
@@ -79,8 +80,13 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const worst = Math.min(...results.map((r) => r.found));
     const ms = results.map((r) => r.ms).sort((a, b) => a - b);
     console.log(`${label}: ${complete}/${runs} runs with ${results[0].expected}/${results[0].expected} options (worst ${worst}), median ${ms[ms.length >> 1]} ms a run`);
+    console.log(`  kept per run: ${results.map((r) => r.found).join(' ')}`);
+    console.log(`  seconds per run: ${results.map((r) => (r.ms / 1000).toFixed(1)).join(' ')}`);
+    if (opts.holdMs) console.log(`  options in when flock(1) took the lock: ${results.map((r) => r.heldWith).join(' ')}`);
+    if (opts.keepComments) console.log(`  comment kept: ${results.filter((r) => r.keptComment).length}/${runs} runs`);
     for (const r of results) for (const f of r.failures) console.log(`  ${f}`);
     if (complete !== runs) bad++;
   }
+  console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   process.exitCode = bad ? 1 : 0;
 }
