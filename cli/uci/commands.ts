@@ -146,20 +146,22 @@ export class Commands {
     if (unchanged !== null) return unchanged === false ? 1 : this.printed(unchanged);
     const ptr = this.lookupOrReport(tuple);
     if (!ptr) return 1;
-    const doc = ptr.document;
     try {
       switch (cmd) {
         case 'changes':
           for (const c of this.cursor.changes(ptr.package)) this.io.stdout(formatChange(c) + '\n');
           break;
         case 'commit':
+          // the loaded document is not held here: the commit reads the file again, and a big
+          // package must not be in memory twice
           if (!this.set.noCommit) this.cursor.commit(ptr.package);
           break;
         case 'export':
-          this.io.stdout(exportText(doc, { anonymousNames: this.set.exportNames }));
+          this.io.stdout(exportText(ptr.document, { anonymousNames: this.set.exportNames }));
           break;
         case 'show': {
           if (!ptr.complete) throw new UciError('NOT_FOUND');
+          const doc = ptr.document;
           const s = ptr.foundSection;
           const o = ptr.foundOption;
           if (s && o) this.io.stdout(`${doc.name}.${s.name}.${o.name}=${showValue(o.value, this.set.delimiter)}\n`);

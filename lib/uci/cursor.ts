@@ -1,15 +1,17 @@
 // The Cursor: packages in a confdir, changes staged in a savedir in libuci's delta format
 // (readable by the real `uci` and the other way round), and an atomic, locked commit.
 
-import { closeSync, fstatSync, ftruncateSync, mkdirSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { OptionValue, UciChange, UciPackage } from './types.js';
 import type { Delta } from './delta-types.js';
-import { Document } from './document.js';
+import { Document, type TextOptions } from './document.js';
+import { commitAsync, commitSync, type CommitJob } from './commit.js';
 import { UciError, type UciParseError } from './errors.js';
 import { filterDelta, formatDelta, replayDelta } from './delta.js';
-import { modeOf, openRegular, readRegular, replaceFile, replaceFileAsync, sizeOf, writeAll, type TextEncoding } from './files.js';
-import { LOCK_TIMEOUT_MS, lockFileAsync, lockFileSync, type HeldLock, type LockOptions } from './lock.js';
+import { modeOf, openRegular, readRegular, sizeOf, type TextEncoding } from './files.js';
+import { LOCK_TIMEOUT_MS } from './lock.js';
+import { appendChanges, filterChanges } from './savedir.js';
 import { isValidPackage, isValidPackageKeyword, packageFile } from './names.js';
 import { mergeInto, parseDocument, parsePackages } from './parser.js';
 import { resolveSection } from './path.js';
@@ -267,27 +269,8 @@ export class Cursor {
     if (this.savedir === null) {
       this.memory.set(name, [...(this.memory.get(name) ?? []), ...pending]);
     } else {
-      let st;
-      try {
-        st = statSync(this.savedir);
-      } catch {
-        try {
-          mkdirSync(this.savedir, { mode: modeOf(this.confdir) ?? 0o700 });
-        } catch {
-          // libuci ignores this too; opening the file below reports the problem
-        }
-      }
-      if (st && !st.isDirectory()) throw new UciError('IO');
-      const text = pending.map((d) => formatDelta(name, d)).join('');
-      // uci_save: appended under the change file's lock (created with the config's mode)
-      const lock = this.lockSync(this.changeFile(name), { append: true, createMode: modeOf(join(this.confdir, name)) ?? 0o600 })!;
-      try {
-        appendRecords(lock.fd, Buffer.from(text, this.encoding));
-      } catch {
-        throw new UciError('IO');
-      } finally {
-        lock.release();
-      }
+      const records = Buffer.from(pending.map((d) => formatDelta(name, d)).join(''), this.encoding);
+      appendChanges(this.savedir, name, records, modeOf(this.confdir), modeOf(join(this.confdir, name)), this.lockWait());
     }
     lp.staged.push(...pending);
   }
@@ -311,24 +294,14 @@ export class Cursor {
       const kept = filterDelta(name, text, section, option);
       if (kept !== null) this.memory.set(name, this.memoryFrom(name, kept));
     } else {
-      // uci_filter_delta: read and rewritten under the change file's lock
-      const lock = this.lockSync(this.changeFile(name), { append: true });
-      try {
-        const kept = lock && filterDelta(name, readFileSync(lock.fd, this.encoding), section, option);
-        if (lock && kept !== null) {
-          ftruncateSync(lock.fd, 0);
-          writeAll(lock.fd, Buffer.from(kept, this.encoding));
-        }
-      } finally {
-        lock?.release();
-      }
+      filterChanges(this.changeFile(name), (text) => filterDelta(name, text, section, option), this.encoding, this.lockWait());
     }
     this.loadPackage(pkg);
   }
 
   /** The text commit would write for pkg now (without re-reading the file). */
   commitText(pkg: string): string {
-    return this.render(this.loadPackage(pkg).doc);
+    return this.loadPackage(pkg).doc.toText(this.textOptions());
   }
 
   /** Lock, re-read file and staged changes, write temp + fsync + rename, clear the staged changes. */
@@ -342,66 +315,42 @@ export class Cursor {
    * the staged changes stays synchronous (as a load is).
    */
   async commitAsync(pkg: string): Promise<void> {
-    const lp = this.loadPackage(pkg);
-    this.refuseSourceCommit();
-    const timeoutMs = this.opts.lockTimeoutMs ?? LOCK_TIMEOUT_MS;
-    const config = await lockFileAsync(lp.path, true, { createMode: 0o600, timeoutMs });
-    let delta: HeldLock | null = null;
-    try {
-      if (lp.hasDelta) {
-        this.save(lp);
-        delta = this.savedir === null ? null : await lockFileAsync(this.changeFile(lp.doc.name), true, { append: true, timeoutMs });
-      }
-      const text = this.textUnderLock(lp, false);
-      if (text === null) return;
-      await replaceFileAsync(lp.path, Buffer.from(text, this.encoding));
-      if (lp.hasDelta) this.clearStaged(lp.doc.name, delta);
-    } finally {
-      delta?.release();
-      config?.release();
-      this.forget(lp);
-    }
+    await commitAsync(this.commitJob(this.loadPackage(pkg), false), this.opts.lockTimeoutMs ?? LOCK_TIMEOUT_MS);
   }
 
   /**
-   * libuci's uci_commit. With `overwrite` (import) the document is written as it is; otherwise
-   * the file is re-read under the lock and every staged change replayed, and nothing is written
-   * when none applies. The locks are libuci's: the config file's for the whole commit, then the
-   * change file's from reading the staged changes until they are cleared (uci_file_commit,
-   * uci_load_delta with flush), so that a `set` of another process lands before or after.
+   * libuci's uci_commit (commit.ts). With `overwrite` (import) the document is written as it
+   * is; otherwise the file is re-read under the lock, every staged change replayed, and the
+   * package's document becomes the one read (as libuci's commit replaces the package).
    */
   commitPackage(lp: LoadedPackage, overwrite: boolean): void {
-    this.refuseSourceCommit();
-    // libuci opens the config for writing, creating it (uci_open_stream with create)
-    const config = this.lockSync(lp.path, { createMode: 0o600 });
-    let delta: HeldLock | null = null;
-    try {
-      if (lp.hasDelta && !overwrite) {
-        this.save(lp);
-        delta = this.savedir === null ? null : this.lockSync(this.changeFile(lp.doc.name), { append: true });
-      }
-      const text = this.textUnderLock(lp, overwrite);
-      if (text === null) return;
-      replaceFile(lp.path, Buffer.from(text, this.encoding));
-      if (lp.hasDelta && !overwrite) this.clearStaged(lp.doc.name, delta);
-    } finally {
-      delta?.release();
-      config?.release();
-      this.forget(lp);
-    }
+    commitSync(this.commitJob(lp, overwrite), this.lockWait());
   }
 
-  /** Packages of a source have no file here to write. */
-  private refuseSourceCommit(): void {
+  private commitJob(lp: LoadedPackage, overwrite: boolean): CommitJob {
+    // packages of a source have no file here to write
     if (this.opts.source) throw new UciError('INVALID_ARGUMENT', 'Invalid argument: these packages are not files of a confdir; they cannot be committed here');
-  }
-
-  /** What a commit writes, read under its locks; null when no staged change applies. */
-  private textUnderLock(lp: LoadedPackage, overwrite: boolean): string | null {
-    if (!lp.hasDelta || overwrite) return this.render(lp.doc);
+    const replay = lp.hasDelta && !overwrite;
     const name = lp.doc.name;
-    const doc = this.parse(readRegular(lp.path, this.encoding) ?? '', name, lp.path);
-    return this.replayAll(doc, []) === 0 ? null : this.render(doc);
+    return {
+      path: lp.path,
+      changeFile: replay && this.savedir !== null ? this.changeFile(name) : null,
+      replay,
+      save: () => this.save(lp),
+      document: () => {
+        if (!replay) return lp.doc;
+        // the loaded document goes first: a big package is never held twice
+        this.forget(lp);
+        lp.doc = new Document(name, { file: lp.path, latin1: this.opts.latin1 });
+        const doc = this.parse(readRegular(lp.path, this.encoding) ?? '', name, lp.path);
+        if (this.replayAll(doc, []) === 0) return null;
+        lp.doc = doc;
+        return doc;
+      },
+      fill: (doc) => (write) => doc.writeText(this.textOptions(), write),
+      clearMemory: () => this.memory.delete(name),
+      done: () => this.forget(lp),
+    };
   }
 
   private forget(lp: LoadedPackage): void {
@@ -412,10 +361,9 @@ export class Cursor {
     return join(this.savedir!, name);
   }
 
-  /** A lock taken by a synchronous method: waited for unless the cursor may not block. */
-  private lockSync(path: string, opts: LockOptions): HeldLock | null {
-    const timeoutMs = this.opts.blockingLocks === false ? 0 : (this.opts.lockTimeoutMs ?? LOCK_TIMEOUT_MS);
-    return lockFileSync(path, true, { ...opts, timeoutMs });
+  /** How long a synchronous method waits for a lock: not at all when the cursor may not block. */
+  private lockWait(): number {
+    return this.opts.blockingLocks === false ? 0 : (this.opts.lockTimeoutMs ?? LOCK_TIMEOUT_MS);
   }
 
   /**
@@ -449,14 +397,8 @@ export class Cursor {
     }
   }
 
-  private render(doc: Document): string {
-    return doc.toText({ keepComments: this.opts.keepComments ?? true, anonymousNames: this.opts.anonymousNames });
-  }
-
-  /** Empties the staged changes through the change file's lock (none: there was no file). */
-  private clearStaged(name: string, delta: HeldLock | null): void {
-    if (this.savedir === null) this.memory.delete(name);
-    else if (delta) ftruncateSync(delta.fd, 0);
+  private textOptions(): TextOptions {
+    return { keepComments: this.opts.keepComments ?? true, anonymousNames: this.opts.anonymousNames };
   }
 
   private memoryFrom(name: string, text: string): Delta[] {
@@ -489,20 +431,4 @@ export class Cursor {
     if (mem) applied += replayDelta(doc, mem.map((d) => formatDelta(doc.name, d)).join(''), staged);
     return applied;
   }
-}
-
-/**
- * Appends delta records through a change file's locked fd (opened for appending). A writer
- * killed mid-record (SIGKILL cuts a large write short) leaves a line without its newline whose
- * open quote would swallow the records after it on replay; that torn record was never staged,
- * so it is cut off first.
- */
-function appendRecords(fd: number, records: Buffer): void {
-  const size = fstatSync(fd).size;
-  if (size > 0) {
-    const last = Buffer.alloc(1);
-    readSync(fd, last, 0, 1, size - 1);
-    if (last[0] !== 0x0a) ftruncateSync(fd, readFileSync(fd).lastIndexOf(0x0a) + 1);
-  }
-  writeAll(fd, records);
 }

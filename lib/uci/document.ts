@@ -10,6 +10,7 @@ import { resolveSection } from './path.js';
 import {
   type Target, uciAddList, uciAddSection, uciDelete, uciDelList, uciRename, uciReorder, uciSet,
 } from './ops.js';
+import { writeCanonicalBody } from './export.js';
 import { commentedOut, renderText } from './writer.js';
 
 /** The text a Document was parsed from, cut into statement segments. */
@@ -153,7 +154,7 @@ export class Document {
       name: this.name,
       sections: this.sections.map((s, index): UciSection => {
         const options = new Map<string, OptionValue>();
-        for (const o of s.options) if (!options.has(o.name)) options.set(o.name, typeof o.value === 'string' ? o.value : o.value.slice());
+        for (const o of s.peekOptions()) if (!options.has(o.name)) options.set(o.name, typeof o.value === 'string' ? o.value : o.value.slice());
         return { type: s.type, name: s.name, anonymous: s.anonymous, index, options };
       }),
     };
@@ -162,6 +163,16 @@ export class Document {
   /** The file text: layout-preserving by default, libuci's exact commit text with keepComments false. */
   toText(opts: TextOptions = {}): string {
     return renderText(this, opts.keepComments ?? true, opts.anonymousNames ?? false);
+  }
+
+  /**
+   * toText as bytes (latin1 or UTF-8, as the document was read), handed to `write` a chunk at
+   * a time, each reused after: libuci's text never exists whole, so a commit of a big package
+   * holds neither its text nor a node per option of its untouched sections.
+   */
+  writeText(opts: TextOptions, write: (chunk: Buffer) => void): void {
+    if ((opts.keepComments ?? true) && this.source) write(Buffer.from(this.toText(opts), this.latin1 ? 'latin1' : 'utf8'));
+    else writeCanonicalBody(this, opts.anonymousNames ?? false, write);
   }
 
   // ---- the public, validating edit API (same semantics as libuci's)

@@ -73,17 +73,21 @@ function tempBeside(target: string): { real: string; tmp: string } {
 
 const ioError = (err: unknown): UciError => new UciError('IO', `I/O error: ${err instanceof Error ? err.message : String(err)}`);
 
+/** Writes a file's new content through `write`, a chunk at a time. */
+export type FileFill = (write: (chunk: Buffer) => void) => void;
+
 /**
- * Replaces `target` with `data`: a temp file in the same directory, written and fsynced, given
- * the target's mode, renamed over the target (through symlinks), then the directory fsynced.
- * On any failure the temp file is removed and the target is untouched.
+ * Replaces `target` with what `fill` writes: a temp file in the same directory, written and
+ * fsynced, given the target's mode, renamed over the target (through symlinks), then the
+ * directory fsynced. On any failure the temp file is removed and the target is untouched.
  */
-export function replaceFile(target: string, data: Buffer, newMode = 0o600): void {
+export function replaceFile(target: string, fill: FileFill, newMode = 0o600): void {
   const { real, tmp } = tempBeside(target);
   let fd = -1;
   try {
     fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
-    writeAll(fd, data);
+    const out = fd;
+    fill((chunk) => writeAll(out, chunk));
     fsyncSync(fd);
     closeSync(fd);
     fd = -1;
@@ -103,13 +107,15 @@ export function replaceFile(target: string, data: Buffer, newMode = 0o600): void
   }
 }
 
-/** replaceFile with the writes, fsyncs and rename in libuv's pool: the event loop goes on meanwhile. */
-export async function replaceFileAsync(target: string, data: Buffer, newMode = 0o600): Promise<void> {
+/** replaceFile of `data` with the writes, fsyncs and rename in libuv's pool: the event loop goes on meanwhile. */
+export async function replaceFileAsync(target: string, data: Buffer | readonly Buffer[], newMode = 0o600): Promise<void> {
   const { real, tmp } = tempBeside(target);
   let file: FileHandle | undefined;
   try {
     file = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
-    await file.writeFile(data);
+    for (const chunk of Buffer.isBuffer(data) ? [data] : data) {
+      for (let done = 0; done < chunk.length; ) done += (await file.write(chunk, done)).bytesWritten;
+    }
     await file.sync();
     await file.close();
     file = undefined;

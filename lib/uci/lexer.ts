@@ -44,10 +44,16 @@ export class Tokenizer {
   private wordEnd = 0;
   private srcPos = 0;
   private bufsz = 32;
-  private readonly hasNul: boolean;
+  /** The text has a NUL byte (libuci's line reading treats it specially). */
+  readonly hasNul: boolean;
 
-  constructor(private readonly src: string) {
-    this.hasNul = src.indexOf('\0') >= 0;
+  /**
+   * Reads `src` from `start` (a line start; the parser re-reads a section's lines from there,
+   * telling whether the text has a NUL byte, which such a re-read requires it has not).
+   */
+  constructor(private readonly src: string, start = 0, hasNul = src.indexOf('\0') >= 0) {
+    this.srcPos = start;
+    this.hasNul = hasNul;
   }
 
   /** Set by exportFormLine(): the type or option name. */

@@ -46,8 +46,25 @@ Object.assign(OptionNode.prototype, { segs: null, origName: '', origValue: null,
 // Sections with more options than this get a name index; smaller ones are scanned.
 const INDEX_FROM = 16;
 
+/**
+ * Reads a deferred section's options from the source (the parser, over the section's lines).
+ * Into `into`: the section itself (they are then kept) or a scratch copy (read for one pass).
+ */
+export type OptionReader = (s: SectionNode, into: SectionNode) => void;
+
 export class SectionNode {
-  options: OptionNode[] = [];
+  #options: OptionNode[] | null = null; // made on first use: most deferred sections never need one
+  /**
+   * A section parsed without trivia has its options read from its lines on first use (a big
+   * package committed whole keeps a few dozen bytes a section, not a node per option): the
+   * offsets [from, to) of its lines in the source, and more [from, to) pairs for a section
+   * merged from several places; `reader` reads them. Fields of the object itself, not added
+   * later, which would give each section a second block of memory.
+   */
+  reader: OptionReader | null = null;
+  linesFrom = 0;
+  linesTo = 0;
+  moreLines: number[] | null = null;
   declare segs: Segment[] | null;
   declare origType: string;
   declare origName: string;
@@ -62,6 +79,28 @@ export class SectionNode {
     public name: string,
     public anonymous: boolean,
   ) {}
+
+  /** The options in order (read now if they were deferred). */
+  get options(): OptionNode[] {
+    if (this.reader) {
+      const read = this.reader;
+      this.reader = null;
+      read(this, this);
+      this.moreLines = null;
+    }
+    return (this.#options ??= []);
+  }
+
+  /**
+   * The options for one pass over them (a writer): a deferred section's are read without being
+   * kept, so that writing a big package never holds a node per option.
+   */
+  peekOptions(): readonly OptionNode[] {
+    if (!this.reader) return this.options;
+    const scratch = new SectionNode(this.type, this.name, this.anonymous);
+    this.reader(this, scratch);
+    return scratch.options;
+  }
 
   get headerChanged(): boolean {
     return this.type !== this.origType || this.anonymous !== this.origAnon || (!this.anonymous && this.name !== this.origName);

@@ -2,13 +2,20 @@
 // same-named sections, no-op empty options, list conversion, strict and non-strict error
 // handling. Each logical line that defines something becomes a Segment, so that writers can
 // reproduce untouched lines exactly.
+//
+// Without trivia, a section's options are deferred: every line is read and checked as always,
+// but a section only records the [start, end) offsets of its lines, and its options are read
+// from them when first asked for (SectionNode.options), by this parser over those lines alone.
+// A section's lines must then be whole lines of the text: a `config` sharing its line with
+// another statement, a NUL byte (libuci's line reading depends on what came before), or a
+// non-strict error (reported once, in order) makes the parser start again without deferring.
 
 import { Document } from './document.js';
 import type { DeltaLog } from './delta-types.js';
 import { UciError, UciParseError } from './errors.js';
 import { Keyword, LexError, Tokenizer } from './lexer.js';
 import { isValidName, isValidPackageKeyword, isValidType } from './names.js';
-import { NoopRef, type OptionNode, type SectionNode, type Segment, type SegmentRef } from './nodes.js';
+import { NoopRef, type OptionNode, type OptionReader, type SectionNode, type Segment, type SegmentRef } from './nodes.js';
 import { parserAddList, uciAddList, uciAddSection, uciSet } from './ops.js';
 
 export interface ParseOptions {
@@ -39,6 +46,9 @@ interface ParserConfig {
   log?: DeltaLog;
 }
 
+/** Thrown by a deferring parse that meets text it cannot defer: parse again without. */
+class CannotDefer extends Error {}
+
 class Parser {
   readonly docs: Document[] = [];
   doc: Document | null = null;
@@ -46,21 +56,49 @@ class Parser {
   private refs: SegmentRef[] = [];
   private readonly trivia: boolean;
   private name: string | null;
+  /** Options are deferred (see the top); `reader` reads them later. */
+  private defer = false;
+  private reader: OptionReader | null = null;
+  /** The section whose lines are being recorded. */
+  private recording: SectionNode | null = null;
+  private recordStart = 0;
+  /** Where the current logical line starts, and how many statements it had so far. */
+  private lineStart = 0;
+  private statements = 0;
+  private configOnLine = false;
   constructor(private readonly cfg: ParserConfig, into?: Document) {
     this.name = cfg.name;
     this.trivia = cfg.trivia;
     if (into) this.doc = into;
   }
 
-  run(text: string): void {
+  run(text: string, defer: boolean): void {
     const tk = new Tokenizer(text);
-    const trivia = this.cfg.trivia;
+    this.defer = defer && !this.trivia && !this.cfg.log && !tk.hasNul;
+    if (this.defer) this.reader = optionReader(text, this.cfg);
+    const segments = this.lines(tk, text.length);
+    this.closeLines(text.length);
+    if (!this.doc && this.name !== null && this.docs.length === 0) this.switchPackage(this.name);
+    if (this.doc && !this.docs.includes(this.doc)) this.docs.push(this.doc);
+    if (this.trivia && this.docs.length === 1) {
+      const headEnd = segments.length > 0 ? segments[0]!.body : text.length;
+      this.docs[0]!.source = { text, segments, headEnd };
+    }
+    // the baseline tells the layout-preserving writer what changed; without a source it is unused
+    if (!this.cfg.log && this.trivia) for (const d of this.docs) d.markBaseline();
+  }
+
+  /** Parses the logical lines from the tokenizer's position to `end`; with trivia, their segments. */
+  private lines(tk: Tokenizer, end: number): Segment[] {
+    const trivia = this.trivia;
     const segments: Segment[] = [];
-    let leadStart = 0;
-    let headEnd = -1;
-    while (!tk.atEof) {
+    let leadStart = -1;
+    while (tk.offset < end) {
       const lineStart = tk.offset;
       tk.startLine();
+      this.lineStart = lineStart;
+      this.statements = 0;
+      this.configOnLine = false;
       if (trivia) this.refs = [];
       if (tk.code(0) !== 0) {
         try {
@@ -69,27 +107,51 @@ class Parser {
           if (!(err instanceof LexError)) throw err;
           const pe = new UciParseError(err.reason, this.cfg.file, err.line, this.byteOffset(tk, err.byte));
           if (this.cfg.strict) throw pe;
+          if (this.defer) throw new CannotDefer();
           this.cfg.onError?.(pe);
         }
       }
+      if (this.defer && this.configOnLine && this.statements > 1) throw new CannotDefer();
       if (trivia && this.refs.length > 0) {
-        if (headEnd < 0) {
-          headEnd = lineStart;
-          leadStart = lineStart;
-        }
+        if (leadStart < 0) leadStart = lineStart;
         const seg: Segment = { start: leadStart, body: lineStart, end: tk.offset, refs: this.refs };
         segments.push(seg);
         for (const r of this.refs) if (!(r instanceof NoopRef)) (r.segs ??= []).push(seg);
         leadStart = tk.offset;
       }
     }
-    if (!this.doc && this.name !== null && this.docs.length === 0) this.switchPackage(this.name);
-    if (this.doc && !this.docs.includes(this.doc)) this.docs.push(this.doc);
-    if (trivia && this.docs.length === 1) {
-      this.docs[0]!.source = { text, segments, headEnd: headEnd < 0 ? text.length : headEnd };
+    return segments;
+  }
+
+  /** Reads a deferred section's lines into `into` (SectionNode.options). */
+  readDeferred(text: string, s: SectionNode, into: SectionNode): void {
+    const lines = [s.linesFrom, s.linesTo, ...(s.moreLines ?? [])];
+    this.section = into;
+    for (let i = 0; i < lines.length; i += 2) this.lines(new Tokenizer(text, lines[i], false), lines[i + 1]!);
+    this.section = null;
+  }
+
+  /** Ends the recorded section's current run of lines at `end`. */
+  private closeLines(end: number): void {
+    const s = this.recording;
+    if (!s) return;
+    this.recording = null;
+    const start = this.recordStart;
+    if (start === end) return; // no lines after its config line
+    if (!s.reader) {
+      s.linesFrom = start;
+      s.linesTo = end;
+      s.reader = this.reader;
+    } else {
+      s.moreLines = [...(s.moreLines ?? []), start, end]; // of its exact size (a push reserves 16 more slots)
     }
-    // the baseline tells the layout-preserving writer what changed; without a source it is unused
-    if (!this.cfg.log && trivia) for (const d of this.docs) d.markBaseline();
+  }
+
+  /** A deferring parse: the section's lines start after its config line. */
+  private recordLines(s: SectionNode, start: number): void {
+    this.closeLines(this.lineStart);
+    this.recording = s;
+    this.recordStart = start;
   }
 
   /** libuci reports byte offsets; with UTF-16 text convert the code-unit offset. */
@@ -99,7 +161,7 @@ class Parser {
     return Buffer.byteLength(text, 'utf8') + units - text.length;
   }
 
-  /** Option names repeat across sections; one string each keeps big files small in memory. */
+  /** Types and option names repeat across sections; one string each keeps big files small in memory. */
   private readonly names = new Map<string, string>();
   private intern(name: string): string {
     const known = this.names.get(name);
@@ -118,7 +180,9 @@ class Parser {
   private parseLine(tk: Tokenizer): void {
     tk.skipWhitespace();
     for (;;) {
-      switch (tk.keyword()) {
+      const keyword = tk.keyword();
+      if (keyword !== Keyword.None && keyword !== Keyword.Comment) this.statements++;
+      switch (keyword) {
         case Keyword.None:
         case Keyword.Comment:
           return;
@@ -145,6 +209,7 @@ class Parser {
     const name = tk.nextArg(true, isValidPackageKeyword);
     tk.assertEol(this.cfg.strict);
     if (this.cfg.single) return;
+    this.closeLines(this.lineStart);
     this.name = name;
     this.switchPackage(name);
   }
@@ -156,7 +221,7 @@ class Parser {
     }
     const doc = this.doc!;
     if (!tk.skipWord()) tk.fail('config without name');
-    const type = tk.nextArg(true);
+    const type = this.intern(tk.nextArg(true));
     if (!isValidType(type)) tk.fail('invalid character in type field');
     const name = tk.nextArg(false, isValidName);
     tk.assertEol(this.cfg.strict);
@@ -171,6 +236,10 @@ class Parser {
       this.section = t.s!;
     }
     if (this.trivia) this.refs.push(this.section);
+    if (this.defer) {
+      this.configOnLine = true;
+      this.recordLines(this.section, tk.offset);
+    }
   }
 
   private optionStatement(tk: Tokenizer, list: boolean): void {
@@ -180,6 +249,7 @@ class Parser {
     const name = this.intern(tk.nextArg(true, isValidName));
     const value = tk.nextArg(false);
     tk.assertEol(this.cfg.strict);
+    if (this.defer) return; // read again with the section's options (readDeferred)
     let o: OptionNode | undefined;
     const log = this.cfg.log;
     if (log) {
@@ -212,11 +282,30 @@ function config(opts: ParseOptions, extra: Partial<ParserConfig>): ParserConfig 
   };
 }
 
+/** What reads the options of a deferred parse's sections: one eager parser over their lines. */
+function optionReader(text: string, cfg: ParserConfig): OptionReader {
+  let p: Parser | null = null;
+  // errors were reported by the first reading; strict, there were none
+  return (s, into) => (p ??= new Parser({ ...cfg, onError: undefined })).readDeferred(text, s, into);
+}
+
+/** Parses, deferring options where it can (see the top). */
+function parse(text: string, cfg: ParserConfig, into?: Document): Document[] {
+  try {
+    const p = new Parser(cfg, into);
+    p.run(text, true);
+    return p.docs;
+  } catch (err) {
+    if (!(err instanceof CannotDefer)) throw err;
+  }
+  const p = new Parser(cfg, into);
+  p.run(text, false);
+  return p.docs;
+}
+
 /** Parses one package's text (libuci grammar; `package` statements are ignored). */
 export function parseDocument(text: string, opts: ParseOptions): Document {
-  const p = new Parser(config(opts, {}));
-  p.run(text);
-  return p.docs[0]!;
+  return parse(text, config(opts, {}))[0]!;
 }
 
 /**
@@ -224,13 +313,10 @@ export function parseDocument(text: string, opts: ParseOptions): Document {
  * A package named twice is a Duplicate error.
  */
 export function parsePackages(text: string, opts: Omit<ParseOptions, 'name'>): Document[] {
-  const p = new Parser(config({ ...opts, name: '' }, { name: null, single: false, trivia: false }));
-  p.run(text);
-  return p.docs;
+  return parse(text, config({ ...opts, name: '' }, { name: null, single: false, trivia: false }));
 }
 
 /** `uci -m import`: parses text into an existing document, recording each change. */
 export function mergeInto(doc: Document, text: string, opts: Omit<ParseOptions, 'name'> & { log: DeltaLog }): void {
-  const p = new Parser(config({ ...opts, name: doc.name }, { trivia: false, log: opts.log }), doc);
-  p.run(text);
+  new Parser(config({ ...opts, name: doc.name }, { trivia: false, log: opts.log }), doc).run(text, false);
 }
