@@ -91,27 +91,48 @@ for (const r of rows) {
 }
 console.log(`\nnode start-up alone (node -e 0): ${(startup * 1000).toFixed(1)} ms median${NO_CERTS ? ` (${(startupNoCerts * 1000).toFixed(1)} ms without NODE_EXTRA_CA_CERTS)` : ''}; load average ${loadAverage()}`);
 
-// show, get and commit end to end, with the peak RSS of the command (/usr/bin/time %M)
+/**
+ * The file of issue 14: 411000 firewall-like sections, ~52 MB (rules of five options, a zone
+ * every 50 sections), smaller sections than gen-big-uci's.
+ */
+function firewallLike(sections) {
+  const targets = ['ACCEPT', 'REJECT', 'DROP'];
+  const zones = ['wan', 'lan', 'guest'];
+  const out = [];
+  for (let i = 0; i < sections; i++) {
+    out.push(i % 50 === 0
+      ? `config zone\n\toption name 'z${i}'\n\toption input 'ACCEPT'\n\tlist network 'n${i}'\n`
+      : `config rule\n\toption name 'Allow-${i}'\n\toption src '${zones[i % 3]}'\n\toption proto 'tcp'\n\toption dest_port '${i % 65535}'\n\toption target '${targets[i % 3]}'\n`);
+  }
+  return Buffer.from(out.join('\n'));
+}
+
+// show, get and commit end to end, with the command's CPU time and peak RSS (/usr/bin/time):
+// wall time moves with the machine's load, CPU time much less
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 const CMD_RUNS = 3;
 const big = mkdtempSync(join(tmpdir(), 'uci-bench-cmd-'));
 mkdirSync(join(big, 'conf'));
 const cmdRows = [];
+const inputs = [
+  ...[5000, 20000, 80000, 160000].map((sections) => ({ sections, name: `big${sections}`, bytes: () => execFileSync(process.execPath, [gen, String(sections)], { maxBuffer: 1 << 30 }), get: 'opt0' })),
+  { sections: 411000, name: 'fw411k', bytes: () => firewallLike(411000), get: 'name' },
+];
 try {
-  for (const sections of [5000, 20000, 80000, 160000]) {
-    const name = `big${sections}`;
-    const size = execFileSync(process.execPath, [gen, String(sections)], { maxBuffer: 1 << 30 });
+  for (const { sections, name, bytes, get } of inputs) {
+    const size = bytes();
     writeFileSync(join(big, 'conf', name), size);
-    /** One command: seconds and peak RSS in MB (NaN without /usr/bin/time); stdout to a file. */
+    /** One command: wall and CPU seconds and peak RSS in MB (NaN without /usr/bin/time); stdout to a file. */
     const run = (args) => {
       const cli = [join(root, 'bin/uci-fw4.js'), 'uci', '-c', join(big, 'conf'), '-t', join(big, 'save'), ...args];
       const fd = openSync(join(big, 'out'), 'w');
       let r;
       const opts = { stdio: ['ignore', fd, 'pipe'], encoding: 'utf8' };
-      const s = time(() => (r = TIME ? spawnSync(TIME, ['-f', '%M', process.execPath, ...cli], opts) : spawnSync(process.execPath, cli, opts)));
+      const s = time(() => (r = TIME ? spawnSync(TIME, ['-f', '%U %S %M', process.execPath, ...cli], opts) : spawnSync(process.execPath, cli, opts)));
       closeSync(fd);
       if (r.status !== 0) throw new Error(`uci ${args.join(' ')} failed: ${r.stderr}`);
-      return { s, mb: TIME ? Number(r.stderr.trim().split('\n').pop()) / 1024 : NaN };
+      const [user, sys, kb] = TIME ? r.stderr.trim().split('\n').pop().split(' ').map(Number) : [NaN, NaN, NaN];
+      return { s, cpu: user + sys, mb: kb / 1024 };
     };
     const measure = (args, before) => {
       const xs = [];
@@ -119,26 +140,27 @@ try {
         before?.();
         xs.push(run(args));
       }
-      return { s: median(xs.map((x) => x.s)), mb: median(xs.map((x) => x.mb)) };
+      return { s: median(xs.map((x) => x.s)), cpu: median(xs.map((x) => x.cpu)), mb: median(xs.map((x) => x.mb)) };
     };
     let k = 0;
     cmdRows.push({
       sections,
+      name,
       mb: size.length / 1e6,
       show: measure(['show', name]),
-      get: measure(['get', `${name}.@rule[-1].opt0`]),
+      get: measure(['get', `${name}.@rule[-1].${get}`]),
       // one option changed before each run, so that every commit rewrites the whole file
-      commit: measure(['commit', name], () => run(['set', `${name}.@zone[0].opt0=v${k++}`])),
+      commit: measure(['commit', name], () => run(['set', `${name}.@zone[0].${get}=v${k++}`])),
     });
   }
 } finally {
   rmSync(big, { recursive: true, force: true });
 }
 console.log('');
-console.log(`commands end to end: node bin/uci-fw4.js uci -c DIR -t SAVE show bigN | get bigN.@rule[-1].opt0 | commit bigN (after a set); median of ${CMD_RUNS}; peak RSS by /usr/bin/time`);
-console.log('sections     MB        show (RSS)             get (RSS)              commit (RSS)');
-const cell = (c) => `${(c.s * 1000).toFixed(0).padStart(6)} ms ${c.mb.toFixed(0).padStart(5)} MB`.padEnd(23);
+console.log(`commands end to end: node bin/uci-fw4.js uci -c DIR -t SAVE show FILE | get FILE.@rule[-1].OPT | commit FILE (after a set); median of ${CMD_RUNS}: wall, CPU (user+sys) and peak RSS by /usr/bin/time`);
+console.log('input (sections)      MB   show: wall   cpu     RSS    get: wall   cpu     RSS    commit: wall   cpu     RSS   commit RSS / MB');
+const cell = (c) => `${c.s.toFixed(2).padStart(7)} s ${c.cpu.toFixed(2).padStart(5)} s ${c.mb.toFixed(0).padStart(5)} MB`;
 for (const r of cmdRows) {
-  console.log(`${String(r.sections).padStart(8)} ${r.mb.toFixed(1).padStart(6)}   ${cell(r.show)}${cell(r.get)}${cell(r.commit)}`);
+  console.log(`${`${r.name} (${r.sections})`.padEnd(18)} ${r.mb.toFixed(1).padStart(6)}  ${cell(r.show)}  ${cell(r.get)}  ${cell(r.commit)}   ${(r.commit.mb / r.mb).toFixed(1)}×`);
 }
 console.log(`load average ${loadAverage()}`);
