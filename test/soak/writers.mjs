@@ -157,7 +157,8 @@ export function runCommand(bin, args) {
     let err = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (err += d));
-    child.on('exit', (code, signal) => resolve({ code, out, err: err.trim().slice(0, 200) || `exit ${code ?? signal}` }));
+    // 'close', not 'exit': the pipes may still hold output when the process has exited
+    child.on('close', (code, signal) => resolve({ code, out, err: err.trim().slice(0, 200) || `exit ${code ?? signal}` }));
   });
 }
 
