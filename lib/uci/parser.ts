@@ -3,9 +3,10 @@
 // handling. Each logical line that defines something becomes a Segment, so that writers can
 // reproduce untouched lines exactly.
 //
-// Without trivia, a section's options are deferred: every line is read and checked as always,
-// but a section only records the [start, end) offsets of its lines, and its options are read
-// from them when first asked for (SectionNode.options), by this parser over those lines alone.
+// Without trivia, in a big text, a section's options are deferred: every line is read and
+// checked as always, but a section only records the [start, end) offsets of its lines, and its
+// options are read from them when first asked for (SectionNode.options), by this parser over
+// those lines alone.
 // A section's lines must then be whole lines of the text: a `config` sharing its line with
 // another statement, a NUL byte (libuci's line reading depends on what came before), or a
 // non-strict error (reported once, in order) makes the parser start again without deferring.
@@ -30,7 +31,15 @@ export interface ParseOptions {
   latin1?: boolean;
   /** Keep the source and its segments for layout-preserving writes (default true). */
   trivia?: boolean;
+  /**
+   * Without trivia, read each section's options only when first used (see the top). Default:
+   * for a text of 1 MB or more, where a node per option costs more memory than reading the
+   * options twice costs time (a small config read whole is read once).
+   */
+  deferOptions?: boolean;
 }
+
+const DEFER_FROM = 1 << 20;
 
 interface ParserConfig {
   file: string;
@@ -44,6 +53,7 @@ interface ParserConfig {
   single: boolean;
   /** Merging into an existing document: changes are recorded (libuci's pctx->merge). */
   log?: DeltaLog;
+  deferOptions?: boolean;
 }
 
 /** Thrown by a deferring parse that meets text it cannot defer: parse again without. */
@@ -74,7 +84,8 @@ class Parser {
 
   run(text: string, defer: boolean): void {
     const tk = new Tokenizer(text);
-    this.defer = defer && !this.trivia && !this.cfg.log && !tk.hasNul;
+    const wanted = this.cfg.deferOptions ?? text.length >= DEFER_FROM;
+    this.defer = defer && wanted && !this.trivia && !this.cfg.log && !tk.hasNul;
     if (this.defer) this.reader = optionReader(text, this.cfg);
     const segments = this.lines(tk, text.length);
     this.closeLines(text.length);
@@ -276,6 +287,7 @@ function config(opts: ParseOptions, extra: Partial<ParserConfig>): ParserConfig 
     onError: opts.onError,
     latin1: opts.latin1 ?? false,
     trivia: opts.trivia ?? true,
+    deferOptions: opts.deferOptions,
     name: opts.name,
     single: true,
     ...extra,

@@ -18,7 +18,8 @@ describe('deferred options', () => {
   for (const [name, text] of Object.entries(CASES)) {
     it(`${name}: the same package as an eager parse`, () => {
       const eager = parseDocument(text, { name: 'p', trivia: true });
-      const deferred = parseDocument(text, { name: 'p', trivia: false });
+      const deferred = parseDocument(text, { name: 'p', trivia: false, deferOptions: true });
+      expect(deferred.sections.some((s) => s.reader !== null)).toBe(!/\0|^config[^\n]*;/m.test(text));
       expect(exportText(deferred)).toBe(exportText(eager));
       expect(deferred.toPackage()).toEqual(eager.toPackage());
       // and once read and kept (the first access), still the same, edits included
@@ -30,7 +31,7 @@ describe('deferred options', () => {
   }
 
   it('writing the package reads the options without keeping them; an edit reads one section', () => {
-    const doc = parseDocument(CASES.plain! + CASES['a named section merged from two places']!.replace("'x'", "'x2'"), { name: 'p', trivia: false });
+    const doc = parseDocument(CASES.plain! + CASES['a named section merged from two places']!.replace("'x'", "'x2'"), { name: 'p', trivia: false, deferOptions: true });
     expect(doc.sections.every((s) => s.reader !== null)).toBe(true);
     const chunks: Buffer[] = [];
     doc.writeText({ keepComments: false }, (c) => chunks.push(Buffer.from(c)));
@@ -43,9 +44,17 @@ describe('deferred options', () => {
   it('non-strict: each error reported once, in order, and the lines after it read', () => {
     const errors: string[] = [];
     const onError = (e: UciParseError): number => errors.push(`${e.line}:${e.reason}`);
-    const doc = parseDocument("config a 'x'\n\toption k '1'\n\toption 'bad name' v\n\toption m '2'\nconfig b 'y'\n\toption n 'unterminated\n", { name: 'p', trivia: false, strict: false, onError });
+    const doc = parseDocument("config a 'x'\n\toption k '1'\n\toption 'bad name' v\n\toption m '2'\nconfig b 'y'\n\toption n 'unterminated\n", { name: 'p', trivia: false, deferOptions: true, strict: false, onError });
     expect(errors).toEqual(['3:invalid character in name field', "6:EOF with unterminated '"]);
     expect(doc.get('x', 'm')).toBe('2');
     expect(doc.get('y')).toBe('b');
   });
+});
+
+it('by default only a text of 1 MB or more is deferred', () => {
+  const section = "config rule\n\toption name 'x'\n\toption target 'ACCEPT'\n";
+  const small = parseDocument(section.repeat(100), { name: 'p', trivia: false });
+  expect(small.sections.every((s) => s.reader === null)).toBe(true);
+  const big = parseDocument(section.repeat(Math.ceil((1 << 20) / section.length)), { name: 'p', trivia: false });
+  expect(big.sections.every((s) => s.reader !== null)).toBe(true);
 });
