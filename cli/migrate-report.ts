@@ -1,6 +1,6 @@
 // What `uci-fw4 migrate` prints about a run: the progress bar, the dry run's changes and diffs,
 // the notes, the summary table and the --json document, for confdirs and routers alike.
-import type { ConfdirResult, MigrationNote, RunResult, TargetResult } from '../lib/migrate/index.js';
+import type { MigrationNote, RunResult, TargetResult } from '../lib/migrate/index.js';
 
 export type Status = RunResult['status'];
 
@@ -40,7 +40,7 @@ export function summarize(results: readonly RunResult[]): Summary {
 
 function reason(r: RunResult): string {
   if (r.reason) return r.reason;
-  return !isRouter(r) && r.recovery !== 'clean' ? `interrupted commit ${(r as ConfdirResult).recovery}` : '';
+  return !isRouter(r) && r.recovery !== 'clean' ? `interrupted commit ${r.recovery}` : '';
 }
 
 /** The summary table: one row per confdir and router, then the counts. */

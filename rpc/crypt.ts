@@ -91,12 +91,6 @@ async function shaCrypt(id: '5' | '6', password: Buffer, salt: string, custom: n
 
 const cryptPattern = /^\$(1|5|6)\$(?:rounds=(\d{1,9})\$)?([^$]*)(?:\$.*)?$/;
 
-/** True for the hash forms `cryptHash` computes. */
-export function isCryptHash(hash: string): boolean {
-  const m = cryptPattern.exec(hash);
-  return m !== null && (m[1] !== '1' || m[2] === undefined);
-}
-
 /**
  * crypt(password, setting) for `$1$`, `$5$` and `$6$` settings (a full hash works as its own
  * setting); null for any other form. Salts are cut as glibc and musl cut them (8 and 16 chars).

@@ -67,7 +67,7 @@ export interface RunOptions {
   jobs?: number;
   /**
    * Seconds the router waits for the confirm before it rolls back (`uci apply`'s timeout;
-   * default: none given, rpcd's own, 30 s).
+   * default: none given, rpcd's own, 60 s: uci.h RPC_APPLY_TIMEOUT).
    */
   rollbackTimeout?: number;
 }

@@ -3,6 +3,7 @@
 // status codes as errors, a time-out per request and one keep-alive connection per client.
 import { agentFor, postJson, type Agent } from './http.js';
 import { ubusStatusName, UbusStatus } from './status.js';
+import { isObject } from './uci-values.js';
 
 /** rpcd's session id for calls made without logging in (session.c RPC_DEFAULT_SESSION_ID). */
 export const NULL_SESSION = '00000000000000000000000000000000';
@@ -59,7 +60,6 @@ export interface LoginReply {
   timeout: number;
 }
 
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 export class UbusClient {
   readonly url: string;

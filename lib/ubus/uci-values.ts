@@ -10,7 +10,8 @@ export type UciValues = Record<string, unknown>;
 /** One staged change as `uci changes` lists it: `["set", "cfg0a1b2c", "input", "DROP"]`, `["order", "x", 3]`. */
 export type ChangeRecord = (string | number)[];
 
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+/** A JSON object (not null, not an array): what every ubus reply's data is. */
+export const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 function optionValue(v: unknown): OptionValue | undefined {
   if (Array.isArray(v)) return v.map(String);

@@ -175,14 +175,14 @@ export class Cursor {
     if (this.opts.source || this.loaded.has(name) || this.memory.get(name)?.length) return null;
     if (!isValidPackageKeyword(name)) return null; // paths and tuples (`pkg.sec`, `pkg=x`) are looked up in full
     for (const dir of this.deltaPath) if ((sizeOf(join(dir, name)) ?? 0) > 0) return null;
-    const file = openRegular(this.locate(name).path);
-    if (!file) return null;
+    const fd = openRegular(this.locate(name).path);
+    if (fd === null) return null;
     try {
-      const bytes = readFileSync(file.fd);
+      const bytes = readFileSync(fd);
       this.parses++;
       return bytes;
     } finally {
-      closeSync(file.fd);
+      closeSync(fd);
     }
   }
 

@@ -27,8 +27,8 @@ export function modeOf(path: string): number | null {
   }
 }
 
-/** A regular file opened for reading, with its size; null when there is none at path. */
-export function openRegular(path: string): { fd: number; size: number } | null {
+/** A regular file opened for reading (its fd); null when there is none at path. */
+export function openRegular(path: string): number | null {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK); // a FIFO must not block the open
@@ -36,7 +36,7 @@ export function openRegular(path: string): { fd: number; size: number } | null {
     return null;
   }
   const st = fstatSync(fd);
-  if (st.isFile()) return { fd, size: st.size };
+  if (st.isFile()) return fd;
   closeSync(fd);
   return null;
 }

@@ -136,9 +136,10 @@ class Parser {
 
   /** Reads a deferred section's lines into `into` (SectionNode.options). */
   readDeferred(text: string, s: SectionNode, into: SectionNode): void {
-    const lines = [s.linesFrom, s.linesTo, ...(s.moreLines ?? [])];
     this.section = into;
-    for (let i = 0; i < lines.length; i += 2) this.lines(new Tokenizer(text, lines[i], false), lines[i + 1]!);
+    this.lines(new Tokenizer(text, s.linesFrom, false), s.linesTo);
+    const more = s.moreLines;
+    if (more) for (let i = 0; i < more.length; i += 2) this.lines(new Tokenizer(text, more[i]!, false), more[i + 1]!);
     this.section = null;
   }
 

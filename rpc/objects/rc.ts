@@ -17,9 +17,7 @@ export const rcObject: ObjectFactory = (app: AppContext) => {
         // rc_list_add_table, lines 87-101: start and stop only when the script sets them
         const out: JsonObject = {};
         const only = typeof args.name === 'string' ? args.name : undefined;
-        for (const s of initScripts(source.view(), only)) {
-          out[s.name] = { ...(s.start !== undefined ? { start: s.start } : {}), ...(s.stop !== undefined ? { stop: s.stop } : {}), enabled: s.enabled };
-        }
+        for (const { name, ...entry } of initScripts(source.view(), only)) out[name] = entry;
         return ok(out);
       },
     },

@@ -3,7 +3,7 @@
 // is asked for with the call LuCI's ACLs grant it; a part the user may not read is left out and
 // said so, never invented.
 import type { UciPackage } from '../../uci/types.js';
-import { documentFromValues, UbusClient, UbusError } from '../../ubus/index.js';
+import { documentFromValues, isObject, UbusClient, UbusError } from '../../ubus/index.js';
 import type { SystemSnapshot } from './types.js';
 
 const NFT_FLOWTABLES = ['--terse', '--json', 'list', 'flowtables', 'inet'];
@@ -38,10 +38,6 @@ export interface RemoteOptions {
   /** UCI packages to read along (default firewall, network, wireless). */
   configs?: readonly string[];
   timeoutMs?: number;
-}
-
-function isObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
 // <linux/if.h>, the flags luci-rpc reports by name (luci.c rpc_luci_parse_network_device_sys)

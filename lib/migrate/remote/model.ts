@@ -2,7 +2,7 @@
 // package, plain data (it crosses into the migrations' worker thread), turned into Documents
 // there under the section names rpcd gave (lib/ubus documentFromValues).
 import type { PackageSource } from '../../uci/index.js';
-import { documentFromValues, UbusError, UbusStatus, type UbusClient, type UciValues } from '../../ubus/index.js';
+import { documentFromValues, isObject, UbusError, UbusStatus, type UbusClient, type UciValues } from '../../ubus/index.js';
 
 export interface RemoteModel {
   /** Package name → the `values` `uci get` answered. */
@@ -18,7 +18,6 @@ export function modelSource(model: RemoteModel): PackageSource {
   };
 }
 
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 export interface ReadModel {
   model: RemoteModel;

@@ -5,13 +5,12 @@
 // Reorder records are the one part of `uci changes` that differs between libuci versions (some
 // record every section `order` places, some only those that moved): they are left out of the
 // comparison, and the order the package then reads in (`uci get`, `.index`) is checked instead.
-import { UbusError, type ChangeRecord, type UbusClient, type UbusReply } from '../../ubus/index.js';
+import { documentFromValues, isObject, UbusError, type ChangeRecord, type UbusClient, type UbusReply } from '../../ubus/index.js';
 import { callArgs, type UciCall } from './calls.js';
 import type { PackagePlan } from './plan.js';
 
 type Names = Map<string, string>;
 
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const notOrder = (r: ChangeRecord): boolean => r[0] !== 'order';
 const show = (r: ChangeRecord | undefined): string => (r === undefined ? 'nothing' : JSON.stringify(r));
 
@@ -37,7 +36,7 @@ function checkChanges(plan: PackagePlan, listed: unknown, names: Names): void {
 /** Throws unless the package's sections read in the order meant. */
 function checkOrder(plan: PackagePlan, read: unknown, order: string[]): void {
   const values = isObject(read) && isObject(read.values) ? read.values : {};
-  const got = Object.values(values).filter(isObject).sort((a, b) => Number(a['.index']) - Number(b['.index'])).map((s) => String(s['.name']));
+  const got = documentFromValues(plan.package, values).sections.map((s) => s.name);
   if (got.join(' ') !== order.join(' ')) {
     throw new Error(`${plan.package}: the router's sections are not in the order meant: ${got.join(' ')}; meant ${order.join(' ')}`);
   }
