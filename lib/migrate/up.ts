@@ -11,8 +11,9 @@ import type { Migration, MigrationNote } from './types.js';
 export type UpTarget = string | { url: string; model: RemoteModel };
 
 /**
- * What the migrations of one target would change. Plain data: it crosses threads. On a router,
- * `pending` holds `uci export` texts and the changes the router will list, and `plans` the calls.
+ * What the migrations of one target would change. Plain data: it crosses threads. A confdir's
+ * files to write are in `pending`; a router's changes are in `plans` (each with its `uci export`
+ * texts before and after, the changes the router will list, and the calls), `pending` empty.
  */
 export interface UpOutcome {
   pending: PendingFile[];
@@ -36,7 +37,7 @@ function remoteOutcome(tx: Transaction, model: RemoteModel, notes: MigrationNote
     const plan = planPackage(c.package, model.packages[c.package]!, c.doc);
     if (plan) plans.push(plan);
   }
-  return { pending: plans.map((p) => ({ package: p.package, before: p.before, after: p.after, changes: p.changes })), notes, plans };
+  return { pending: [], notes, plans };
 }
 
 export async function runUp(target: UpTarget, todo: readonly Migration[]): Promise<UpOutcome> {

@@ -8,7 +8,7 @@ import { loadMigrations } from './load.js';
 import { checkMigrations } from './check.js';
 import { MigrationFailure, runUp } from './up.js';
 import type { Migration } from './types.js';
-import type { FromWorker, ToWorker } from './isolated.js';
+import { targetOf, type FromWorker, type ToWorker } from './isolated.js';
 
 const port = parentPort!;
 const send = (m: FromWorker): void => port.postMessage(m);
@@ -28,7 +28,9 @@ async function start(specs: readonly string[]): Promise<void> {
     try {
       const todo = job.ids.map((id) => byId.get(id)!);
       const wrapped = todo.map((m) => ({ ...m, up: (tx: Parameters<Migration['up']>[0]) => (send({ type: 'begin', id: m.id }), m.up(tx)) }));
-      send({ type: 'done', outcome: await runUp(job.target, wrapped) });
+      const target = targetOf(job);
+      const outcome = await runUp(target, wrapped);
+      send(typeof target === 'string' ? { type: 'done', outcome } : { type: 'done', outcomeJson: JSON.stringify(outcome) });
     } catch (e) {
       const f = e instanceof MigrationFailure ? e : new MigrationFailure(String(e));
       send({ type: 'failed', message: f.message, ...(f.migration === undefined ? {} : { migration: f.migration }) });

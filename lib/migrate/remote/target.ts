@@ -54,11 +54,16 @@ function packagesOf(migrations: readonly MigrationInfo[]): string[] | undefined 
   return [...new Set(migrations.flatMap((m) => m.packages!))].sort();
 }
 
+/** An answered confirm also ended the session (`answered`); an unanswered one may not have. */
 type Confirmed = { ok: true } | { ok: false; reason: string; answered: boolean };
 
 /**
  * `uci confirm` with the session over new connections until it is answered or the rollback
  * time-out (or the deadline) has passed; rpcd takes the confirm from the applying session only.
+ * The session's `destroy` goes in the same batch: the run needs the session no more, whatever
+ * the confirm answers. A refused confirm leaves nothing staged behind either: what rpcd's
+ * rollback stages again in the session (uci.c rpc_uci_do_rollback) goes with its savedir
+ * (rpc_uci_purge_savedir_cb), and a rollback that comes later finds no session to stage into.
  */
 async function confirm(client: UbusClient, appliedAt: number, rollbackS: number, deadline: Deadline): Promise<Confirmed> {
   const until = Math.min(appliedAt + rollbackS * 1000, deadline.end);
@@ -66,9 +71,9 @@ async function confirm(client: UbusClient, appliedAt: number, rollbackS: number,
   while (Date.now() < until) {
     const fresh = client.withNewConnection();
     try {
-      const r = await fresh.call('uci', 'confirm', {}, Math.min(CALL_TIMEOUT_MS, until - Date.now()));
-      if (r.ok) return { ok: true };
-      const why = r.status === UbusStatus.NO_DATA ? 'no apply is pending on the router any more' : r.error;
+      const [r] = await fresh.batch([{ object: 'uci', method: 'confirm' }, { object: 'session', method: 'destroy' }], Math.min(CALL_TIMEOUT_MS, until - Date.now()));
+      if (r!.ok) return { ok: true };
+      const why = r!.status === UbusStatus.NO_DATA ? 'no apply is pending on the router any more' : r!.error;
       return { ok: false, reason: `uci confirm: ${why}`, answered: true };
     } catch (e) {
       last = message(e);
@@ -116,8 +121,6 @@ export async function migrateTarget(target: RemoteTarget, run: TargetRun): Promi
   let client: UbusClient | undefined;
   let session = false;
   let applying = false;
-  /** Whether the router still answers at the end (a router cut off by the apply does not). */
-  let reachable = true;
   try {
     client = new UbusClient(target.url, { timeoutMs: CALL_TIMEOUT_MS });
     // a session that outlives the run by little: one left behind (a router that stopped
@@ -132,35 +135,41 @@ export async function migrateTarget(target: RemoteTarget, run: TargetRun): Promi
     const outcome = await run.up({ url: target.url, model }, run.migrations);
     result.applied = run.migrations.map((m) => m.id);
     result.notes = outcome.notes;
-    result.files = outcome.pending.map((p) => ({
+    const plans = outcome.plans ?? [];
+    result.files = plans.map((p) => ({
       package: p.package,
       ...(run.diffs ? { diff: unifiedDiff(p.package, p.before, p.after) } : {}),
       changes: p.changes,
     }));
-    const plans = outcome.plans ?? [];
     if (plans.length === 0) return result;
     result.status = 'changed';
     if (run.dryRun) return result;
     await stage(client, plans, touched, deadline);
     applying = true;
-    reachable = await applyAndConfirm(client, run, deadline, result);
+    const applied = await applyWithRollback(client, run, deadline, result);
+    session = false; // the confirm's batch ends it, or the router no longer answers
+    await confirmApplied(client, run, deadline, result, applied);
   } catch (e) {
     fail(result, e);
     if (client && touched.length > 0 && !applying) await revert(client, touched);
   } finally {
     // the session goes with anything still staged in it, and the router's memory of it
-    if (client && session && reachable) await client.call('session', 'destroy', {}, CALL_TIMEOUT_MS).catch(() => undefined);
+    if (client && session) await client.call('session', 'destroy', {}, CALL_TIMEOUT_MS).catch(() => undefined);
     client?.close();
   }
   return result;
 }
 
-/** `uci apply {rollback: true}` then the confirm; sets the result's status. False when the router stopped answering. */
-async function applyAndConfirm(client: UbusClient, run: TargetRun, deadline: Deadline, result: TargetResult): Promise<boolean> {
-  const rollbackS = run.rollbackTimeout ?? RPCD_APPLY_TIMEOUT_S;
+interface Applied {
+  at: number;
+  /** Why the apply got no answer (whether it applied is then unknown; a confirm tells). */
+  unanswered?: string;
+}
+
+/** `uci apply {rollback: true}`; a refusal reverts what was staged and throws. */
+async function applyWithRollback(client: UbusClient, run: TargetRun, deadline: Deadline, result: TargetResult): Promise<Applied> {
   const args = { rollback: true, ...(run.rollbackTimeout === undefined ? {} : { timeout: run.rollbackTimeout }) };
-  const appliedAt = Date.now();
-  let unanswered: string | undefined;
+  const at = Date.now();
   try {
     const r = await client.call('uci', 'apply', args, deadline.call());
     if (!r.ok) {
@@ -172,18 +181,18 @@ async function applyAndConfirm(client: UbusClient, run: TargetRun, deadline: Dea
       await revert(client, result.files.map((f) => f.package));
       throw e;
     }
-    // no answer: whether it applied is unknown; a confirm tells
-    unanswered = message(e);
+    return { at, unanswered: message(e) };
   }
-  const c = await confirm(client, appliedAt, rollbackS, deadline);
-  if (c.ok) return true;
-  if (c.answered) {
-    // rpcd's rollback stages the changes again in the applying session (uci.c
-    // rpc_uci_do_rollback): none of this run may stay staged
-    await revert(client, result.files.map((f) => f.package));
-    if (unanswered !== undefined) throw new Error(`uci apply got no answer (${unanswered}) and ${c.reason}: the router's configuration is as before`);
+  return { at };
+}
+
+/** The confirm after an apply; sets the result's status. */
+async function confirmApplied(client: UbusClient, run: TargetRun, deadline: Deadline, result: TargetResult, applied: Applied): Promise<void> {
+  const c = await confirm(client, applied.at, run.rollbackTimeout ?? RPCD_APPLY_TIMEOUT_S, deadline);
+  if (c.ok) return;
+  if (c.answered && applied.unanswered !== undefined) {
+    throw new Error(`uci apply got no answer (${applied.unanswered}) and ${c.reason}: the router's configuration is as before`);
   }
   result.status = 'rolled back';
   result.reason = `${c.reason}; the router restores its previous configuration itself`;
-  return c.answered;
 }
