@@ -1,5 +1,5 @@
 // libuci's uci_commit for the Cursor: one sequence of steps, run by a blocking driver (the
-// command) or an asynchronous one (a server: lock waits on timers, writes in libuv's pool).
+// command) or an asynchronous one (a server: lock waits on timers, fsyncs in libuv's pool).
 //
 // The locks are libuci's: the config file's for the whole commit, then the change file's from
 // reading the staged changes until they are cleared (file.c uci_file_commit, delta.c
@@ -81,15 +81,13 @@ export function commitSync(job: CommitJob, timeoutMs: number): void {
   for (let step = advance(run, { value: null }); step; ) step = advance(run, perform(step));
 }
 
-/** Runs a commit whose lock waits are timers and whose writes, fsyncs and rename run in libuv's pool. */
+/** Runs a commit whose lock waits are timers and whose fsyncs run in libuv's pool. */
 export async function commitAsync(job: CommitJob, timeoutMs: number): Promise<void> {
   const run = steps(job);
   const perform = async (step: Step): Promise<Outcome> => {
     try {
       if ('lock' in step) return { value: await lockFileAsync(step.lock, true, { ...step.opts, timeoutMs }) };
-      const chunks: Buffer[] = [];
-      step.fill((chunk) => chunks.push(Buffer.from(chunk))); // copied: the writer reuses its buffer
-      await replaceFileAsync(step.write, chunks);
+      await replaceFileAsync(step.write, step.fill);
       return { value: null };
     } catch (error) {
       return { error };

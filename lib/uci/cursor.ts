@@ -310,9 +310,9 @@ export class Cursor {
   }
 
   /**
-   * commit for a server: the lock waits are timers and the write, fsyncs and rename run in
-   * libuv's pool, so the event loop serves other requests meanwhile. Reading and replaying
-   * the staged changes stays synchronous (as a load is).
+   * commit for a server: the lock waits are timers and the fsyncs run in libuv's pool, so the
+   * event loop serves other requests while the disk is waited for. Reading and replaying the
+   * staged changes, and writing the new text into the page cache, stay synchronous (as a load is).
    */
   async commitAsync(pkg: string): Promise<void> {
     await commitAsync(this.commitJob(this.loadPackage(pkg), false), this.opts.lockTimeoutMs ?? LOCK_TIMEOUT_MS);

@@ -43,7 +43,7 @@ export interface Committed {
   pkg: UciPackage;
 }
 
-/** Puts bytes back at path as a commit writes a file (off the event loop); null removes the file. */
+/** Puts bytes back at path as a commit writes a file (its fsyncs off the event loop); null removes the file. */
 export async function restoreFile(path: string, bytes: Buffer | null, mode: number | null): Promise<void> {
   if (bytes === null) await rm(path, { force: true });
   else await replaceFileAsync(path, bytes, mode ?? 0o600);
