@@ -135,6 +135,32 @@ describe('what goes wrong on a router', () => {
     expect(router.firewall()).toBe(before);
   });
 
+  it('a router that rolled back before the confirm and refuses the session destroy (as LuCI\'s ACLs do): what its rollback staged again is reverted', async () => {
+    const router = await startRouter();
+    const before = router.firewall();
+    let sid = '';
+    const proxy = await startProxy(router.url, {
+      onLogin: (s) => (sid = s),
+      // the router's rollback (as its timer runs it) comes first: it stages the changes again in
+      // the applying session, and the confirm then finds no apply pending
+      before: async (c, caller) => {
+        if (c.method === 'confirm') expect((await call(router.harness.url, caller, 'uci', 'rollback'))[0]).toBe(0);
+      },
+      refuse: (c) => (c.method === 'destroy' ? 6 : null),
+    });
+    const r = await one(proxy.url, [dropWanInput]);
+    expect(r).toMatchObject({
+      status: 'rolled back',
+      reason: 'uci confirm: no apply is pending on the router any more; the router restores its previous configuration itself',
+    });
+    expect(proxy.methods().slice(-4)).toEqual(['uci.apply', 'uci.confirm', 'session.destroy', 'uci.revert']);
+    expect(router.firewall()).toBe(before);
+    // the session lives on (its destroy was refused) with nothing staged in it
+    const [status, data] = await call(router.harness.url, sid, 'uci', 'changes', { config: 'firewall' });
+    expect(status).toBe(0);
+    expect(data).toEqual({ changes: [] });
+  });
+
   it('changes another session staged are not touched: the target fails', async () => {
     const router = await startRouter();
     const before = router.firewall();

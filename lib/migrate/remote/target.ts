@@ -54,16 +54,16 @@ function packagesOf(migrations: readonly MigrationInfo[]): string[] | undefined 
   return [...new Set(migrations.flatMap((m) => m.packages!))].sort();
 }
 
-/** An answered confirm also ended the session (`answered`); an unanswered one may not have. */
-type Confirmed = { ok: true } | { ok: false; reason: string; answered: boolean };
+/** `ended`: the router ended the session (`session destroy` answered 0) with the confirm. */
+type Confirmed = { ok: true } | { ok: false; reason: string; answered: false } | { ok: false; reason: string; answered: true; ended: boolean };
 
 /**
  * `uci confirm` with the session over new connections until it is answered or the rollback
  * time-out (or the deadline) has passed; rpcd takes the confirm from the applying session only.
  * The session's `destroy` goes in the same batch: the run needs the session no more, whatever
- * the confirm answers. A refused confirm leaves nothing staged behind either: what rpcd's
- * rollback stages again in the session (uci.c rpc_uci_do_rollback) goes with its savedir
- * (rpc_uci_purge_savedir_cb), and a rollback that comes later finds no session to stage into.
+ * the confirm answers. When it is refused (LuCI's ACLs grant `session destroy` to no group),
+ * the session lives on until it expires, and what rpcd's rollback staged again in it must be
+ * reverted; when it is ended, that went with its savedir (uci.c rpc_uci_purge_savedir_cb).
  */
 async function confirm(client: UbusClient, appliedAt: number, rollbackS: number, deadline: Deadline): Promise<Confirmed> {
   const until = Math.min(appliedAt + rollbackS * 1000, deadline.end);
@@ -71,10 +71,10 @@ async function confirm(client: UbusClient, appliedAt: number, rollbackS: number,
   while (Date.now() < until) {
     const fresh = client.withNewConnection();
     try {
-      const [r] = await fresh.batch([{ object: 'uci', method: 'confirm' }, { object: 'session', method: 'destroy' }], Math.min(CALL_TIMEOUT_MS, until - Date.now()));
+      const [r, destroyed] = await fresh.batch([{ object: 'uci', method: 'confirm' }, { object: 'session', method: 'destroy' }], Math.min(CALL_TIMEOUT_MS, until - Date.now()));
       if (r!.ok) return { ok: true };
       const why = r!.status === UbusStatus.NO_DATA ? 'no apply is pending on the router any more' : r!.error;
-      return { ok: false, reason: `uci confirm: ${why}`, answered: true };
+      return { ok: false, reason: `uci confirm: ${why}`, answered: true, ended: destroyed!.ok };
     } catch (e) {
       last = message(e);
     } finally {
@@ -190,6 +190,8 @@ async function applyWithRollback(client: UbusClient, run: TargetRun, deadline: D
 async function confirmApplied(client: UbusClient, run: TargetRun, deadline: Deadline, result: TargetResult, applied: Applied): Promise<void> {
   const c = await confirm(client, applied.at, run.rollbackTimeout ?? RPCD_APPLY_TIMEOUT_S, deadline);
   if (c.ok) return;
+  // rpcd's rollback stages the changes again in the applying session: none may stay staged
+  if (c.answered && !c.ended) await revert(client, result.files.map((f) => f.package));
   if (c.answered && applied.unanswered !== undefined) {
     throw new Error(`uci apply got no answer (${applied.unanswered}) and ${c.reason}: the router's configuration is as before`);
   }
