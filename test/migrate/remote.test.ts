@@ -104,6 +104,40 @@ describe('what goes wrong on a router', () => {
     expect(router.firewall()).toBe(before);
   });
 
+  it('a router whose ACLs grant neither uci revert nor session destroy (LuCI\'s): the reason says what stays staged, and where', async () => {
+    const router = await startRouter();
+    const before = router.firewall();
+    let sid = '';
+    const proxy = await startProxy(router.url, {
+      onLogin: (s) => (sid = s),
+      refuse: (c) => (c.method === 'add' ? 2 : null),
+      deny: (c) => c.method === 'revert' || c.method === 'destroy',
+    });
+    const addRule: Migration = {
+      id: 'add-rule', description: 'a new rule', packages: ['firewall'],
+      up(tx) {
+        dropWanInput.up(tx);
+        tx.set('firewall', tx.add('firewall', 'rule'), 'name', 'Allow-SSH');
+      },
+    };
+    const r = await one(proxy.url, [addRule], { timeoutMs: 20_000, rollbackTimeout: 2 });
+    expect(r.status).toBe('failed');
+    expect(r.reason).toBe('ubus call uci add: invalid argument; uci revert firewall: Access denied: what the run staged stays in its own session on the router until the session expires (22 s after the login)');
+    // so it is: in that session only, as rpcd keeps sessions' staging apart
+    expect(await sessionChanges(router, sid)).not.toEqual({});
+    expect(await router.changes()).toEqual({});
+    expect(router.firewall()).toBe(before);
+  });
+
+  it('a migration without packages on a router whose ACLs do not grant uci configs: the reason says what to do', async () => {
+    const router = await startRouter();
+    const proxy = await startProxy(router.url, { deny: (c) => c.method === 'configs' });
+    const { packages: _, ...anywhere } = dropWanInput;
+    const r = await one(proxy.url, [anywhere]);
+    expect(r).toMatchObject({ status: 'failed', reason: 'ubus call uci configs: Access denied: give the migrations their `packages`, so that the run reads only those' });
+    expect(proxy.methods()).toEqual(['session.login', 'uci.configs', 'session.destroy']);
+  });
+
   it('a router that stops answering after the apply rolls itself back: its file byte for byte, reported rolled back', async () => {
     const router = await startRouter();
     const before = router.firewall();

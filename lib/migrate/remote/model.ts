@@ -2,7 +2,7 @@
 // package, plain data (it crosses into the migrations' worker thread), turned into Documents
 // there under the section names rpcd gave (lib/ubus documentFromValues).
 import type { PackageSource } from '../../uci/index.js';
-import { documentFromValues, isObject, UbusError, UbusStatus, type UbusClient, type UciValues } from '../../ubus/index.js';
+import { documentFromValues, isObject, JsonRpcCode, UbusError, UbusStatus, type UbusClient, type UciValues } from '../../ubus/index.js';
 
 export interface RemoteModel {
   /** Package name → the `values` `uci get` answered. */
@@ -33,7 +33,13 @@ export interface ReadModel {
 export async function readModel(client: UbusClient, packages: readonly string[] | undefined, timeoutMs: () => number): Promise<ReadModel> {
   let names = packages;
   if (names === undefined) {
-    const listed = await client.request('uci', 'configs', {}, timeoutMs());
+    const r = await client.call('uci', 'configs', {}, timeoutMs());
+    if (!r.ok) {
+      // LuCI's ACLs grant `uci configs` to no group
+      const hint = r.code === JsonRpcCode.ACCESS ? ': give the migrations their `packages`, so that the run reads only those' : '';
+      throw new UbusError(`ubus call uci configs: ${r.error}${hint}`, r);
+    }
+    const listed = r.data;
     if (!isObject(listed) || !Array.isArray(listed.configs)) throw new Error('uci configs: no list of configs in the reply');
     names = listed.configs.map(String);
   }

@@ -102,15 +102,20 @@ async function stage(client: UbusClient, plans: PackagePlan[], touched: string[]
   }
 }
 
-/** `uci revert` of each package: nothing of this run stays staged. Errors are left to the session's destroy. */
-async function revert(client: UbusClient, packages: string[]): Promise<void> {
+/**
+ * `uci revert` of each package, so that nothing of this run stays staged; why it could not be
+ * done, if it could not (LuCI's ACLs grant `uci revert` to no group; a router may stop answering).
+ */
+async function revert(client: UbusClient, packages: string[]): Promise<string | undefined> {
   for (const config of packages) {
     try {
-      await client.call('uci', 'revert', { config }, CALL_TIMEOUT_MS);
-    } catch {
-      return; // the router stopped answering; its session savedir goes when the session expires
+      const r = await client.call('uci', 'revert', { config }, CALL_TIMEOUT_MS);
+      if (!r.ok) return `uci revert ${config}: ${r.error}`;
+    } catch (e) {
+      return message(e);
     }
   }
+  return undefined;
 }
 
 /** Runs the migrations on one router. Never throws: a failure is a result. */
@@ -120,12 +125,15 @@ export async function migrateTarget(target: RemoteTarget, run: TargetRun): Promi
   const touched: string[] = [];
   let client: UbusClient | undefined;
   let session = false;
-  let applying = false;
+  let phase: 'before apply' | 'apply' | 'after apply' = 'before apply';
+  /** Why what the run staged could not be reverted: it then stays in the session. */
+  let unreverted: string | undefined;
+  // a session that outlives the run by little: one left behind (a router that stopped
+  // answering, or that refused its destroy) soon takes its savedir with it
+  const sessionSeconds = Math.ceil(run.timeoutMs / 1000) + (run.rollbackTimeout ?? RPCD_APPLY_TIMEOUT_S);
   try {
     client = new UbusClient(target.url, { timeoutMs: CALL_TIMEOUT_MS });
-    // a session that outlives the run by little: one left behind (a router that stopped
-    // answering) soon takes its savedir with it
-    await client.login(target.user, target.password, Math.ceil(run.timeoutMs / 1000) + (run.rollbackTimeout ?? RPCD_APPLY_TIMEOUT_S));
+    await client.login(target.user, target.password, sessionSeconds);
     session = true;
     const packages = packagesOf(run.migrations);
     const { model, staged } = await readModel(client, packages, deadline.call);
@@ -145,17 +153,24 @@ export async function migrateTarget(target: RemoteTarget, run: TargetRun): Promi
     result.status = 'changed';
     if (run.dryRun) return result;
     await stage(client, plans, touched, deadline);
-    applying = true;
+    phase = 'apply'; // throws when the router refuses it: nothing applied
     const applied = await applyWithRollback(client, run, deadline, result);
+    phase = 'after apply';
     session = false; // the confirm's batch ends it, or the router no longer answers
-    await confirmApplied(client, run, deadline, result, applied);
+    unreverted = await confirmApplied(client, run, deadline, result, applied);
   } catch (e) {
     fail(result, e);
-    if (client && touched.length > 0 && !applying) await revert(client, touched);
+    if (client && touched.length > 0 && phase !== 'after apply') unreverted = await revert(client, touched);
   } finally {
     // the session goes with anything still staged in it, and the router's memory of it
-    if (client && session) await client.call('session', 'destroy', {}, CALL_TIMEOUT_MS).catch(() => undefined);
+    if (client && session) {
+      const destroyed = await client.call('session', 'destroy', {}, CALL_TIMEOUT_MS).catch(() => undefined);
+      if (destroyed?.ok) unreverted = undefined;
+    }
     client?.close();
+  }
+  if (unreverted !== undefined) {
+    result.reason = `${result.reason}; ${unreverted}: what the run staged stays in its own session on the router until the session expires (${sessionSeconds} s after the login)`;
   }
   return result;
 }
@@ -166,7 +181,7 @@ interface Applied {
   unanswered?: string;
 }
 
-/** `uci apply {rollback: true}`; a refusal reverts what was staged and throws. */
+/** `uci apply {rollback: true}`; throws when the router refuses it. */
 async function applyWithRollback(client: UbusClient, run: TargetRun, deadline: Deadline, result: TargetResult): Promise<Applied> {
   const args = { rollback: true, ...(run.rollbackTimeout === undefined ? {} : { timeout: run.rollbackTimeout }) };
   const at = Date.now();
@@ -177,24 +192,23 @@ async function applyWithRollback(client: UbusClient, run: TargetRun, deadline: D
       throw new UbusError(`ubus call uci apply: ${r.error}${hint}`, r);
     }
   } catch (e) {
-    if (e instanceof UbusError && e.answered) {
-      await revert(client, result.files.map((f) => f.package));
-      throw e;
-    }
+    if (e instanceof UbusError && e.answered) throw e;
     return { at, unanswered: message(e) };
   }
   return { at };
 }
 
-/** The confirm after an apply; sets the result's status. */
-async function confirmApplied(client: UbusClient, run: TargetRun, deadline: Deadline, result: TargetResult, applied: Applied): Promise<void> {
+/** The confirm after an apply; sets the result's status. Returns why a revert it needed failed. */
+async function confirmApplied(client: UbusClient, run: TargetRun, deadline: Deadline, result: TargetResult, applied: Applied): Promise<string | undefined> {
   const c = await confirm(client, applied.at, run.rollbackTimeout ?? RPCD_APPLY_TIMEOUT_S, deadline);
-  if (c.ok) return;
+  if (c.ok) return undefined;
   // rpcd's rollback stages the changes again in the applying session: none may stay staged
-  if (c.answered && !c.ended) await revert(client, result.files.map((f) => f.package));
+  const unreverted = c.answered && !c.ended ? await revert(client, result.files.map((f) => f.package)) : undefined;
   if (c.answered && applied.unanswered !== undefined) {
-    throw new Error(`uci apply got no answer (${applied.unanswered}) and ${c.reason}: the router's configuration is as before`);
+    fail(result, new Error(`uci apply got no answer (${applied.unanswered}) and ${c.reason}: the router's configuration is as before`));
+  } else {
+    result.status = 'rolled back';
+    result.reason = `${c.reason}; the router restores its previous configuration itself`;
   }
-  result.status = 'rolled back';
-  result.reason = `${c.reason}; the router restores its previous configuration itself`;
+  return unreverted;
 }
