@@ -1,7 +1,7 @@
-// What the server lets clients hold: request body bytes in flight (in total) and time. The
-// time-outs are uhttpd's defaults (main.c: network_timeout 30 s, http_keepalive 20 s,
-// script_timeout 60 s; client.c: a new connection has network_timeout to send its headers, a
-// kept-alive one http_keepalive for the next request's).
+// What the server lets clients hold: request body bytes in flight (in total, counted in
+// rpc/body.ts) and time. The time-outs are uhttpd's defaults (main.c: network_timeout 30 s,
+// http_keepalive 20 s, script_timeout 60 s; client.c: a new connection has network_timeout to
+// send its headers, a kept-alive one http_keepalive for the next request's).
 
 export interface ServerLimits {
   /** Body bytes of all requests being read at once; a request past it is answered 503. */
@@ -21,25 +21,3 @@ export const DEFAULT_LIMITS: ServerLimits = {
   requestTimeoutMs: 60_000,
   keepAliveTimeoutMs: 20_000,
 };
-
-/** The body bytes the server holds for requests still being read or answered. */
-export class BodyBudget {
-  private used = 0;
-
-  constructor(readonly limit: number) {}
-
-  /** Counts n more bytes; false (and nothing counted) when they do not fit. */
-  take(n: number): boolean {
-    if (this.used + n > this.limit) return false;
-    this.used += n;
-    return true;
-  }
-
-  give(n: number): void {
-    this.used -= n;
-  }
-
-  get inFlight(): number {
-    return this.used;
-  }
-}

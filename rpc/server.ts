@@ -2,13 +2,14 @@
 // or batch JSON-RPC requests, POST /ubus/call/<object> with a Bearer session, GET /ubus/list,
 // OPTIONS and CORS, and the 64 KiB body limit. Every call writes one request-log line. What
 // clients may hold, bytes in flight and time, is bounded (rpc/limits.ts).
-import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { RpcError, Status, statusMessage } from './errors.js';
 import { hasData, type Bus, type CallInfo } from './dispatch.js';
 import { errorText, readRequest, requestId, rpcErrorText, successPieces, successText } from './envelope.js';
 import { byteLength, isJsonObject, joinStrings, jsonPiece, type Json, type JsonPieces } from './json.js';
-import { BodyBudget, DEFAULT_LIMITS, type ServerLimits } from './limits.js';
+import { RequestBodies } from './body.js';
+import { DEFAULT_LIMITS, type ServerLimits } from './limits.js';
 import { ANONYMOUS_SID } from './session.js';
 
 /** UH_UBUS_MAX_POST_SIZE */
@@ -23,37 +24,13 @@ export interface ServerOptions {
   bus: Bus;
   cors: boolean;
   log?: LogSink;
-  /** Answers every request outside /ubus (LuCI's dispatcher and files with `serve --root`); none: 404. */
-  fallback?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  /**
+   * Answers every request outside /ubus (LuCI's dispatcher and files with `serve --root`); none:
+   * 404. It reads a body through `bodies`, within the same bound as /ubus bodies.
+   */
+  fallback?: (req: IncomingMessage, res: ServerResponse, bodies: RequestBodies) => Promise<void>;
   /** Body and time limits other than uhttpd's defaults (rpc/limits.ts). */
   limits?: Partial<ServerLimits>;
-}
-
-/** A request body read whole, or why not; `held`: its bytes counted in the budget. */
-type Body = { text: string; held: number } | { refused: 'too-large' | 'busy' | 'aborted'; held: number };
-
-function readBody(req: IncomingMessage, budget: BodyBudget): Promise<Body> {
-  return new Promise((resolve) => {
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > BODY_LIMIT) return resolve({ refused: 'too-large', held: 0 });
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const stop = (refused: 'too-large' | 'busy' | 'aborted') => {
-      req.removeAllListeners('data');
-      req.pause();
-      resolve({ refused, held: size });
-    };
-    req.on('data', (chunk: Buffer) => {
-      if (size + chunk.length > BODY_LIMIT) return stop('too-large');
-      if (!budget.take(chunk.length)) return stop('busy');
-      size += chunk.length;
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve({ text: (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8'), held: size }));
-    // a client gone (or timed out) before the end: its bytes go back to the budget
-    req.on('error', () => stop('aborted'));
-    req.on('close', () => stop('aborted'));
-  });
 }
 
 let lastMs = NaN;
@@ -79,11 +56,11 @@ function parseJson(text: string): Json | undefined {
 
 export class RpcHttpHandler {
   readonly limits: ServerLimits;
-  private readonly budget: BodyBudget;
+  private readonly bodies: RequestBodies;
 
   constructor(private readonly options: ServerOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
-    this.budget = new BodyBudget(this.limits.bodyBytesInFlight);
+    this.bodies = new RequestBodies(this.limits.bodyBytesInFlight);
   }
 
   private corsHeaders(req: IncomingMessage, res: ServerResponse): void {
@@ -98,22 +75,17 @@ export class RpcHttpHandler {
     res.setHeader('Access-Control-Allow-Credentials', 'true');
   }
 
-  private send(req: IncomingMessage, res: ServerResponse, status: number, body: string | JsonPieces, close = false): void {
+  private send(req: IncomingMessage, res: ServerResponse, status: number, body: string | JsonPieces): void {
     this.corsHeaders(req, res);
     const parts = typeof body === 'string' ? [body] : joinStrings(body);
-    const headers: OutgoingHttpHeaders = { 'Content-Type': 'application/json', 'Content-Length': byteLength(parts) };
-    // the unread rest of an oversized body must not be taken for the next request
-    if (close) headers.Connection = 'close';
-    res.writeHead(status, headers);
+    res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': byteLength(parts) });
     // node corks the socket on the first write: the parts leave in one writev
     for (let i = 0; i < parts.length - 1; i++) res.write(parts[i]);
     res.end(parts[parts.length - 1]);
   }
 
-  private plain(res: ServerResponse, status: number, text: string, close = false): void {
-    const headers: OutgoingHttpHeaders = { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(text) };
-    if (close) headers.Connection = 'close';
-    res.writeHead(status, headers);
+  private plain(res: ServerResponse, status: number, text: string): void {
+    res.writeHead(status, { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(text) });
     res.end(text);
   }
 
@@ -138,7 +110,7 @@ export class RpcHttpHandler {
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
     if (path !== PREFIX && !path.startsWith(`${PREFIX}/`)) {
-      return this.options.fallback ? this.options.fallback(req, res) : this.plain(res, 404, 'Not Found\n');
+      return this.options.fallback ? this.options.fallback(req, res, this.bodies) : this.plain(res, 404, 'Not Found\n');
     }
     const rest = path.slice(PREFIX.length);
     switch (req.method) {
@@ -171,26 +143,17 @@ export class RpcHttpHandler {
     const legacy = rest === '' || rest === '/' || luciSuffix.test(rest);
     const object = rest.startsWith('/call/') ? decodeURIComponent(rest.slice('/call/'.length)) : undefined;
     if (!legacy && object === undefined) return this.plain(res, 404, 'Not Found\n');
-    const body = await readBody(req, this.budget);
-    try {
-      if ('refused' in body) {
-        // the unread rest of the body must not be taken for the next request: both close
-        if (body.refused === 'too-large') this.send(req, res, 200, rpcErrorText(null, 'PARSE'), true);
-        else if (body.refused === 'busy') this.plain(res, 503, 'Service Unavailable\n', true);
-        return;
-      }
+    await this.bodies.answer(req, res, BODY_LIMIT, async (text) => {
+      if (text === null) return this.send(req, res, 200, rpcErrorText(null, 'PARSE'));
       const remote = req.socket.remoteAddress ?? '-';
-      const parsed = parseJson(body.text);
-      const reply = legacy ? await this.legacy(parsed, remote) : await this.callPath(parsed, object!, req, remote);
-      this.send(req, res, 200, reply);
-    } finally {
-      this.budget.give(body.held);
-    }
+      const parsed = parseJson(text);
+      this.send(req, res, 200, legacy ? await this.legacy(parsed, remote) : await this.callPath(parsed, object!, req, remote));
+    });
   }
 
   /** Body bytes of the requests being read or answered now. */
   get bodyBytesInFlight(): number {
-    return this.budget.inFlight;
+    return this.bodies.inFlight;
   }
 
   private async legacy(doc: Json | undefined, remote: string): Promise<JsonPieces> {

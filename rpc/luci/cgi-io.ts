@@ -9,9 +9,9 @@
 // L.resolveDefault in ui.js takes any failure as "no answer", so an apply goes on).
 import { createReadStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestBodies } from '../body.js';
 import type { SessionStore } from '../session.js';
 import type { RootDir } from '../system/root-dir.js';
-import { readBody } from './request.js';
 
 /** The applets, by the name uhttpd runs them under (main.c main(): strstr on argv[0]). */
 export const CGI_IO_APPLETS = new Set(['/cgi-bin/cgi-exec', '/cgi-bin/cgi-download', '/cgi-bin/cgi-upload', '/cgi-bin/cgi-backup']);
@@ -193,10 +193,17 @@ export class CgiIo {
   }
 
   /** Answers a POST (or any request) to one of CGI_IO_APPLETS. */
-  readonly handle = async (applet: string, req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  readonly handle = async (applet: string, req: IncomingMessage, res: ServerResponse, bodies: RequestBodies): Promise<void> => {
     const type = req.headers['content-type'] ?? '';
     // postdecode reads only an urlencoded body with a length below POST_LIMIT
-    const body = type.startsWith('application/x-www-form-urlencoded') && req.headers['content-length'] !== undefined ? await readBody(req, POST_LIMIT) : (req.resume(), null);
+    if (type.startsWith('application/x-www-form-urlencoded') && req.headers['content-length'] !== undefined) {
+      return bodies.answer(req, res, POST_LIMIT, (body) => this.answer(applet, body, res));
+    }
+    req.resume();
+    this.answer(applet, null, res);
+  };
+
+  private answer(applet: string, body: string | null, res: ServerResponse): void {
     let reply: Reply | null;
     if (applet.endsWith('/cgi-exec')) reply = this.exec(postDecode(body, ['sessionid', 'command', 'filename', 'mimetype']));
     else if (applet.endsWith('/cgi-download')) reply = this.download(postDecode(body, ['sessionid', 'path', 'filename', 'mimetype']), res);
@@ -208,5 +215,5 @@ export class CgiIo {
       res.writeHead(reply.status, reply.reason, { ...reply.headers, 'Content-Length': Buffer.byteLength(reply.body) });
       res.end(reply.body);
     }
-  };
+  }
 }

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { UciPackage } from '../../lib/uci/index.js';
+import type { RequestBodies } from '../body.js';
 import type { Bus } from '../dispatch.js';
 import { isJsonObject, type JsonObject } from '../json.js';
 import type { Session, SessionStore } from '../session.js';
@@ -17,7 +18,7 @@ import { packageReader, readLuciConfig, type LuciConfig } from './config.js';
 import { requestLanguage } from './i18n.js';
 import { aclDepends, buildPageTree, type MenuNode } from './menu.js';
 import { buildUrl, loginPage, messagePage, viewPage, type ShellOptions } from './page.js';
-import { readRequest, SCRIPT_NAME, type LuciRequest } from './request.js';
+import { answerRequest, SCRIPT_NAME, type LuciRequest } from './request.js';
 import { resolvePage, type LuciSession, type Resolved } from './resolve.js';
 import { insideRoot, type LuciRoot } from './root.js';
 import { serveStatic } from './static.js';
@@ -53,16 +54,16 @@ export class LuciDispatcher {
     this.cgiIo = new CgiIo({ sessions: o.sessions, root: new RootDir(o.root.dir) });
   }
 
-  readonly handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  readonly handle = async (req: IncomingMessage, res: ServerResponse, bodies: RequestBodies): Promise<void> => {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const pathname = q < 0 ? url : url.slice(0, q);
-    if (CGI_IO_APPLETS.has(pathname)) return this.cgiIo.handle(pathname, req, res);
+    if (CGI_IO_APPLETS.has(pathname)) return this.cgiIo.handle(pathname, req, res, bodies);
     if (pathname !== SCRIPT_NAME && !pathname.startsWith(`${SCRIPT_NAME}/`)) return serveStatic(this.o.root.www, pathname, req, res);
-    const request = await readRequest(req, pathname.slice(SCRIPT_NAME.length), q < 0 ? '' : url.slice(q + 1));
-    if (request === null) return send(res, { status: 400, statusText: 'Bad Request', headers: { 'Content-Type': 'text/plain' }, body: 'Bad Request\n' });
-    const state = this.state(request);
-    send(res, await this.dispatch(state, request.path, 0));
+    return answerRequest(req, res, bodies, pathname.slice(SCRIPT_NAME.length), q < 0 ? '' : url.slice(q + 1), async (request) => {
+      if (request === null) return send(res, { status: 400, statusText: 'Bad Request', headers: { 'Content-Type': 'text/plain' }, body: 'Bad Request\n' });
+      send(res, await this.dispatch(this.state(request), request.path, 0));
+    });
   };
 
   private state(req: LuciRequest): RequestState {

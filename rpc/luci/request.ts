@@ -1,7 +1,8 @@
 // What the dispatcher reads of an HTTP request, as LuCI's http.uc gives it: the path below the
 // script name, cookies, and form values from the query string and a urlencoded body
 // (http.formvalue looks at both).
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestBodies } from '../body.js';
 
 /** uhttpd's CGI prefix LuCI is served under (SCRIPT_NAME). */
 export const SCRIPT_NAME = '/cgi-bin/luci';
@@ -41,31 +42,7 @@ function decodeSegment(segment: string): string | undefined {
   }
 }
 
-/** The body of a request, or null when it is longer than `limit` (then it is read to its end and dropped). */
-export function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) chunks.push(chunk);
-    });
-    req.on('end', () => resolve(size <= limit ? Buffer.concat(chunks).toString('utf8') : null));
-    req.on('error', reject);
-  });
-}
-
-async function readForm(req: IncomingMessage): Promise<string> {
-  const type = req.headers['content-type'] ?? '';
-  if (req.method !== 'POST' || !type.startsWith('application/x-www-form-urlencoded')) {
-    req.resume();
-    return '';
-  }
-  return (await readBody(req, FORM_LIMIT)) ?? '';
-}
-
-/** Null when the path has a segment that does not decode. */
-export async function readRequest(req: IncomingMessage, pathInfo: string, query: string): Promise<LuciRequest | null> {
+function parseRequest(req: IncomingMessage, pathInfo: string, query: string, body: string): LuciRequest | null {
   const path: string[] = [];
   for (const raw of pathInfo.match(/[^/]+/g) ?? []) {
     const segment = decodeSegment(raw);
@@ -73,7 +50,7 @@ export async function readRequest(req: IncomingMessage, pathInfo: string, query:
     path.push(segment);
   }
   const form = new URLSearchParams(query);
-  for (const [k, v] of new URLSearchParams(await readForm(req))) form.append(k, v);
+  for (const [k, v] of new URLSearchParams(body)) form.append(k, v);
   return {
     method: req.method ?? 'GET',
     pathInfo,
@@ -84,4 +61,18 @@ export async function readRequest(req: IncomingMessage, pathInfo: string, query:
     acceptLanguage: req.headers['accept-language'] ?? '',
     origin: req.headers.origin,
   };
+}
+
+/**
+ * Runs `answer` with what the dispatcher reads of `req`, or with null when the path has a
+ * segment that does not decode. An urlencoded POST body is read through `bodies` (one longer
+ * than FORM_LIMIT counts as no form); other bodies are not read.
+ */
+export function answerRequest(req: IncomingMessage, res: ServerResponse, bodies: RequestBodies, pathInfo: string, query: string, answer: (request: LuciRequest | null) => Promise<void>): Promise<void> {
+  const type = req.headers['content-type'] ?? '';
+  if (req.method !== 'POST' || !type.startsWith('application/x-www-form-urlencoded')) {
+    req.resume();
+    return answer(parseRequest(req, pathInfo, query, ''));
+  }
+  return bodies.answer(req, res, FORM_LIMIT, (body) => answer(parseRequest(req, pathInfo, query, body ?? '')));
 }

@@ -6,9 +6,10 @@ import { connect, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { afterEach, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../../rpc/limits.js';
-import { startHarness, type Harness } from './harness.js';
+import { startHarness, type Harness, type ScratchServer } from './harness.js';
+import { startRoot } from './luci/fixture.js';
 
-let h: Harness | undefined;
+let h: Harness | ScratchServer | undefined;
 const sockets: Socket[] = [];
 afterEach(async () => {
   for (const s of sockets.splice(0)) s.destroy();
@@ -38,7 +39,9 @@ async function waitFor(cond: () => boolean, ms = 5000): Promise<void> {
   }
 }
 
-const head = (length: number) => `POST /ubus HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n`;
+const head = (length: number, path = '/ubus', type = 'application/json') => `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: ${type}\r\nContent-Length: ${length}\r\n\r\n`;
+/** A LuCI form (`serve --root`: the dispatcher's login form, cgi-io's) of `length` bytes. */
+const form = (path: string, length: number) => head(length, path, 'application/x-www-form-urlencoded');
 
 it("uses uhttpd's time-outs by default: 30 s for headers, 60 s for a request, 20 s of keep-alive", async () => {
   h = await startHarness();
@@ -101,4 +104,42 @@ it('gives back the bytes of a client that goes away in the middle of its body', 
   await waitFor(() => handler.bodyBytesInFlight === 30_000);
   s.destroy();
   await waitFor(() => handler.bodyBytesInFlight === 0);
+});
+
+it("counts LuCI's and cgi-io's form bodies in the same bound as /ubus bodies: past it 503 and closed", async () => {
+  const root = await startRoot(undefined, undefined, { bodyBytesInFlight: 150_000 });
+  h = root;
+  const handler = root.app.handler;
+  // a login form and a cgi-exec form, both slow, hold 120 000 bytes
+  const slow = [await open(root.url), await open(root.url)];
+  const replies = slow.map(untilClosed);
+  slow[0]!.write(form('/cgi-bin/luci/', 65_000) + 'x'.repeat(60_000));
+  slow[1]!.write(form('/cgi-bin/cgi-exec', 65_000) + 'x'.repeat(60_000));
+  await waitFor(() => handler.bodyBytesInFlight === 120_000);
+  for (const path of ['/ubus', '/cgi-bin/luci/', '/cgi-bin/cgi-exec']) {
+    const s = await open(root.url);
+    const refused = untilClosed(s);
+    s.write(form(path, 60_000) + 'x'.repeat(60_000));
+    const { text } = await refused;
+    expect(text, path).toMatch(/^HTTP\/1\.1 503 Service Unavailable\r\n/);
+    expect(text, path).toMatch(/\r\nConnection: close\r\n/);
+  }
+  expect(handler.bodyBytesInFlight).toBe(120_000);
+  // the two end their forms and are answered (the login page; cgi-io's refusal of no session)
+  for (const s of slow) s.end('&x=' + 'x'.repeat(4_997));
+  const [page, exec] = await Promise.all(replies);
+  expect(page!.text).toMatch(/^HTTP\/1\.1 403 Forbidden\r\n[\s\S]*luci_password/);
+  expect(exec!.text).toMatch(/^HTTP\/1\.1 403 Exec permission denied\r\n/);
+  expect(handler.bodyBytesInFlight).toBe(0);
+});
+
+it("refuses a cgi-io form at cgi-io's POST_LIMIT (131072 bytes) unread, and closes the connection", async () => {
+  h = await startRoot();
+  const s = await open(h.url);
+  const reply = untilClosed(s);
+  s.write(form('/cgi-bin/cgi-exec', 131_072) + 'x'.repeat(1_000));
+  const { text } = await reply;
+  expect(text).toMatch(/^HTTP\/1\.1 403 Exec permission denied\r\n/);
+  expect(text).toMatch(/\r\nConnection: close\r\n/);
+  expect(h.app.handler.bodyBytesInFlight).toBe(0);
 });

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { uciObject } from '../../../rpc/objects/uci.js';
 import { RpcApp, type ObjectFactory } from '../../../rpc/app.js';
+import type { ServerLimits } from '../../../rpc/limits.js';
 import { openRoot, rootSettings } from '../../../rpc/luci/root.js';
 import { hashPassword } from '../../../rpc/password.js';
 import { parseSettings } from '../../../rpc/settings.js';
@@ -166,7 +167,7 @@ export type RootServer = ScratchServer;
  * replace. Users: `root` (every group) and `viewer` (fixture-base to write, fixture-firewall and
  * fixture-reader to read), both with PASSWORD.
  */
-export async function startRoot(dir = makeRoot(), objects: ObjectFactory[] = [uciObject]): Promise<RootServer> {
+export async function startRoot(dir = makeRoot(), objects: ObjectFactory[] = [uciObject], limits: Partial<ServerLimits> = {}): Promise<RootServer> {
   const hash = await hashPassword(PASSWORD, fastCost);
   const ini = [
     `confdir = ${join(repoRoot, 'examples/config')}`,
@@ -183,6 +184,6 @@ export async function startRoot(dir = makeRoot(), objects: ObjectFactory[] = [uc
   ];
   const root = openRoot(dir);
   const settings = rootSettings(parseSettings(ini.join('\n'), join(dir, 'server.ini')), root);
-  const app = new RpcApp(settings, objects, { root });
+  const app = new RpcApp(settings, objects, { root, limits });
   return listenScratch(app, dir);
 }
