@@ -5,8 +5,9 @@ import { batchedLog } from '../rpc/log.js';
 import { rpcObjects } from '../rpc/objects/index.js';
 import { openRoot, RootError, rootSettings, type LuciRoot } from '../rpc/luci/root.js';
 import { packageRoot } from '../rpc/paths.js';
-import { loadRpcdLogins, verifyLogin } from '../rpc/logins.js';
+import { rpcdLogins, verifyLogin } from '../rpc/logins.js';
 import { verifyPassword } from '../rpc/password.js';
+import { readConfig } from '../rpc/system/source.js';
 import { isLoopback, loadSettings, parseListen, SettingsError, type Settings } from '../rpc/settings.js';
 import { checkConfdir, InputError, parseCommandArgs } from './args.js';
 
@@ -40,7 +41,7 @@ const OPTIONS = {
 async function demoUsers(settings: Settings): Promise<string[]> {
   const found: string[] = [];
   for (const u of settings.users) if (await verifyPassword(DEMO_PASSWORD, u.password)) found.push(u.username);
-  for (const u of loadRpcdLogins(settings.confdir)) if (await verifyLogin('', u.password, settings.shadow)) found.push(u.username);
+  for (const u of rpcdLogins(readConfig(settings.confdir, 'rpcd'))) if (await verifyLogin('', u.password, settings.shadow)) found.push(u.username);
   return found;
 }
 

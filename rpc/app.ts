@@ -4,13 +4,14 @@ import { lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Bus, type UbusObject } from './dispatch.js';
-import { loadRpcdLogins } from './logins.js';
+import { rpcdLogins } from './logins.js';
 import { LuciDispatcher } from './luci/dispatcher.js';
 import type { LuciRoot } from './luci/root.js';
 import { sessionObject, setupAcls } from './objects/session.js';
 import type { ServerLimits } from './limits.js';
 import { listen, RpcHttpHandler, type LogSink, type RunningServer } from './server.js';
 import { SessionStore } from './session.js';
+import { systemSourceFor } from './system/source.js';
 import type { Settings } from './settings.js';
 import { LoginThrottle } from './throttle.js';
 
@@ -74,10 +75,12 @@ export class RpcApp {
       if (object.pendingApplySid) pendingApplySid = object.pendingApplySid;
       if (object.close) this.closers.push(object.close);
     }
+    const system = systemSourceFor(this.context);
     this.bus.register(
       sessionObject({
         sessions: this.sessions,
-        users: () => [...settings.users, ...loadRpcdLogins(settings.confdir)],
+        // rpcd reads its config at every login: an edit applies to the next one
+        users: () => [...settings.users, ...rpcdLogins(system.config('rpcd'))],
         shadowFile: settings.shadow,
         aclDir: settings.aclDir,
         defaultTimeout: settings.sessionTimeout,

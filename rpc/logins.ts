@@ -1,28 +1,24 @@
 // Who may log in, as rpcd decides it (session.c, rpc_login_test_login and
-// rpc_login_test_password): the `login` sections of the confdir's `rpcd` package, read at every
-// login, beside the users of the server's settings. A password is a crypt(3) hash, `$p$<user>`
+// rpc_login_test_password): the `login` sections of the confdir's `rpcd` package as it is at
+// each login (the server's parse of it is kept while the file is unchanged, rpc/system/source.ts),
+// beside the users of the server's settings. A password is a crypt(3) hash, `$p$<user>`
 // (that user's hash in the shadow file), or empty (no password: any password logs in, as on a
 // fresh OpenWrt); the settings' users have scrypt hashes.
 import { readFileSync } from 'node:fs';
-import { Cursor, UciError } from '../lib/uci/index.js';
+import type { UciPackage } from '../lib/uci/index.js';
 import { verifyCrypt } from './crypt.js';
 import { parseHash, verifyPassword } from './password.js';
 import type { User } from './settings.js';
 
 /**
- * The `login` sections of `<confdir>/rpcd` in file order. As rpcd: `username` and `password`
- * must be options (not lists) and `read` / `write` must be lists; an `option read` is ignored.
+ * The `login` sections of the `rpcd` package (null: none) in file order. As rpcd: `username` and
+ * `password` must be options (not lists) and `read` / `write` must be lists; an `option read` is
+ * ignored.
  */
-export function loadRpcdLogins(confdir: string): User[] {
-  let sections;
-  try {
-    sections = new Cursor({ confdir, savedir: null }).load('rpcd').sections;
-  } catch (err) {
-    if (err instanceof UciError) return [];
-    throw err;
-  }
+export function rpcdLogins(rpcd: UciPackage | null): User[] {
+  if (rpcd === null) return [];
   const users: User[] = [];
-  for (const s of sections) {
+  for (const s of rpcd.sections) {
     if (s.type !== 'login') continue;
     const username = s.options.get('username');
     const password = s.options.get('password');

@@ -75,6 +75,16 @@ export interface SystemSource {
 
 const EMPTY_VIEW = new SnapshotView({});
 
+/** A committed config of `confdir` read now (SystemSource.config keeps it), or null when it does not exist or does not parse. */
+export function readConfig(confdir: string, name: string): UciPackage | null {
+  try {
+    return new Cursor({ confdir, savedir: null }).load(name);
+  } catch (err) {
+    if (err instanceof UciError) return null;
+    throw err;
+  }
+}
+
 function makeSource(app: AppContext): SystemSource {
   const { snapshot: snapshotFile, root, live, derive, confdir } = app.settings;
   const snapshotChecks = snapshotFile === undefined ? null : new FileChecks(dirname(snapshotFile), undefined, app.now);
@@ -128,12 +138,7 @@ function makeSource(app: AppContext): SystemSource {
       const file = configChecks.check(name);
       const known = configs.get(name);
       if (known && parseStillValid(known.file, file)) return known.pkg;
-      let pkg: UciPackage | null = null;
-      try {
-        pkg = new Cursor({ confdir, savedir: null }).load(name);
-      } catch (err) {
-        if (!(err instanceof UciError)) throw err;
-      }
+      const pkg = readConfig(confdir, name);
       configs.set(name, { file, pkg });
       return pkg;
     },

@@ -3,9 +3,11 @@
 // `$p$<user>` looked up in a shadow file, over a real socket; and the crypt(3) hashes themselves.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Cursor } from '../../lib/uci/index.js';
 import { cryptHash, verifyCrypt } from '../../rpc/crypt.js';
 import { parseSettings } from '../../rpc/settings.js';
+import { SETTLE_MS } from '../../rpc/uci/freshness.js';
 import { ANON, call, startHarness, type Harness } from './harness.js';
 
 describe('crypt(3)', () => {
@@ -130,6 +132,42 @@ describe("the confdir's rpcd logins", () => {
   it('answers session.access to the anonymous session (rpcd unauthenticated.json): LuCI asks before login', async () => {
     expect(await call(h.url, ANON, 'session', 'access', { scope: 'ubus', object: 'session', function: 'login' })).toEqual([0, { access: true }]);
     expect(await call(h.url, ANON, 'session', 'access', { scope: 'ubus', object: 'uci', function: 'get' })).toEqual([0, { access: false }]);
+  });
+});
+
+describe("the rpcd config between logins", () => {
+  let h: Harness;
+  const loads = vi.spyOn(Cursor.prototype, 'load');
+  const rpcdLoads = () => loads.mock.calls.filter(([name]) => name === 'rpcd').length;
+  // `openssl passwd -1 -salt md5salt secret1`
+  const md5 = (username: string) => `config login\n\toption username '${username}'\n\toption password '$1$md5salt$OE0X56DtT1.1O4zI85NXg.'\n\tlist read '*'\n`;
+
+  beforeAll(async () => {
+    // files look older than the coarsest clock tick: a parse of one may be kept (freshness.ts)
+    h = await startHarness({ users: [], now: () => Date.now() + 10 * SETTLE_MS });
+    writeFileSync(join(h.confdir, 'rpcd'), md5('alice'));
+  });
+  afterAll(() => {
+    loads.mockRestore();
+    return h.close();
+  });
+
+  const login = (username: string) => call(h.url, ANON, 'session', 'login', { username, password: 'secret1' });
+
+  it('is parsed once for many logins while the file is unchanged', async () => {
+    loads.mockClear();
+    for (let i = 0; i < 3; i++) expect((await login('alice'))[0]).toBe(0);
+    expect(rpcdLoads()).toBe(1);
+  });
+
+  it('applies an edit to the next login, without a restart', async () => {
+    expect((await login('alice'))[0]).toBe(0);
+    expect((await login('bob'))[0]).toBe(6);
+    loads.mockClear();
+    writeFileSync(join(h.confdir, 'rpcd'), md5('bob'));
+    expect((await login('bob'))[0]).toBe(0);
+    expect((await login('alice'))[0]).toBe(6);
+    expect(rpcdLoads()).toBe(1);
   });
 });
 
