@@ -49,6 +49,14 @@ function keyList(keys: unknown): string[] | undefined {
 
 export function sessionObject(o: SessionObjectOptions): UbusObject {
   const now = o.now ?? Date.now;
+  const create = (args: JsonObject) => o.sessions.create(typeof args.timeout === 'number' ? args.timeout : o.defaultTimeout);
+
+  /** rpcd dumps a new or logged-in session in the same instant it set the timer: `expires` equals `timeout`. */
+  function started(session: Session): MethodResult {
+    const t = now();
+    session.touch(t);
+    return ok(session.dump(t, true));
+  }
 
   async function login(args: JsonObject, ctx: CallContext): Promise<MethodResult> {
     const username = args.username as string;
@@ -71,27 +79,16 @@ export function sessionObject(o: SessionObjectOptions): UbusObject {
     o.throttle.succeeded(ctx.remote);
     const pending = o.pendingApplySid();
     const reclaimed = pending === undefined ? undefined : o.sessions.get(pending);
-    const session =
-      reclaimed && reclaimed.username === username
-        ? reclaimed
-        : o.sessions.create(typeof args.timeout === 'number' ? args.timeout : o.defaultTimeout);
+    const session = reclaimed && reclaimed.username === username ? reclaimed : create(args);
     setupAcls(session, user, o.aclDir, o.warn);
     session.data.set('username', username);
-    // rpcd dumps the session in the same instant it set the timer: `expires` equals `timeout`
-    const t = now();
-    session.touch(t);
-    return ok(session.dump(t, true));
+    return started(session);
   }
 
   return {
     name: 'session',
     methods: {
-      create: (args) => {
-        const session = o.sessions.create(typeof args.timeout === 'number' ? args.timeout : o.defaultTimeout);
-        const t = now();
-        session.touch(t);
-        return ok(session.dump(t, true));
-      },
+      create: (args) => started(create(args)),
       list: (_args, ctx) => ok(ctx.session.dump(now(), true)),
       grant: (args, ctx) => {
         const scope = typeof args.scope === 'string' ? args.scope : 'ubus';

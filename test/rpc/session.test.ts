@@ -145,7 +145,7 @@ describe('session data and ACL methods', () => {
     expect(await call(h.url, sid, 'session', 'grant', { objects: [['sess*', 'cr?ate'], ['ignored'], [1, 2]] })).toEqual([0]);
     const [status, created] = await call(h.url, sid, 'session', 'create', { timeout: 5 });
     expect(status).toBe(0);
-    expect(created).toMatchObject({ timeout: 5, acls: {}, data: {} });
+    expect(created).toMatchObject({ timeout: 5, expires: 5, acls: {}, data: {} });
     expect(await call(h.url, sid, 'session', 'revoke', { objects: [['sess*', 'cr?ate']] })).toEqual([0]);
     expect((await rpc(h.url, callMsg(sid, 'session', 'create'))).error?.code).toBe(-32002);
     expect(await call(h.url, sid, 'session', 'grant', { scope: 'custom', objects: [['a', 'b']] })).toEqual([0]);
