@@ -4,8 +4,8 @@
 // The locks are libuci's: the config file's for the whole commit, then the change file's from
 // reading the staged changes until they are cleared (file.c uci_file_commit, delta.c
 // uci_load_delta with flush), so that a `set` of another process lands before or after. The
-// file is re-read under the lock and every staged change replayed; nothing is written when
-// none applies. The new text goes to the file a chunk at a time (Document.writeText).
+// file is re-read under the lock, through the locked fd, and every staged change replayed;
+// nothing is written when none applies. The new text goes to the file a chunk at a time (Document.writeText).
 
 import { ftruncateSync } from 'node:fs';
 import type { Document } from './document.js';
@@ -22,8 +22,11 @@ export interface CommitJob {
   replay: boolean;
   /** Writes the package's pending changes to the savedir (before its change file is locked). */
   save(): void;
-  /** The document to write, read now; null when no staged change applies. */
-  document(): Document | null;
+  /**
+   * The document to write, read now from `config`, the fd of the locked config file (null: no
+   * file); null when no staged change applies.
+   */
+  document(config: number | null): Document | null;
   /** Writes the document as the file's new bytes. */
   fill(doc: Document): FileFill;
   /** Forgets the staged changes kept in memory (savedir null). */
@@ -44,7 +47,8 @@ function* steps(job: CommitJob): Generator<Step, void, HeldLock | null> {
       job.save();
       if (job.changeFile !== null) delta = yield { lock: job.changeFile, opts: { append: true } };
     }
-    const doc = job.document();
+    // the locked fd is the file at the path (lock.ts): no second open, nothing to race with
+    const doc = job.document(config?.fd ?? null);
     if (doc === null) return;
     yield { write: job.path, fill: job.fill(doc) };
     if (job.replay) {

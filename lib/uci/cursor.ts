@@ -337,12 +337,12 @@ export class Cursor {
       changeFile: replay && this.savedir !== null ? this.changeFile(name) : null,
       replay,
       save: () => this.save(lp),
-      document: () => {
+      document: (config) => {
         if (!replay) return lp.doc;
         // the loaded document goes first: a big package is never held twice
         this.forget(lp);
         lp.doc = new Document(name, { file: lp.path, latin1: this.opts.latin1 });
-        const doc = this.parse(readRegular(lp.path, this.encoding) ?? '', name, lp.path);
+        const doc = this.parse((config === null ? null : readRegular(config, this.encoding)) ?? '', name, lp.path);
         if (this.replayAll(doc, []) === 0) return null;
         lp.doc = doc;
         return doc;

@@ -9,11 +9,14 @@ import { UciError } from './errors.js';
 
 export type TextEncoding = 'utf8' | 'latin1';
 
-/** The file's text if it is a regular file (uci_open_stream for reading), else null. */
-export function readRegular(path: string, encoding: TextEncoding): string | null {
+/**
+ * The file's text if it is a regular file (uci_open_stream for reading), else null. `file`: a
+ * path, or the fd of a file already open (read from its start: the fd must be a new one).
+ */
+export function readRegular(file: string | number, encoding: TextEncoding): string | null {
   try {
-    if (!statSync(path).isFile()) return null;
-    return readFileSync(path, encoding);
+    if (!(typeof file === 'number' ? fstatSync(file) : statSync(file)).isFile()) return null;
+    return readFileSync(file, encoding);
   } catch {
     return null;
   }

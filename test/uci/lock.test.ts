@@ -4,7 +4,7 @@
 // flock(1)) exclude each other. The 20-run soak of the lost-update case: `npm run soak:locks`.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -75,6 +75,21 @@ describe.skipIf(!hasFlock1)('with flock(1) from util-linux', () => {
     expect(readFileSync(config(), 'utf8')).toBe("config d 'd'\n\toption a '1'\n");
     expect(readFileSync(join(save, 'firewall'), 'utf8')).toBe("firewall.d.b='2'\n");
     expect(readdirSync(conf)).toEqual(['firewall']);
+  });
+
+  it('a commit re-reads the file it holds the lock of, not whatever is at the path later (libuci re-parses from its locked stream)', async () => {
+    const c = new Cursor({ confdir: conf, savedir: save });
+    c.set('firewall', 'd', 'b', '2');
+    const holder = await holdWithFlock(join(save, 'firewall'), 0.5);
+    const commit = c.commitAsync('firewall');
+    // the commit holds the config's lock and waits for the change file's
+    while (spawnSync('flock', ['-n', config(), 'true']).status === 0) await new Promise((r) => setTimeout(r, 5));
+    // a writer that ignores the lock puts another file at the path meanwhile
+    writeFileSync(join(conf, '.other'), "config d 'd'\n\toption a 'other'\n");
+    renameSync(join(conf, '.other'), config());
+    await commit;
+    expect(holder.exitCode).not.toBeNull();
+    expect(readFileSync(config(), 'utf8')).toBe("config d 'd'\n\toption a '1'\n\toption b '2'\n");
   });
 
   it('staging waits for the change file lock (uci_save), and a non-blocking cursor fails at once', async () => {
