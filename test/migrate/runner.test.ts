@@ -113,6 +113,17 @@ describe('runMigrations', () => {
     expect(() => checkMigrations([flowOffloading, flowOffloading])).toThrow("migration id 'flow-offloading' is listed twice");
     expect(() => checkMigrations([{ ...flowOffloading, id: 'has space' }])).toThrow(/invalid migration id "has space"/);
     expect(() => checkMigrations([{ id: 'x' } as unknown as Migration])).toThrow(/not a migration/);
+    expect(() => checkMigrations([{ ...flowOffloading, packages: 'firewall' } as unknown as Migration])).toThrow(/packages must be a list of package names: "firewall"/);
+  });
+
+  it('refuses a package name that is no file name in a confdir, naming the migration and the package', async () => {
+    for (const name of ['../network', '/etc/passwd', 'a\\b', '.uci-fw4', 'has space', '']) {
+      expect(() => checkMigrations([{ ...flowOffloading, packages: ['firewall', name] }]))
+        .toThrow(`migration 'flow-offloading': invalid package name ${JSON.stringify(name)} in packages`);
+    }
+    const dir = makeConfdir();
+    await expect(runMigrations([dir], [{ ...flowOffloading, packages: ['../firewall'] }])).rejects.toThrow(/invalid package name "..\/firewall"/);
+    expect(readFileSync(join(dir, 'firewall'), 'utf8')).toBe(FILES.firewall);
   });
 });
 
