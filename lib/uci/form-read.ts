@@ -215,34 +215,33 @@ type SectionRef = { name: string } | { type: string; n: number };
  * there is none, null when the parser must read the file.
  */
 function findFormSection(text: string, ref: SectionRef, latin1: boolean): FormSection | undefined | null {
-  const none = { option() {}, blank() {}, ignored() {} };
-  if ('n' in ref && ref.n < 0) {
-    const { type, n } = ref;
-    let count = 0;
-    if (!readForm(text, { ...none, section: (t) => void (type === '' || t === type ? count++ : 0) })) return null;
-    if (count + n < 0) return undefined;
-    ref = { type, n: count + n };
-  }
-  const want = ref;
-  let found: FormSection | undefined;
-  let inside = false;
-  let seen = 0;
+  // `@type[-k]` is known only at the end of the text: the last k sections of the type are kept,
+  // in a ring, so that the text is read once
+  const keep = 'n' in ref && ref.n < 0 ? -ref.n : 1;
+  const kept: FormSection[] = [];
+  let count = 0; // the sections of the type (or with the name) so far
+  let current: FormSection | undefined; // the kept section whose options are being read
   const ok = readForm(text, {
-    ...none,
     section(type, name, index) {
-      const hit = 'name' in want ? name === want.name : (want.type === '' || type === want.type) && seen++ === want.n;
-      inside = hit && !found;
-      if (inside) found = { type, name: name !== '' ? name : anonymousName(index + 1, type, latin1), options: [] };
+      current = undefined;
+      if ('name' in ref ? name !== ref.name : ref.type !== '' && type !== ref.type) return;
+      const n = count++;
+      if ('n' in ref && ref.n >= 0 && n !== ref.n) return;
+      current = { type, name: name !== '' ? name : anonymousName(index + 1, type, latin1), options: [] };
+      kept[n % keep] = current;
     },
     option(name, tk, list) {
-      if (!inside) return;
+      if (!current) return;
       const value = tk.formValue;
-      const last = found!.options[found!.options.length - 1];
+      const last = current.options[current.options.length - 1];
       if (list && last?.[0] === name && Array.isArray(last[1])) last[1].push(value);
-      else found!.options.push([name, list ? [value] : value]);
+      else current.options.push([name, list ? [value] : value]);
     },
+    blank() {},
+    ignored() {},
   });
-  return ok ? found : null;
+  if (!ok) return null;
+  return count >= keep ? kept[count % keep] : undefined;
 }
 
 /** What a `pkg[.section[.option]]` tuple finds in its package's unchanged file; null: the Cursor must load it. */

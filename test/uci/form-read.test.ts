@@ -142,6 +142,22 @@ describe('the shortcuts of the command', () => {
     expect(code(() => getUnchanged(c, 'net.@iface[x]'))).toBe('INVALID_ARGUMENT');
   });
 
+  test('@type[-n] and @[-n] count from the end of the sections of that type (or of all), as the full path does', () => {
+    writeFileSync(join(dir, 'conf', 'net'), "config iface 'lan'\n\toption proto 'static'\n\nconfig rule\n\toption name 'r0'\n\n"
+      + "config iface\n\toption proto 'dhcp'\n\nconfig iface 'wan'\n\tlist dns '1.1.1.1'\n\tlist dns '9.9.9.9'\n\nconfig rule\n\toption name 'r1'\n");
+    const c = cursor();
+    const refs = ['@iface[-1]', '@iface[-2]', '@iface[-3]', '@rule[-1]', '@rule[-2]', '@[-1]', '@[-4]', '@[-5]', '@iface[1]'];
+    for (const ref of refs) expect(text(showUnchanged(c, `net.${ref}`)), ref).toBe(showText(full(), ref));
+    expect(getUnchanged(c, 'net.@iface[-2].proto')).toBe('dhcp\n');
+    expect(getUnchanged(c, 'net.@iface[-1].dns')).toBe('1.1.1.1 9.9.9.9\n');
+    expect(getUnchanged(c, 'net.@rule[-2].name')).toBe('r0\n');
+    expect(getUnchanged(c, 'net.@[-4]')).toBe('rule\n');
+    expect(code(() => getUnchanged(c, 'net.@iface[-4]'))).toBe('NOT_FOUND');
+    expect(code(() => showUnchanged(c, 'net.@rule[-3]'))).toBe('NOT_FOUND');
+    expect(code(() => getUnchanged(c, 'net.@[-6]'))).toBe('NOT_FOUND');
+    expect(cursor().get('net', '@iface[-4]')).toBeUndefined(); // the full path agrees: not there
+  });
+
   test('decline when changes are staged, so that they show', () => {
     const c = cursor();
     c.set('net', 'lan', 'proto', 'dhcp');
