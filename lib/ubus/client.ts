@@ -33,6 +33,12 @@ export class UbusError extends Error {
 /** The outcome of one call: its data, or why there is none (`permission denied`, `Access denied`). */
 export type UbusReply = { ok: true; data: unknown } | { ok: false; error: string; status?: number; code?: number };
 
+/** A reply's data; a refusal throws a UbusError naming the call (`what`: `object method`). */
+export function replyData(reply: UbusReply, what: string): unknown {
+  if (reply.ok) return reply.data;
+  throw new UbusError(`ubus call ${what}: ${reply.error}`, reply);
+}
+
 /** One call of a batch. */
 export interface UbusCall {
   object: string;
@@ -140,9 +146,7 @@ export class UbusClient {
 
   /** call, with a refusal thrown as a UbusError naming the call. */
   async request(object: string, method: string, args: Record<string, unknown> = {}, timeoutMs = this.timeoutMs): Promise<unknown> {
-    const r = await this.call(object, method, args, timeoutMs);
-    if (r.ok) return r.data;
-    throw new UbusError(`ubus call ${object} ${method}: ${r.error}`, r);
+    return replyData(await this.call(object, method, args, timeoutMs), `${object} ${method}`);
   }
 
   /**

@@ -2,7 +2,7 @@
 // package, plain data (it crosses into the migrations' worker thread), turned into Documents
 // there under the section names rpcd gave (lib/ubus documentFromValues).
 import type { PackageSource } from '../../uci/index.js';
-import { documentFromValues, isObject, JsonRpcCode, UbusError, UbusStatus, type UbusClient, type UciValues } from '../../ubus/index.js';
+import { documentFromValues, isObject, JsonRpcCode, replyData, UbusError, UbusStatus, type UbusClient, type UciValues } from '../../ubus/index.js';
 
 export interface RemoteModel {
   /** Package name → the `values` `uci get` answered. */
@@ -54,9 +54,8 @@ export async function readModel(client: UbusClient, packages: readonly string[] 
     if (!r.ok) throw new UbusError(`cannot read package '${config}': ubus call uci get: ${r.error}`, r);
     if (!isObject(r.data) || !isObject(r.data.values)) throw new Error(`uci get ${config}: no values in the reply`);
     out.model.packages[config] = r.data.values;
-    const c = replies[2 * i + 1]!;
-    if (!c.ok) throw new UbusError(`ubus call uci changes: ${c.error}`, c);
-    const staged = isObject(c.data) && Array.isArray(c.data.changes) ? c.data.changes.length : 0;
+    const listed = replyData(replies[2 * i + 1]!, 'uci changes');
+    const staged = isObject(listed) && Array.isArray(listed.changes) ? listed.changes.length : 0;
     if (staged > 0) out.staged.push(`${config} (${staged})`);
   });
   return out;

@@ -5,7 +5,7 @@
 // Reorder records are the one part of `uci changes` that differs between libuci versions (some
 // record every section `order` places, some only those that moved): they are left out of the
 // comparison, and the order the package then reads in (`uci get`, `.index`) is checked instead.
-import { documentFromValues, isObject, UbusError, type ChangeRecord, type UbusClient, type UbusReply } from '../../ubus/index.js';
+import { documentFromValues, isObject, replyData, UbusError, type ChangeRecord, type UbusClient } from '../../ubus/index.js';
 import { callArgs, type UciCall } from './calls.js';
 import type { PackagePlan } from './plan.js';
 
@@ -15,12 +15,6 @@ const notOrder = (r: ChangeRecord): boolean => r[0] !== 'order';
 const show = (r: ChangeRecord | undefined): string => (r === undefined ? 'nothing' : JSON.stringify(r));
 
 const asCall = (c: UciCall) => ({ object: 'uci', method: c.method, args: callArgs(c) });
-
-/** The data of a reply; a refusal throws, naming the call. */
-function data(reply: UbusReply, method: string): unknown {
-  if (reply.ok) return reply.data;
-  throw new UbusError(`ubus call uci ${method}: ${reply.error}`, reply);
-}
 
 /** Throws unless the changes listed are exactly the plan's. */
 function checkChanges(plan: PackagePlan, listed: unknown, names: Names): void {
@@ -55,17 +49,17 @@ export async function stagePlan(client: UbusClient, plan: PackagePlan, timeoutMs
   const names: Names = new Map();
   let adds = 0;
   calls.forEach((call, i) => {
-    const answer = data(replies[i]!, call.method);
+    const answer = replyData(replies[i]!, `uci ${call.method}`);
     if (call.method !== 'add' || call.name !== undefined) return;
     const got = isObject(answer) ? answer.section : undefined;
     if (typeof got !== 'string') throw new UbusError('ubus call uci add: no section name in the reply');
     const meant = plan.addNames[adds++]!;
     if (got !== meant) names.set(meant, got);
   });
-  if (!order) return checkChanges(plan, data(replies[calls.length]!, 'changes'), names);
+  if (!order) return checkChanges(plan, replyData(replies[calls.length]!, 'uci changes'), names);
   const sections = order.sections.map((s) => names.get(s) ?? s);
   const [ordered, listed, read] = await client.batch([asCall({ ...order, sections }), changes, { object: 'uci', method: 'get', args: { config } }], timeoutMs());
-  data(ordered!, 'order');
-  checkChanges(plan, data(listed!, 'changes'), names);
-  checkOrder(plan, data(read!, 'get'), sections);
+  replyData(ordered!, 'uci order');
+  checkChanges(plan, replyData(listed!, 'uci changes'), names);
+  checkOrder(plan, replyData(read!, 'uci get'), sections);
 }
