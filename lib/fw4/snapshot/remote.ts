@@ -3,7 +3,7 @@
 // is asked for with the call LuCI's ACLs grant it; a part the user may not read is left out and
 // said so, never invented.
 import type { UciPackage } from '../../uci/types.js';
-import { documentFromValues, isObject, UbusClient, UbusError } from '../../ubus/index.js';
+import { documentFromValues, isObject, UbusClient, UbusError, type UbusCall, type UbusReply } from '../../ubus/index.js';
 import type { SystemSnapshot } from './types.js';
 
 const NFT_FLOWTABLES = ['--terse', '--json', 'list', 'flowtables', 'inet'];
@@ -83,11 +83,14 @@ async function readSnapshot(client: UbusClient, o: RemoteOptions): Promise<Remot
   const stat: NonNullable<SystemSnapshot['stat']> = {};
   const dirs: Record<string, string[]> = {};
   const commands: Record<string, string> = {};
-  const ask = async (part: string, object: string, method: string, args?: Record<string, unknown>) => {
-    const reply = await client.call(object, method, args);
-    parts.push({ part, call: `ubus call ${object} ${method}${args ? ` ${JSON.stringify(args)}` : ''}`, ...(reply.ok ? {} : { error: reply.error }) });
+  const callText = (c: UbusCall): string => `ubus call ${c.object} ${c.method}${c.args ? ` ${JSON.stringify(c.args)}` : ''}`;
+  const answered = (part: string, c: UbusCall, reply: UbusReply): unknown => {
+    parts.push({ part, call: callText(c), ...(reply.ok ? {} : { error: reply.error }) });
     return reply.ok ? reply.data : undefined;
   };
+  const ask = async (part: string, object: string, method: string, args?: Record<string, unknown>) => (
+    answered(part, { object, method, args }, await client.call(object, method, args))
+  );
 
   for (const [object, method, args] of [
     ['network.interface', 'dump'], ['network.device', 'status'], ['service', 'get_data', { type: 'firewall' }],
@@ -113,25 +116,32 @@ async function readSnapshot(client: UbusClient, o: RemoteOptions): Promise<Remot
   const fromLuci = isObject(luciDevices) ? luciDevices : {};
   if (!isObject(ubus['network.device~status']) && isObject(luciDevices)) ubus['network.device~status'] = deviceStatusFromLuci(fromLuci);
   const status = ubus['network.device~status'];
-  for (const dev of isObject(status) ? Object.keys(status) : []) {
-    if (!/^[A-Za-z0-9_][A-Za-z0-9_.@:+-]*$/.test(dev)) continue;
-    const list = await ask(`/sys/class/net/${dev}`, 'file', 'list', { path: `/sys/class/net/${dev}` });
+  const devices = (isObject(status) ? Object.keys(status) : []).filter((dev) => /^[A-Za-z0-9_][A-Za-z0-9_.@:+-]*$/.test(dev));
+  const modules = o.helperModules ?? [];
+  // every device's directory and flags and every helper module's stat: one request, not one each
+  const file = (method: string, path: string): UbusCall => ({ object: 'file', method, args: { path } });
+  const calls = [
+    ...devices.flatMap((dev) => [file('list', `/sys/class/net/${dev}`), file('read', `/sys/class/net/${dev}/flags`)]),
+    ...modules.map((module) => file('stat', `/sys/module/${module}`)),
+  ];
+  const replies = await client.batch(calls);
+  devices.forEach((dev, i) => {
+    const list = answered(`/sys/class/net/${dev}`, calls[2 * i]!, replies[2 * i]!);
     if (isObject(list) && Array.isArray(list.entries)) {
       dirs[`/sys/class/net/${dev}`] = list.entries.filter(isObject).map((e) => String(e.name));
       stat[`/sys/class/net/${dev}`] = { type: 'directory' };
     }
-    const flags = await client.call('file', 'read', { path: `/sys/class/net/${dev}/flags` });
+    const flags = replies[2 * i + 1]!;
     if (flags.ok && isObject(flags.data) && typeof flags.data.data === 'string') files[`/sys/class/net/${dev}/flags`] = flags.data.data;
     else if (isObject(fromLuci[dev]) && isObject(fromLuci[dev].flags)) files[`/sys/class/net/${dev}/flags`] = flagsFromLuci(fromLuci[dev].flags);
-    else parts.push({ part: `/sys/class/net/${dev}/flags`, call: `ubus call file read {"path":"/sys/class/net/${dev}/flags"}`, error: flags.ok ? 'no data' : flags.error });
-  }
-
-  for (const module of o.helperModules ?? []) {
-    const st = await client.call('file', 'stat', { path: `/sys/module/${module}` });
+    else parts.push({ part: `/sys/class/net/${dev}/flags`, call: callText(calls[2 * i + 1]!), error: flags.ok ? 'no data' : flags.error });
+  });
+  modules.forEach((module, i) => {
+    const st = replies[2 * devices.length + i]!;
     if (st.ok && isObject(st.data)) stat[`/sys/module/${module}`] = { type: st.data.type === 'directory' ? 'directory' : 'file' };
     else if (!st.ok && st.error === 'not found') stat[`/sys/module/${module}`] = null;
-    parts.push({ part: `/sys/module/${module}`, call: `ubus call file stat {"path":"/sys/module/${module}"}`, ...(st.ok || st.error === 'not found' ? {} : { error: st.error }) });
-  }
+    parts.push({ part: `/sys/module/${module}`, call: callText(calls[2 * devices.length + i]!), ...(st.ok || st.error === 'not found' ? {} : { error: st.error }) });
+  });
 
   const nft = await ask('existing flowtables (nft list flowtables)', 'file', 'exec', { command: '/usr/sbin/nft', params: NFT_FLOWTABLES });
   if (isObject(nft) && typeof nft.stdout === 'string') commands[`/usr/sbin/nft ${NFT_FLOWTABLES.join(' ')}`] = nft.stdout;
