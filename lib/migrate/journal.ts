@@ -215,6 +215,11 @@ async function step(commits: StagedCommit[], fn: (c: StagedCommit) => Promise<vo
   return commits.filter((c) => ok.has(c));
 }
 
+/** The configs a commit replaces (the renames with a `before`), in name order. */
+function configsOf(c: StagedCommit): StagedCommit['renames'] {
+  return c.renames.filter((r) => r.before !== undefined).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
 /**
  * Takes libuci's lock on each config a commit replaces, in name order (as every run does, so two
  * never wait for each other), and checks that each still has the text the migrations read.
@@ -223,8 +228,7 @@ async function step(commits: StagedCommit[], fn: (c: StagedCommit) => Promise<vo
 async function lockUnchanged(c: StagedCommit): Promise<HeldLock[]> {
   const held: HeldLock[] = [];
   try {
-    const configs = c.renames.filter((r) => r.before !== undefined).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const r of configs) {
+    for (const r of configsOf(c)) {
       const lock = await lockFileAsync(join(c.confdir, r.name), true, { timeoutMs: LOCK_TIMEOUT_MS });
       if (lock) held.push(lock);
       if (!lock || sha256(readFileSync(lock.fd)) !== r.before) throw new Error(`${r.name} was changed by someone else during the run; nothing written`);
@@ -242,7 +246,7 @@ function parts(group: StagedCommit[]): StagedCommit[][] {
   let part: StagedCommit[] = [];
   let locks = 0;
   for (const c of group) {
-    const n = c.renames.filter((r) => r.before !== undefined).length;
+    const n = configsOf(c).length;
     if (part.length > 0 && locks + n > MAX_HELD_LOCKS) {
       out.push(part);
       part = [];

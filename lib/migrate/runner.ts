@@ -168,11 +168,11 @@ export async function runMigrations(targets: MigrationTargets, source: Migration
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (!('modules' in source)) {
     checkMigrations(source);
-    return runAll(targets, source, inThread(source, timeoutMs), opts);
+    return runAll(targets, source, inThread(source, timeoutMs), opts, timeoutMs);
   }
   const isolated = await IsolatedMigrations.start(source.modules, timeoutMs);
   try {
-    return await runAll(targets, isolated.migrations, (target, todo) => isolated.run(target, todo.map((m) => m.id)), opts);
+    return await runAll(targets, isolated.migrations, (target, todo) => isolated.run(target, todo.map((m) => m.id)), opts, timeoutMs);
   } finally {
     await isolated.close();
   }
@@ -187,7 +187,7 @@ function confdirKey(dir: string): string {
   }
 }
 
-async function runAll(targets: MigrationTargets, migrations: readonly MigrationInfo[], up: UpRunner, opts: RunOptions): Promise<RunResult[]> {
+async function runAll(targets: MigrationTargets, migrations: readonly MigrationInfo[], up: UpRunner, opts: RunOptions, timeoutMs: number): Promise<RunResult[]> {
   const seenDirs = new Set<string>();
   const isNew = (t: MigrationTarget): boolean => {
     if (typeof t !== 'string') return true;
@@ -208,7 +208,7 @@ async function runAll(targets: MigrationTargets, migrations: readonly MigrationI
   };
   const remote: TargetRun = {
     migrations, up, dryRun: opts.dryRun === true, diffs: opts.diffs ?? opts.dryRun === true,
-    timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, ...(opts.rollbackTimeout === undefined ? {} : { rollbackTimeout: opts.rollbackTimeout }),
+    timeoutMs, ...(opts.rollbackTimeout === undefined ? {} : { rollbackTimeout: opts.rollbackTimeout }),
   };
   const jobs = Math.max(1, opts.jobs ?? 32);
   const running = new Set<Promise<void>>();

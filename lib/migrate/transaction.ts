@@ -33,7 +33,6 @@ export class Transaction {
   readonly confdir: string;
   readonly #cursor: Cursor;
   readonly #remote: boolean;
-  #finished = false;
   /** The file text of every package looked at, as read before any change (null: not UTF-8). */
   readonly #before = new Map<string, string | null>();
   readonly #notes: MigrationNote[] = [];
@@ -133,8 +132,7 @@ export class Transaction {
    * its text as read and its document as changed.
    */
   changed(): { package: string; before: string | null; doc: Document; changes: UciChange[] }[] {
-    if (!this.#finished) this.#applyCommentOuts();
-    this.#finished = true;
+    this.#applyCommentOuts();
     return [...this.#before]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([pkg, before]) => ({ package: pkg, before, doc: this.#cursor.document(pkg), changes: this.#cursor.changes(pkg) }))
@@ -153,9 +151,9 @@ export class Transaction {
     return out;
   }
 
-  /** Comments out, at the end of the run, what was asked and still exists. */
+  /** Comments out, at the end of the run, what was asked and still exists; each request once. */
   #applyCommentOuts(): void {
-    for (const c of this.#commentOuts) {
+    for (const c of this.#commentOuts.splice(0)) {
       // a later migration may have removed it
       if (this.#cursor.get(c.pkg, c.section, c.option) !== undefined) this.#cursor.commentOut(c.pkg, c.section, c.option, c.note);
     }

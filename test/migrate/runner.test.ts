@@ -138,6 +138,7 @@ describe('Transaction', () => {
     const [p] = tx.pending();
     expect(p!.after).toBe(FILES.firewall!.replace("\toption input 'ACCEPT'   # keep this comment\n", "\t# uci-fw4: not wanted\n\t# option input 'ACCEPT'   # keep this comment\n"));
     expect(p!.changes).toEqual(['-firewall.defaults.input']);
+    expect(tx.pending()).toEqual([p]); // asked again: commented out once, not twice
   });
 
   it('comments out every line of a multi-line value', () => {
