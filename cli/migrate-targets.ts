@@ -1,14 +1,10 @@
 // The routers of `uci-fw4 migrate`: `--target URL` and `--targets FILE` checked before any router
 // is touched, the file read as a stream (a 10,000-line list is never held whole: the first pass
-// checks every line, the run reads it again, line by line), and the one password of the run from
-// a file, the environment or the terminal, never from the command line.
-import { closeSync, createReadStream, fstatSync, openSync, readFileSync } from 'node:fs';
+// checks every line, the run reads it again, line by line).
+import { closeSync, createReadStream, fstatSync, openSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { InputError, readInput } from './args.js';
-import { ask, readStdin } from './prompt.js';
-
-/** The environment variable the password may come from. */
-export const PASSWORD_ENV = 'UCI_FW4_PASSWORD';
+import { PASSWORD_ENV } from './prompt.js';
 
 /** A router as the command line or a targets file names it; the password is the run's. */
 export interface TargetSpec {
@@ -93,21 +89,4 @@ export async function checkTargets(urls: readonly string[], files: readonly stri
 export async function* targetSpecs(urls: readonly string[], files: readonly string[], user: string): AsyncGenerator<TargetSpec> {
   for (const url of urls) yield { url: targetUrl(url, '--target'), user };
   for (const file of files) for await (const { spec } of fileLines(file)) yield spec;
-}
-
-/**
- * The run's password: the first line of `file` (`-`: standard input), else the environment
- * variable, else asked on the terminal. Throws an InputError when there is none to be had.
- */
-export async function fleetPassword(file: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  if (file !== undefined) {
-    const text = file === '-' ? await readStdin() : readInput(file, 'the password file', () => readFileSync(file, 'utf8'));
-    const first = text.split(/\r?\n/, 1)[0] ?? '';
-    if (first === '') throw new InputError(`${file === '-' ? 'standard input' : file}: the password file is empty`);
-    return first;
-  }
-  const fromEnv = env[PASSWORD_ENV];
-  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
-  if (process.stdin.isTTY) return ask('Password for the targets: ');
-  throw new InputError(`no password for the targets: give --password-file FILE, set ${PASSWORD_ENV}, or run on a terminal to be asked`);
 }

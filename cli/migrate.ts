@@ -9,7 +9,8 @@
 // included) or migrations.
 import { runMigrations, type MigrationTarget, type RunResult } from '../lib/migrate/index.js';
 import { checkConfdir, InputError, parseCommandArgs } from './args.js';
-import { checkTargets, fleetPassword, PASSWORD_ENV, targetSpecs } from './migrate-targets.js';
+import { checkTargets, targetSpecs } from './migrate-targets.js';
+import { PASSWORD_ENV, routerPassword } from './prompt.js';
 import { dryRunText, isRouter, label, noteLines, progress, summarize, table } from './migrate-report.js';
 import { writeText } from './output.js';
 
@@ -33,8 +34,8 @@ confirmed; a router that cannot be reached again after the apply rolls itself ba
   --user NAME      the user for --target URLs (default root)
   --password-file FILE
                    the routers' password: the file's first line ('-': standard input);
-                   else the environment variable ${PASSWORD_ENV}; else asked on the
-                   terminal. Never on the command line.
+                   else the environment variable ${PASSWORD_ENV} (unless empty); else
+                   asked on the terminal. Never on the command line.
   --jobs N         routers migrated at once (default 32)
   --rollback-timeout S
                    seconds a router waits for the confirm before it rolls back (uci apply's
@@ -119,7 +120,7 @@ async function* targets(a: Args, password: string): AsyncGenerator<MigrationTarg
 async function check(a: Args): Promise<{ total: number; password: string }> {
   for (const dir of a.confdirs) checkConfdir(dir);
   const routers = await checkTargets(a.urls, a.files, a.user);
-  const password = routers > 0 ? await fleetPassword(a.passwordFile) : '';
+  const password = routers > 0 ? await routerPassword(a.passwordFile, 'the targets') : '';
   return { total: a.confdirs.length + routers, password };
 }
 

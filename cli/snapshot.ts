@@ -7,10 +7,8 @@ import {
   compileFirewall, defaultHelpers, derivedNotes, deriveSnapshot, fetchRemoteSnapshot, LiveSystemView, offloadReport, recordSnapshot,
   RemoteError, type SystemSnapshot,
 } from '../lib/fw4/index.js';
-import { parseCommandArgs } from './args.js';
-import { ask, readStdin } from './prompt.js';
-
-const PASSWORD_ENV = 'UCI_FW4_PASSWORD';
+import { InputError, parseCommandArgs } from './args.js';
+import { PASSWORD_ENV, routerPassword } from './prompt.js';
 
 const USAGE: Record<string, string> = {
   record: `Usage: uci-fw4 snapshot record [--confdir /etc/config] [--root /] [--output file.json]
@@ -27,8 +25,9 @@ Reads a snapshot from a router over its JSON-RPC API (rpcd, as LuCI uses it), wi
 of a LuCI user: network.interface dump, network.device status, procd's firewall data, the
 kernel version, /sys/class/net, the conntrack helper modules and nft's flowtables. Parts the
 user's ACL does not allow are left out and listed on stderr with the reason.
-The password comes from --password-file, the ${PASSWORD_ENV} environment variable, a prompt
-(on a terminal) or standard input; never from the command line.
+The password is the first line of --password-file FILE ('-': standard input), else the
+${PASSWORD_ENV} environment variable (unless empty), else asked on the terminal; never from
+the command line.
   --save-config DIR  also write the firewall, network and wireless configs read with uci get
 `,
   derive: `Usage: uci-fw4 snapshot derive --confdir DIR [--output file.json]
@@ -92,18 +91,11 @@ function derive(v: Record<string, string | undefined>): number {
   return 0;
 }
 
-async function password(file: string | undefined): Promise<string> {
-  if (file !== undefined) return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
-  const env = process.env[PASSWORD_ENV];
-  if (env !== undefined) return env;
-  return process.stdin.isTTY ? ask('Password: ') : readStdin();
-}
-
 async function from(v: Record<string, string | undefined>): Promise<number> {
   if (v.url === undefined || v.user === undefined) throw new UsageError('--url and --user are required');
   if (!/^https?:\/\//.test(v.url)) throw new UsageError(`--url '${v.url}' is not an http(s) URL`);
   const result = await fetchRemoteSnapshot({
-    url: v.url, username: v.user, password: await password(v['password-file']),
+    url: v.url, username: v.user, password: await routerPassword(v['password-file'], 'the router'),
     helperModules: [...new Set(defaultHelpers().sections.map((s) => String(s.options.get('module'))))],
   });
   const missing = result.parts.filter((p) => p.error !== undefined);
@@ -156,7 +148,7 @@ export async function run(args: string[]): Promise<number> {
       process.stderr.write(`uci-fw4 snapshot ${name}: ${err.message}\n\n${USAGE[name]}`);
       return 1;
     }
-    if (e instanceof RemoteError || err.code === 'ENOENT' || err.code === 'EACCES' || err.name === 'UciParseError') {
+    if (e instanceof RemoteError || e instanceof InputError || err.code === 'ENOENT' || err.code === 'EACCES' || err.name === 'UciParseError') {
       process.stderr.write(`uci-fw4 snapshot ${name}: ${err.message}\n`);
       return 1;
     }

@@ -1,10 +1,10 @@
 // The routers of `uci-fw4 migrate`: target URLs, the targets file (errors name file:line), the
-// same router twice, and where the password comes from.
+// same router twice.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkTargets, fleetPassword, PASSWORD_ENV, targetSpecs, targetUrl } from '../../cli/migrate-targets.js';
+import { checkTargets, targetSpecs, targetUrl } from '../../cli/migrate-targets.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'migrate-targets-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -67,14 +67,5 @@ describe('targets file', () => {
     await expect(checkTargets(['http://10.0.0.1/ubus'], [f], 'root')).rejects.toThrow(`${f}:1: http://10.0.0.1/ubus is already a target (--target)`);
     await expect(checkTargets([], [join(dir, 'nope.txt')], 'root')).rejects.toThrow(`${join(dir, 'nope.txt')}: cannot read the targets file: no such file or directory`);
     await expect(checkTargets([], [dir], 'root')).rejects.toThrow(`${dir}: cannot read the targets file: it is a directory`);
-  });
-});
-
-describe('the password', () => {
-  it('from the first line of --password-file, else the environment; none (no terminal) is an error naming both', async () => {
-    expect(await fleetPassword(file('pw', 's3cret\nignored\n'), {})).toBe('s3cret');
-    await expect(fleetPassword(file('empty', '\n'), {})).rejects.toThrow('the password file is empty');
-    expect(await fleetPassword(undefined, { [PASSWORD_ENV]: 'from-env' })).toBe('from-env');
-    if (!process.stdin.isTTY) await expect(fleetPassword(undefined, {})).rejects.toThrow(`give --password-file FILE, set ${PASSWORD_ENV}`);
   });
 });

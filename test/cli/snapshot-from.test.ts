@@ -73,6 +73,25 @@ function from(user: string, out: string, env: Record<string, string> = {}, extra
   return { status: r.status, stderr: r.stderr, snapshot };
 }
 
+/**
+ * `snapshot from` as root with standard input a pipe: `input` written and closed, or (undefined)
+ * held open. A command still waiting after 10 s is killed (status null).
+ */
+function fromPiped(args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, 'snapshot', 'from', '--url', url, '--user', 'root', ...args], { env: { ...env, QUIET: '' }, stdio: ['pipe', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      child.stdin.destroy();
+      resolve({ status, stderr });
+    });
+    if (input !== undefined) child.stdin.end(input);
+  });
+}
+
 const canonical = (file: string, name: string) => canonicalBody(parseDocument(readFileSync(file, 'utf8'), { name }).toPackage());
 
 function fw4Print(confdir: string, snapshot: string) {
@@ -125,5 +144,24 @@ describe('uci-fw4 snapshot from, against uci-fw4 serve', () => {
     const p = spawnSync(process.execPath, [bin, 'snapshot', 'from', '--url', url, '--user', 'root', '--password', 'rootpw'], { encoding: 'utf8' });
     expect(p.status).toBe(1);
     expect(p.stderr).toContain("uci-fw4 snapshot from: unknown option '--password'");
+  });
+
+  it('takes the password from standard input only with --password-file -; with none it stops at once, naming where one may come from', async () => {
+    const { UCI_FW4_PASSWORD: _, ...unset } = process.env;
+    const piped = await fromPiped(['--password-file', '-', '--output', join(dir, 'piped.json')], unset, 'rootpw\n');
+    expect(piped.status, piped.stderr).toBe(0);
+    expect(existsSync(join(dir, 'piped.json'))).toBe(true);
+    // no file, the variable unset or empty, standard input an open pipe (not a terminal)
+    for (const env of [unset, { ...unset, UCI_FW4_PASSWORD: '' }]) {
+      const none = await fromPiped(['--output', join(dir, 'none.json')], env);
+      expect(none).toEqual({
+        status: 1,
+        stderr: "uci-fw4 snapshot from: no password for the router: give --password-file FILE ('-': standard input), set UCI_FW4_PASSWORD, or run on a terminal to be asked\n",
+      });
+    }
+    const missing = from('root', 'missing', {}, ['--password-file', join(dir, 'nope')]);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toBe(`uci-fw4 snapshot from: ${join(dir, 'nope')}: cannot read the password file: no such file or directory\n`);
+    expect(existsSync(join(dir, 'none.json')) || existsSync(join(dir, 'missing.json'))).toBe(false);
   });
 });

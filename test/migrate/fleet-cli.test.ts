@@ -63,12 +63,16 @@ interface Run {
   stderr: string;
 }
 
-/** `uci-fw4 ARGS`, asynchronously: the routers' proxies run in this process. */
-function cli(args: string[], cwd = work, env: NodeJS.ProcessEnv = {}): Promise<Run> {
+/**
+ * `uci-fw4 ARGS`, asynchronously: the routers' proxies run in this process. Standard input is
+ * empty, or a pipe given `stdin` and closed, or (null) a pipe held open until the command exits.
+ */
+function cli(args: string[], cwd = work, env: NodeJS.ProcessEnv = {}, stdin?: string | null): Promise<Run> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [join(root, 'bin/uci-fw4.js'), ...args], {
-      cwd, env: { ...process.env, UCI_FW4_PASSWORD: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd, env: { ...process.env, UCI_FW4_PASSWORD: '', ...env }, stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
+    if (typeof stdin === 'string') child.stdin!.end(stdin);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d));
@@ -77,7 +81,7 @@ function cli(args: string[], cwd = work, env: NodeJS.ProcessEnv = {}): Promise<R
   });
 }
 
-const migrate = (args: string[], env: NodeJS.ProcessEnv = {}) => cli(['migrate', ...args], work, env);
+const migrate = (args: string[], env: NodeJS.ProcessEnv = {}, stdin?: string | null) => cli(['migrate', ...args], work, env, stdin);
 
 async function waitFor(done: () => boolean, ms: number): Promise<void> {
   for (const end = Date.now() + ms; !done() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 100));
@@ -121,10 +125,18 @@ describe('uci-fw4 migrate over routers', () => {
     const run = await migrate(['--targets', list, '--password-file', passwordFile, migration]);
     expect([run.status, run.stdout]).toEqual([2, '']);
     expect(run.stderr).toBe(`uci-fw4 migrate: ${list}:4: 'ftp://10.0.0.1': only http and https URLs are targets, not ftp\n`);
-    const none = await migrate(['--target', r.url, migration]);
-    expect(none.status).toBe(2);
-    expect(none.stderr).toContain('no password for the targets: give --password-file FILE, set UCI_FW4_PASSWORD');
+    // an empty UCI_FW4_PASSWORD (cli's default) is none, and an open standard input is not waited on
+    const none = await migrate(['--target', r.url, migration], {}, null);
+    expect([none.status, none.stdout]).toEqual([2, '']);
+    expect(none.stderr).toBe("uci-fw4 migrate: no password for the targets: give --password-file FILE ('-': standard input), set UCI_FW4_PASSWORD, or run on a terminal to be asked\n");
     expect(r.firewall()).toBe(before);
+  });
+
+  it('the password from standard input with --password-file -', async () => {
+    const r = await router();
+    const run = await migrate(['--dry-run', '--target', r.url, '--password-file', '-', migration], {}, `${PASSWORD}\n`);
+    expect(run.stderr).toContain('1 target: 1 changed');
+    expect(run.status).toBe(0);
   });
 
   it('dry run: per router its uci changes and the diff of its export; nothing staged or written', async () => {
