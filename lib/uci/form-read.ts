@@ -221,13 +221,16 @@ function findFormSection(text: string, ref: SectionRef, latin1: boolean): FormSe
   const kept: FormSection[] = [];
   let count = 0; // the sections of the type (or with the name) so far
   let current: FormSection | undefined; // the kept section whose options are being read
+  // `cfg…` names an anonymous section as libuci names it (a section in the form has no such name)
+  const generated = 'name' in ref && GENERATED.test(ref.name);
+  const nameOf = (type: string, name: string, index: number): string => (name !== '' ? name : anonymousName(index + 1, type, latin1));
   const ok = readForm(text, {
     section(type, name, index) {
       current = undefined;
-      if ('name' in ref ? name !== ref.name : ref.type !== '' && type !== ref.type) return;
+      if ('name' in ref ? (generated ? nameOf(type, name, index) : name) !== ref.name : ref.type !== '' && type !== ref.type) return;
       const n = count++;
       if ('n' in ref && ref.n >= 0 && n !== ref.n) return;
-      current = { type, name: name !== '' ? name : anonymousName(index + 1, type, latin1), options: [] };
+      current = { type, name: nameOf(type, name, index), options: [] };
       kept[n % keep] = current;
     },
     option(name, tk, list) {

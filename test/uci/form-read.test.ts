@@ -158,6 +158,16 @@ describe('the shortcuts of the command', () => {
     expect(cursor().get('net', '@iface[-4]')).toBeUndefined(); // the full path agrees: not there
   });
 
+  test("an anonymous section by the name libuci generates for it (cfg…), as the full path finds it", () => {
+    const c = cursor();
+    const anon = full().sections[1]!.name;
+    expect(anon).toMatch(/^cfg[0-9a-f]{6}$/);
+    expect(getUnchanged(c, `net.${anon}.dns`)).toBe("1.1.1.1 'a b'\n");
+    expect(getUnchanged(c, `net.${anon}`)).toBe('iface\n');
+    expect(text(showUnchanged(c, `net.${anon}`))).toBe(showText(full(), anon));
+    expect(code(() => getUnchanged(c, 'net.cfg09ffff'))).toBe('NOT_FOUND');
+  });
+
   test('decline when changes are staged, so that they show', () => {
     const c = cursor();
     c.set('net', 'lan', 'proto', 'dhcp');
