@@ -10,6 +10,9 @@ export const NULL_SESSION = '00000000000000000000000000000000';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 
+/** uhttpd's bound on a request body (ubus.c UH_UBUS_MAX_POST_SIZE): past it, a parse error. */
+export const MAX_REQUEST_BYTES = 65536;
+
 /**
  * A call that did not succeed: a ubus status other than 0 (`status`), a JSON-RPC error of
  * uhttpd (`code`: -32002 Access denied, …), or no usable answer at all (neither: the
@@ -97,20 +100,44 @@ export class UbusClient {
 
   /**
    * Several calls in one request (a JSON-RPC batch, which uhttpd runs one after another), each
-   * answered as `call` answers it, in the order given.
+   * answered as `call` answers it, in the order given. A batch whose body would pass uhttpd's
+   * bound on a request (MAX_REQUEST_BYTES) goes as several requests, one after another; the
+   * time-out is for all of them.
    */
   async batch(calls: readonly UbusCall[], timeoutMs = this.timeoutMs): Promise<UbusReply[]> {
-    if (calls.length === 0) return [];
-    const first = this.#id + 1;
-    const body = `[${calls.map((c) => this.#message(++this.#id, c)).join(',')}]`;
-    const msg = await this.#post(body, `ubus call ${calls[0]!.object} ${calls[0]!.method} (batch of ${calls.length} calls)`, timeoutMs);
-    const replies = Array.isArray(msg) ? msg : [msg];
-    const byId = new Map(replies.filter(isObject).map((r) => [r.id, r as Envelope]));
-    return calls.map((c, i) => {
-      const r = byId.get(first + i);
-      if (!r) throw new UbusError(`${this.url}: no reply to ubus call ${c.object} ${c.method} in the batch`);
-      return this.#reply(r);
-    });
+    const end = Date.now() + timeoutMs;
+    const out: UbusReply[] = [];
+    for (const part of this.#parts(calls)) {
+      const msg = await this.#post(`[${part.texts.join(',')}]`, `ubus call ${part.calls[0]!.object} ${part.calls[0]!.method} (batch of ${part.calls.length} calls)`, Math.max(1, end - Date.now()));
+      const replies = Array.isArray(msg) ? msg : [msg];
+      const byId = new Map(replies.filter(isObject).map((r) => [r.id, r as Envelope]));
+      part.calls.forEach((c, i) => {
+        const r = byId.get(part.first + i);
+        if (!r) throw new UbusError(`${this.url}: no reply to ubus call ${c.object} ${c.method} in the batch`);
+        out.push(this.#reply(r));
+      });
+    }
+    return out;
+  }
+
+  /** The calls as batches of at most MAX_REQUEST_BYTES (a call longer than that alone). */
+  #parts(calls: readonly UbusCall[]): { first: number; calls: UbusCall[]; texts: string[] }[] {
+    const parts: { first: number; calls: UbusCall[]; texts: string[] }[] = [];
+    let bytes = 0;
+    for (const c of calls) {
+      const id = ++this.#id;
+      const text = this.#message(id, c);
+      const size = Buffer.byteLength(text) + 1; // and its comma or bracket
+      let part = parts.at(-1);
+      if (!part || bytes + size > MAX_REQUEST_BYTES) {
+        parts.push((part = { first: id, calls: [], texts: [] }));
+        bytes = 1;
+      }
+      part.calls.push(c);
+      part.texts.push(text);
+      bytes += size;
+    }
+    return parts;
   }
 
   #message(id: number, c: UbusCall): string {

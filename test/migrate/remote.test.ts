@@ -47,6 +47,21 @@ describe('a router migrated over JSON-RPC', () => {
     expect(await router.changes()).toEqual({});
     expect(await router.applyPending()).toBe(false);
   });
+
+  it("stages changes longer than uhttpd's bound on a request body (64 KiB) in batches within it", async () => {
+    const router = await startRouter();
+    const many: Migration = {
+      id: 'many-rules', description: '200 rules with long names', packages: ['firewall'],
+      up(tx) {
+        for (let i = 0; i < 200; i++) tx.set('firewall', tx.add('firewall', 'rule'), 'name', `rule-${i}-${'x'.repeat(300)}`);
+      },
+    };
+    const r = await one(router.url, [many]);
+    expect(r.reason).toBeUndefined();
+    expect(r.status).toBe('changed');
+    const rules = parseDocument(router.firewall(), { name: 'firewall' }).toPackage().sections.filter((s) => s.type === 'rule');
+    expect(rules.filter((s) => String(s.options.get('name')).startsWith('rule-'))).toHaveLength(200);
+  });
 });
 
 /** `uci changes` of the runner's own session (kept alive by refusing its destroy). */

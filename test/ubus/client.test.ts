@@ -3,7 +3,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { UbusClient, UbusError } from '../../lib/ubus/index.js';
+import { MAX_REQUEST_BYTES, UbusClient, UbusError } from '../../lib/ubus/index.js';
 
 let server: Server | undefined;
 afterEach(async () => {
@@ -70,6 +70,20 @@ describe('UbusClient', () => {
       { ok: true, data: { values: { n: { config: 'b' } } } },
     ]);
     expect(new Set(seen.map((s) => s.socket)).size).toBe(1);
+    c.close();
+  });
+
+  it("splits a batch longer than uhttpd's bound on a request body into requests within it, answered in order", async () => {
+    const bodies: number[] = [];
+    const { url } = await serve((p) => ({ result: [0, { n: (p[3] as { n: number }).n }] }));
+    server!.prependListener('request', (req: IncomingMessage) => bodies.push(Number(req.headers['content-length'])));
+    const c = new UbusClient(url);
+    const calls = Array.from({ length: 400 }, (_, n) => ({ object: 'uci', method: 'set', args: { n, value: 'x'.repeat(300) } }));
+    const r = await c.batch(calls);
+    expect(r.map((x) => (x.ok ? (x.data as { n: number }).n : -1))).toEqual(calls.map((_, n) => n));
+    expect(bodies.length).toBe(3);
+    expect(Math.max(...bodies)).toBeLessThanOrEqual(MAX_REQUEST_BYTES);
+    expect(bodies.reduce((a, b) => a + b)).toBeGreaterThan(2 * MAX_REQUEST_BYTES);
     c.close();
   });
 
