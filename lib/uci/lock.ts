@@ -90,16 +90,25 @@ function tryFlock(fd: number, exclusive: boolean, path: string): boolean {
   }
 }
 
-/** Opens path for locking; null when it does not exist and may not be created. */
+/**
+ * Opens path for locking; null when it does not exist and may not be created. Only a regular
+ * file is locked: the open does not block (a FIFO at a config's path would hold the thread, a
+ * server's event loop included, until something opened its other end) and anything else is an
+ * error naming the path.
+ */
 function openForLock(path: string, opts: LockOptions): number | null {
-  let flags = opts.append ? constants.O_RDWR | constants.O_APPEND : constants.O_RDONLY;
+  let flags = (opts.append ? constants.O_RDWR | constants.O_APPEND : constants.O_RDONLY) | constants.O_NONBLOCK;
   if (opts.createMode !== undefined) flags |= constants.O_CREAT;
+  let fd: number;
   try {
-    return openSync(path, flags, opts.createMode ?? 0o600);
+    fd = openSync(path, flags, opts.createMode ?? 0o600);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw new UciError('IO', `I/O error: cannot open ${path}: ${(err as Error).message}`);
   }
+  if (fstatSync(fd).isFile()) return fd;
+  closeSync(fd);
+  throw new UciError('IO', `I/O error: cannot lock ${path}: not a regular file`);
 }
 
 /**

@@ -92,6 +92,22 @@ describe.skipIf(!hasFlock1)('with flock(1) from util-linux', () => {
     expect(readFileSync(config(), 'utf8')).toBe("config d 'd'\n\toption a '1'\n\toption b '2'\n");
   });
 
+  it('a FIFO put at the config path once the package is loaded: the commit is an error naming it, not one that never returns', () => {
+    // in a process of its own (the built library): an open that blocks cannot be interrupted in this one
+    const script = `
+      import { spawnSync } from 'node:child_process';
+      import { rmSync } from 'node:fs';
+      import { Cursor } from ${JSON.stringify(join(repo, 'dist/lib/uci/index.js'))};
+      const cursor = new Cursor({ confdir: ${JSON.stringify(conf)}, savedir: ${JSON.stringify(save)} });
+      cursor.set('firewall', 'd', 'a', '2');
+      rmSync(${JSON.stringify(config())});
+      spawnSync('mkfifo', [${JSON.stringify(config())}]);
+      try { cursor.commit('firewall'); console.log('committed'); } catch (e) { console.log(e.message); }`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 10_000 });
+    expect(r.signal).toBeNull();
+    expect(r.stdout).toBe(`I/O error: cannot lock ${config()}: not a regular file\n`);
+  });
+
   it('staging waits for the change file lock (uci_save), and a non-blocking cursor fails at once', async () => {
     writeFileSync(join(save, 'firewall'), '');
     await holdWithFlock(join(save, 'firewall'), 5);
