@@ -46,16 +46,6 @@ function isoNow(): string {
   return lastIso;
 }
 
-/**
- * Resolves in the check phase of this event-loop turn, so that the requests read in one poll
- * phase are answered together once all of them are read: their replies then leave in one burst.
- * Answered each as it was read, a `uci get` at 32 connections took twice the CPU (12.5k against
- * 26.3k requests a second, npm run bench -- rpc).
- */
-function endOfPollPhase(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
-
 function parseJson(text: string): Json | undefined {
   try {
     return JSON.parse(text) as Json;
@@ -155,7 +145,6 @@ export class RpcHttpHandler {
     if (!legacy && object === undefined) return this.plain(res, 404, 'Not Found\n');
     await this.bodies.answer(req, res, BODY_LIMIT, async (text) => {
       if (text === null) return this.send(req, res, 200, rpcErrorText(null, 'PARSE'));
-      await endOfPollPhase();
       const remote = req.socket.remoteAddress ?? '-';
       const parsed = parseJson(text);
       this.send(req, res, 200, legacy ? await this.legacy(parsed, remote) : await this.callPath(parsed, object!, req, remote));
