@@ -120,28 +120,51 @@ function install(t: TempFile, newMode: number): void {
 }
 
 /**
- * Replaces `target` with what `fill` writes: a temp file in the same directory, written and
- * fsynced, given the target's mode, renamed over the target (through symlinks), then the
- * directory fsynced. On any failure the temp file is removed and the target is untouched.
+ * The steps of a replacement: a temp file in the same directory, written and fsynced, given the
+ * target's mode, renamed over the target (through symlinks), then the directory fsynced. Each
+ * fd yielded is to be fsynced before the next step; a failed fsync is thrown back in. On any
+ * failure before the rename the temp file is removed and the target is untouched.
  */
-export function replaceFile(target: string, fill: FileFill, newMode = 0o600): void {
-  const t = writeTemp(target, fill);
+function* replaceSteps(target: string, content: FileFill | Buffer, newMode: number): Generator<number, void, void> {
+  const t = writeTemp(target, content);
   try {
-    fsyncSync(t.fd);
+    yield t.fd;
   } catch (err) {
     abandon(t);
     throw ioError(err);
   }
   install(t, newMode);
+  let dir: number;
   try {
-    const dfd = openSync(dirname(t.real), 'r');
-    try {
-      fsyncSync(dfd);
-    } finally {
-      closeSync(dfd);
-    }
+    dir = openSync(dirname(t.real), 'r');
+  } catch {
+    return;
+  }
+  try {
+    yield dir;
   } catch {
     // directories cannot be fsynced on every file system; the rename is already done
+  } finally {
+    closeSync(dir);
+  }
+}
+
+type Fsynced = { error: unknown } | null;
+
+/** Replaces `target` with what `fill` writes (replaceSteps), blocking for each fsync. */
+export function replaceFile(target: string, fill: FileFill, newMode = 0o600): void {
+  const steps = replaceSteps(target, fill, newMode);
+  const fsynced = (fd: number): Fsynced => {
+    try {
+      fsyncSync(fd);
+      return null;
+    } catch (error) {
+      return { error };
+    }
+  };
+  for (let step = steps.next(); !step.done; ) {
+    const failed = fsynced(step.value);
+    step = failed ? steps.throw(failed.error) : steps.next();
   }
 }
 
@@ -155,22 +178,9 @@ const fsyncInPool = promisify(fsync);
  * nine in the pool, 0.2 ms with the fsyncs alone there).
  */
 export async function replaceFileAsync(target: string, content: FileFill | Buffer, newMode = 0o600): Promise<void> {
-  const t = writeTemp(target, content);
-  try {
-    await fsyncInPool(t.fd);
-  } catch (err) {
-    abandon(t);
-    throw ioError(err);
-  }
-  install(t, newMode);
-  try {
-    const dfd = openSync(dirname(t.real), 'r');
-    try {
-      await fsyncInPool(dfd);
-    } finally {
-      closeSync(dfd);
-    }
-  } catch {
-    // as in replaceFile
+  const steps = replaceSteps(target, content, newMode);
+  for (let step = steps.next(); !step.done; ) {
+    const failed: Fsynced = await fsyncInPool(step.value).then(() => null, (error: unknown) => ({ error }));
+    step = failed ? steps.throw(failed.error) : steps.next();
   }
 }
