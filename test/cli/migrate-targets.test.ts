@@ -1,19 +1,11 @@
 // The routers of `uci-fw4 migrate`: target URLs, the targets file (errors name file:line), the
 // same router twice.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkTargets, targetSpecs, targetUrl } from '../../cli/migrate-targets.js';
+import { tempFiles } from '../helpers/files.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'migrate-targets-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function file(name: string, text: string): string {
-  const path = join(dir, name);
-  writeFileSync(path, text);
-  return path;
-}
+const { dir, file } = tempFiles('migrate-targets-');
 
 async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];

@@ -1,19 +1,11 @@
 // Where a router's password comes from (`migrate`, `snapshot from`): a file's first line, the
 // environment unless empty, the terminal; with none of them, an error rather than a wait.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PASSWORD_ENV, routerPassword } from '../../cli/prompt.js';
+import { tempFiles } from '../helpers/files.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'cli-prompt-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function file(name: string, text: string): string {
-  const path = join(dir, name);
-  writeFileSync(path, text);
-  return path;
-}
+const { dir, file } = tempFiles('cli-prompt-');
 
 describe('routerPassword', () => {
   it('the first line of the file, before the environment; an empty or missing file is an error naming it', async () => {
