@@ -24,6 +24,16 @@ const dropWanInput: Migration = {
   },
 };
 
+/** Planned as the wan zone's set, then the rule's add: a refused add comes after something was staged. */
+const addRuleAndDropWan: Migration = {
+  id: 'add-and-set', description: 'a new rule and the wan input', packages: ['firewall'],
+  up(tx) {
+    const rule = tx.add('firewall', 'rule');
+    tx.set('firewall', rule, 'name', 'Allow-SSH');
+    dropWanInput.up(tx);
+  },
+};
+
 async function one(url: string, migrations: Migration[], opts: Parameters<typeof runMigrations>[2] = {}): Promise<TargetResult> {
   const [r] = await runMigrations([target(url)], migrations, { rollbackTimeout: 2, timeoutMs: 20_000, ...opts });
   return r as TargetResult;
@@ -101,16 +111,7 @@ describe('what goes wrong on a router', () => {
       onLogin: (s) => (sid = s),
       refuse: (c) => (c.method === 'destroy' ? 6 : c.method === 'add' ? 2 : null),
     });
-    const two: Migration = {
-      // planned as the wan zone's set, then the rule's add (refused)
-      id: 'add-and-set', description: 'a new rule and the wan input', packages: ['firewall'],
-      up(tx) {
-        const rule = tx.add('firewall', 'rule');
-        tx.set('firewall', rule, 'name', 'Allow-SSH');
-        dropWanInput.up(tx);
-      },
-    };
-    const r = await one(proxy.url, [two]);
+    const r = await one(proxy.url, [addRuleAndDropWan]);
     expect(r.status).toBe('failed');
     expect(r.reason).toBe('ubus call uci add: invalid argument');
     expect(proxy.methods().filter((m) => STAGING.has(m) || m === 'uci.revert')).toEqual(['uci.set', 'uci.add', 'uci.revert']);
@@ -128,14 +129,7 @@ describe('what goes wrong on a router', () => {
       refuse: (c) => (c.method === 'add' ? 2 : null),
       deny: (c) => c.method === 'revert' || c.method === 'destroy',
     });
-    const addRule: Migration = {
-      id: 'add-rule', description: 'a new rule', packages: ['firewall'],
-      up(tx) {
-        dropWanInput.up(tx);
-        tx.set('firewall', tx.add('firewall', 'rule'), 'name', 'Allow-SSH');
-      },
-    };
-    const r = await one(proxy.url, [addRule], { timeoutMs: 20_000, rollbackTimeout: 2 });
+    const r = await one(proxy.url, [addRuleAndDropWan], { timeoutMs: 20_000, rollbackTimeout: 2 });
     expect(r.status).toBe('failed');
     expect(r.reason).toBe('ubus call uci add: invalid argument; uci revert firewall: Access denied: what the run staged stays in its own session on the router until the session expires (22 s after the login)');
     // so it is: in that session only, as rpcd keeps sessions' staging apart
