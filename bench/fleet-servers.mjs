@@ -17,13 +17,6 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 export const FLEET_USER = 'root';
 export const FLEET_PASSWORD = 'fleet-bench';
 
-/** VmRSS and VmHWM of a process (default: this one), in MiB. */
-export function memory(pid = 'self') {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)[1]);
-  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
-}
-
 /** Open file descriptors of this process. */
 export const openFds = () => readdirSync('/proc/self/fd').length;
 

@@ -23,7 +23,8 @@ if (process.env.UV_THREADPOOL_SIZE === undefined) {
   const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url)], { stdio: 'inherit', env: { ...process.env, UV_THREADPOOL_SIZE: '64' } });
   process.exit(r.status ?? 1);
 }
-const { FLEET_PASSWORD, FLEET_USER, memory, openFds, startFleet } = await import('./fleet-servers.mjs');
+const { FLEET_PASSWORD, FLEET_USER, openFds, startFleet } = await import('./fleet-servers.mjs');
+const { memory } = await import('./timing.mjs');
 
 const N = Number(process.env.FLEET_BENCH_ROUTERS ?? 1000);
 const LOOP = Math.min(N, Number(process.env.FLEET_BENCH_LOOP ?? 100)); // the curl loop runs on a subset, scaled to N

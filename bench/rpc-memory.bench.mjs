@@ -4,11 +4,12 @@
 // its start. RSS is read from the server's /proc/<pid>/status (VmRSS; VmHWM for the peak).
 //   node bench/rpc-memory.bench.mjs      (npm run bench -- rpc-memory; builds first)
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { memory } from './timing.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CONNECTIONS = 1000;
@@ -27,13 +28,6 @@ function startServer(confdir) {
     });
     proc.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
   });
-}
-
-/** VmRSS and VmHWM of a process, in MiB. */
-function memory(pid) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)[1]);
-  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
 }
 
 /** One request on its own connection: the status code, or 'error' / 'timeout'. */

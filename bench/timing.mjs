@@ -1,6 +1,7 @@
 // Shared by the benchmarks: the median of a sample, the wall time of one call, node's own
-// start-up time and the machine's load average.
+// start-up time, the machine's load average and a process's memory.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 
 export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -31,3 +32,10 @@ export function nodeStartup(runs, env) {
 
 /** The 1, 5 and 15 minute load averages, `0.4 0.9 1.2`: a busy machine shows in every figure. */
 export const loadAverage = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+
+/** VmRSS and VmHWM of a process (default: this one), in MiB. */
+export function memory(pid = 'self') {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)[1]);
+  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+}

@@ -146,7 +146,8 @@ try {
     cmdRows.push({
       sections,
       name,
-      mb: size.length / 1e6,
+      // MiB, as the RSS figures (kB / 1024): the ratio is of like units
+      mb: size.length / 2 ** 20,
       show: measure(['show', name]),
       get: measure(['get', `${name}.@rule[-1].${get}`]),
       // one option changed before each run, so that every commit rewrites the whole file
@@ -158,8 +159,8 @@ try {
 }
 console.log('');
 console.log(`commands end to end: node bin/uci-fw4.js uci -c DIR -t SAVE show FILE | get FILE.@rule[-1].OPT | commit FILE (after a set); median of ${CMD_RUNS}: wall, CPU (user+sys) and peak RSS by /usr/bin/time`);
-console.log('input (sections)      MB   show: wall   cpu     RSS    get: wall   cpu     RSS    commit: wall   cpu     RSS   commit RSS / MB');
-const cell = (c) => `${c.s.toFixed(2).padStart(7)} s ${c.cpu.toFixed(2).padStart(5)} s ${c.mb.toFixed(0).padStart(5)} MB`;
+console.log('input (sections)     MiB   show: wall   cpu     RSS    get: wall   cpu     RSS    commit: wall   cpu     RSS   commit RSS / size');
+const cell = (c) => `${c.s.toFixed(2).padStart(7)} s ${c.cpu.toFixed(2).padStart(5)} s ${c.mb.toFixed(0).padStart(4)} MiB`;
 for (const r of cmdRows) {
   console.log(`${`${r.name} (${r.sections})`.padEnd(18)} ${r.mb.toFixed(1).padStart(6)}  ${cell(r.show)}  ${cell(r.get)}  ${cell(r.commit)}   ${(r.commit.mb / r.mb).toFixed(1)}×`);
 }

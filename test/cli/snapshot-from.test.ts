@@ -10,7 +10,7 @@ import { canonicalBody } from '../../lib/uci/export.js';
 import { parseDocument } from '../../lib/uci/index.js';
 import type { SystemSnapshot } from '../../lib/fw4/index.js';
 import { hashPassword } from '../../rpc/password.js';
-import { root } from '../rpc/harness.js';
+import { fastCost, root } from '../rpc/harness.js';
 
 const bin = join(root, 'bin/uci-fw4.js');
 const luciAcl = join(root, '../shared/luci-acl/luci-base.json');
@@ -40,11 +40,10 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'acl.d/viewer.json'), JSON.stringify({
     'firewall-viewer': { description: 'firewall only', read: { ubus: { uci: ['get'], 'network.interface': ['dump'] }, uci: ['firewall'] } },
   }));
-  const cost = { ln: 4, r: 8, p: 1 };
   writeFileSync(join(dir, 'server.ini'), [
     'listen = 127.0.0.1:0', 'confdir = config', 'acl_dir = acl.d', 'snapshot = snapshot.json', 'log = false',
-    '[user.root]', `password = ${await hashPassword('rootpw', cost)}`, 'read = *', 'write = *',
-    '[user.viewer]', `password = ${await hashPassword('viewerpw', cost)}`, 'read = unauthenticated firewall-viewer',
+    '[user.root]', `password = ${await hashPassword('rootpw', fastCost)}`, 'read = *', 'write = *',
+    '[user.viewer]', `password = ${await hashPassword('viewerpw', fastCost)}`, 'read = unauthenticated firewall-viewer',
   ].join('\n'));
   writeFileSync(join(dir, 'rootpw'), 'rootpw\n');
   const child = spawn(process.execPath, [bin, 'serve', '--settings', join(dir, 'server.ini')], { stdio: ['ignore', 'ignore', 'pipe'] });

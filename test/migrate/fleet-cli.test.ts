@@ -1,19 +1,18 @@
 // `uci-fw4 migrate` over routers (issue 17), end to end: the command against `uci-fw4 serve`
 // instances this test starts (each over its own copy of examples/config), beside confdirs.
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../rpc/password.js';
-import { root, serve } from '../rpc/harness.js';
+import { tempFiles } from '../helpers/files.js';
+import { fastCost, root, serve } from '../rpc/harness.js';
 import { startProxy } from './fixtures/router.js';
 
-const work = mkdtempSync(join(tmpdir(), 'fleet-cli-'));
+const { dir: work, file } = tempFiles('fleet-cli-');
 const stops: (() => Promise<unknown>)[] = [];
 afterAll(async () => {
   for (const stop of stops.splice(0)) await stop();
-  rmSync(work, { recursive: true, force: true });
 });
 
 const PASSWORD = 'fleet-secret';
@@ -30,7 +29,7 @@ async function router(password = PASSWORD): Promise<Served> {
   const dir = join(work, `router${++made}`);
   const confdir = join(dir, 'config');
   cpSync(join(root, 'examples/config'), confdir, { recursive: true });
-  const hash = await hashPassword(password, { ln: 4, r: 8, p: 1 });
+  const hash = await hashPassword(password, fastCost);
   writeFileSync(join(dir, 'server.ini'), [
     'listen = 127.0.0.1:0', 'confdir = config', `acl_dir = ${join(root, 'examples/acl.d')}`, 'log = false',
     '[user.root]', `password = ${hash}`, 'read = *', 'write = *',
@@ -44,12 +43,6 @@ function confdir(): string {
   const dir = join(work, `confdir${++made}`);
   cpSync(join(root, 'examples/config'), dir, { recursive: true });
   return dir;
-}
-
-function file(name: string, text: string): string {
-  const path = join(work, name);
-  writeFileSync(path, text);
-  return path;
 }
 
 // the lock-out story of docs/migrate.md: the wan zone's input policy

@@ -15,7 +15,7 @@ export const root = fileURLToPath(new URL('../..', import.meta.url));
 export const ANON = '00000000000000000000000000000000';
 
 /** Cheap hashes keep the suite fast; the format and the comparison are the production ones. */
-const fastCost = { ln: 4, r: 8, p: 1 };
+export const fastCost = { ln: 4, r: 8, p: 1 };
 
 export interface TestUser {
   name: string;

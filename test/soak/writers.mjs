@@ -9,7 +9,7 @@ const ANON = '00000000000000000000000000000000';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Live options per writer and config: each set of o<n> deletes o<n-KEEP>, so files stay small. */
-export const KEEP = 16;
+const KEEP = 16;
 
 /**
  * The shared record of one run.
@@ -150,7 +150,7 @@ function failure(rec, command, message) {
   rec.failures[key] = (rec.failures[key] ?? 0) + 1;
 }
 
-export function runCommand(bin, args) {
+function runCommand(bin, args) {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

@@ -31,11 +31,13 @@ describe('deferred options', () => {
   }
 
   it('writing the package reads the options without keeping them; an edit reads one section', () => {
-    const doc = parseDocument(CASES.plain! + CASES['a named section merged from two places']!.replace("'x'", "'x2'"), { name: 'p', trivia: false, deferOptions: true });
+    const text = CASES.plain! + CASES['a named section merged from two places']!.replace("'x'", "'x2'");
+    const doc = parseDocument(text, { name: 'p', trivia: false, deferOptions: true });
     expect(doc.sections.every((s) => s.reader !== null)).toBe(true);
     const chunks: Buffer[] = [];
     doc.writeText({ keepComments: false }, (c) => chunks.push(Buffer.from(c)));
-    expect(Buffer.concat(chunks).toString()).toBe(exportText(doc).replace(/^package p\n/, ''));
+    // against a parse that reads every option at once, not the deferred document's own export
+    expect(Buffer.concat(chunks).toString()).toBe(exportText(parseDocument(text, { name: 'p', trivia: false })).replace(/^package p\n/, ''));
     expect(doc.sections.every((s) => s.reader !== null)).toBe(true);
     doc.set('r1', 'name', 'b');
     expect(doc.sections.map((s) => s.reader === null)).toEqual([true, false, false, false, false]);

@@ -12,7 +12,7 @@ import type { ServerLimits } from '../../../rpc/limits.js';
 import { openRoot, rootSettings } from '../../../rpc/luci/root.js';
 import { hashPassword } from '../../../rpc/password.js';
 import { parseSettings } from '../../../rpc/settings.js';
-import { listenScratch, root as repoRoot, type ScratchServer } from '../harness.js';
+import { fastCost, listenScratch, root as repoRoot, type ScratchServer } from '../harness.js';
 
 const auth = { methods: ['cookie:sysauth_https', 'cookie:sysauth_http'] };
 const fn = (module: string, name: string, extra: object = {}) => ({ type: 'function', module: `luci.controller.admin.${module}`, function: name, ...extra });
@@ -156,8 +156,6 @@ export function makeRoot(): string {
   return dir;
 }
 
-/** Cheap hashes keep the suite fast; the format and the comparison are the production ones. */
-const fastCost = { ln: 4, r: 8, p: 1 };
 export const PASSWORD = 'secret';
 
 export type RootServer = ScratchServer;
