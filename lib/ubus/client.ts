@@ -192,8 +192,8 @@ export class UbusClient {
   }
 
   /** A client with the same session over a connection of its own (none of this one's sockets). */
-  withNewConnection(opts: { timeoutMs?: number } = {}): UbusClient {
-    return new UbusClient(this.url, { session: this.session, timeoutMs: opts.timeoutMs ?? this.timeoutMs, keepAlive: false });
+  withNewConnection(): UbusClient {
+    return new UbusClient(this.url, { session: this.session, timeoutMs: this.timeoutMs, keepAlive: false });
   }
 
   /** Closes the kept connection. */

@@ -44,7 +44,7 @@ export interface CursorOptions {
   blockingLocks?: boolean;
   /**
    * Packages held elsewhere than in a confdir (a router's, read over its JSON-RPC): the Cursor
-   * reads no file, stages in memory (give savedir null) and refuses to commit.
+   * reads no file, stages in memory (its savedir is null) and refuses to commit.
    */
   source?: PackageSource;
 }
@@ -105,7 +105,7 @@ export class Cursor {
   constructor(opts: CursorOptions = {}) {
     this.opts = opts;
     this.confdir = opts.confdir ?? '/etc/config';
-    this.savedir = opts.savedir === undefined ? '/tmp/.uci' : opts.savedir;
+    this.savedir = opts.source ? null : opts.savedir === undefined ? '/tmp/.uci' : opts.savedir;
     this.conf2dir = opts.conf2dir ?? null;
     this.encoding = opts.latin1 ? 'latin1' : 'utf8';
     const extra = (opts.extraSavedirs ?? []).filter((d) => d !== this.savedir);
@@ -270,7 +270,7 @@ export class Cursor {
       this.memory.set(name, [...(this.memory.get(name) ?? []), ...pending]);
     } else {
       const records = Buffer.from(pending.map((d) => formatDelta(name, d)).join(''), this.encoding);
-      appendChanges(this.savedir, name, records, modeOf(this.confdir), modeOf(join(this.confdir, name)), this.lockWait());
+      appendChanges(this.savedir, name, records, this.confdir, modeOf(join(this.confdir, name)), this.lockWait());
     }
     lp.staged.push(...pending);
   }
@@ -340,7 +340,6 @@ export class Cursor {
       document: (config) => {
         if (!replay) return lp.doc;
         // the loaded document goes first: a big package is never held twice
-        this.forget(lp);
         lp.doc = new Document(name, { file: lp.path, latin1: this.opts.latin1 });
         const doc = this.parse((config === null ? null : readRegular(config, this.encoding)) ?? '', name, lp.path);
         if (this.replayAll(doc, []) === 0) return null;

@@ -96,7 +96,14 @@ function tryFlock(fd: number, exclusive: boolean, path: string): boolean {
  * server's event loop included, until something opened its other end) and anything else is an
  * error naming the path.
  */
-function openForLock(path: string, opts: LockOptions): number | null {
+/** An fd opened for locking, with the identity of its file (an open fd's does not change). */
+interface Opened {
+  fd: number;
+  ino: number;
+  dev: number;
+}
+
+function openForLock(path: string, opts: LockOptions): Opened | null {
   let flags = (opts.append ? constants.O_RDWR | constants.O_APPEND : constants.O_RDONLY) | constants.O_NONBLOCK;
   if (opts.createMode !== undefined) flags |= constants.O_CREAT;
   let fd: number;
@@ -106,7 +113,8 @@ function openForLock(path: string, opts: LockOptions): number | null {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw new UciError('IO', `I/O error: cannot open ${path}: ${(err as Error).message}`);
   }
-  if (fstatSync(fd).isFile()) return fd;
+  const st = fstatSync(fd);
+  if (st.isFile()) return { fd, ino: st.ino, dev: st.dev };
   closeSync(fd);
   throw new UciError('IO', `I/O error: cannot lock ${path}: not a regular file`);
 }
@@ -115,10 +123,9 @@ function openForLock(path: string, opts: LockOptions): number | null {
  * Whether the locked fd is still the file at path: a commit renames a new file over the config,
  * so a waiter that opened the old one holds the lock of a file nobody uses any more.
  */
-function stillCurrent(fd: number, path: string): boolean {
+function stillCurrent(opened: Opened, path: string): boolean {
   const st = statSync(path, { throwIfNoEntry: false });
-  const mine = fstatSync(fd);
-  return st !== undefined && st.ino === mine.ino && st.dev === mine.dev;
+  return st !== undefined && st.ino === opened.ino && st.dev === opened.dev;
 }
 
 function held(path: string, fd: number): HeldLock {
@@ -143,7 +150,7 @@ type Attempt = { done: HeldLock | null } | { waitMs: number };
 
 /** The state of one acquisition, shared by the blocking and the asynchronous wait. */
 class Acquisition {
-  private fd: number | null = null;
+  private opened: Opened | null = null;
   private attempt = 0;
   private readonly started = Date.now();
 
@@ -164,12 +171,12 @@ class Acquisition {
 
   private attemptOnce(): Attempt {
     for (;;) {
-      if (this.fd === null) {
-        this.fd = openForLock(this.path, this.opts);
-        if (this.fd === null) return { done: null };
+      if (this.opened === null) {
+        this.opened = openForLock(this.path, this.opts);
+        if (this.opened === null) return { done: null };
       }
-      if (!tryFlock(this.fd, this.exclusive, this.path)) break;
-      if (stillCurrent(this.fd, this.path)) return { done: held(this.path, this.fd) };
+      if (!tryFlock(this.opened.fd, this.exclusive, this.path)) break;
+      if (stillCurrent(this.opened, this.path)) return { done: held(this.path, this.opened.fd) };
       // replaced while we waited: lock the file that is there now
       this.close();
     }
@@ -180,8 +187,8 @@ class Acquisition {
   }
 
   close(): void {
-    if (this.fd !== null) closeSync(this.fd);
-    this.fd = null;
+    if (this.opened !== null) closeSync(this.opened.fd);
+    this.opened = null;
   }
 }
 

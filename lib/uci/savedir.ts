@@ -5,20 +5,20 @@
 import { fstatSync, ftruncateSync, mkdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UciError } from './errors.js';
-import { writeAll, type TextEncoding } from './files.js';
+import { modeOf, writeAll, type TextEncoding } from './files.js';
 import { lockFileSync } from './lock.js';
 
 /**
  * Appends delta records to `savedir/name`, creating the savedir (with the confdir's mode) and
  * the file (with the config's) as libuci does.
  */
-export function appendChanges(savedir: string, name: string, records: Buffer, dirMode: number | null, fileMode: number | null, timeoutMs: number): void {
+export function appendChanges(savedir: string, name: string, records: Buffer, confdir: string, fileMode: number | null, timeoutMs: number): void {
   let st;
   try {
     st = statSync(savedir);
   } catch {
     try {
-      mkdirSync(savedir, { mode: dirMode ?? 0o700 });
+      mkdirSync(savedir, { mode: modeOf(confdir) ?? 0o700 });
     } catch {
       // libuci ignores this too; opening the file below reports the problem
     }

@@ -1,7 +1,8 @@
 // The root's committed configuration as LuCI's dispatcher reads it: the `luci` package (theme,
 // resource base, language, session time, apply timings) and, for menu `depends`, any package.
 import { statSync } from 'node:fs';
-import { Cursor, type OptionValue, type UciPackage } from '../../lib/uci/index.js';
+import type { OptionValue, UciPackage } from '../../lib/uci/index.js';
+import { readConfig } from '../system/source.js';
 import { insideRoot, type LuciRoot } from './root.js';
 
 export interface ApplyTimings {
@@ -32,13 +33,7 @@ export interface LuciConfig {
 
 /** Reads committed packages of the root's confdir; a missing or broken package reads as absent. */
 export function packageReader(confdir: string): (name: string) => UciPackage | undefined {
-  return (name) => {
-    try {
-      return new Cursor({ confdir, savedir: null }).load(name);
-    } catch {
-      return undefined;
-    }
-  };
+  return (name) => readConfig(confdir, name) ?? undefined;
 }
 
 function scalar(value: OptionValue | undefined): string | undefined {

@@ -147,7 +147,7 @@ export class ApplyManager {
 
   private end(p: Pending): void {
     clearTimeout(p.timer);
-    if (this.pending === p) this.pending = undefined;
+    this.pending = undefined;
   }
 
   /** rpc_uci_do_rollback; a failure is logged (the timer runs it, with no caller to tell). */
@@ -170,7 +170,7 @@ export class ApplyManager {
       return;
     }
     const what = p.saved.map((s) => s.config).join(' ') || 'nothing (snapshot dropped)';
-    this.log(`uci apply: rolled back ${what}${restageSid !== undefined && p.saved.length ? ', changes staged again' : ''}`);
+    this.log(`uci apply: rolled back ${what}${restageSid !== undefined ? ', changes staged again' : ''}`);
   }
 
   close(): void {

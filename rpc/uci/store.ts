@@ -207,10 +207,10 @@ export class UciStore {
   }
 
   /** Puts a config file back (apply's rollback); every session sees it by its next check. */
-  async restoreConfig(config: string, bytes: Buffer | null, mode: number | null): Promise<void> {
+  async restoreConfig(config: string, bytes: Buffer, mode: number | null): Promise<void> {
     const path = join(this.confdir, config);
     // the lock a commit takes (ours or a `uci` command's): a rollback never lands inside one
-    const lock = await lockFileAsync(path, true, bytes === null ? {} : { createMode: mode ?? 0o600 });
+    const lock = await lockFileAsync(path, true, { createMode: mode ?? 0o600 });
     try {
       await restoreFile(path, bytes, mode);
     } finally {

@@ -3,7 +3,7 @@
 // is asked for with the call LuCI's ACLs grant it; a part the user may not read is left out and
 // said so, never invented.
 import type { UciPackage } from '../../uci/types.js';
-import { documentFromValues, isObject, UbusClient, UbusError, type UbusCall, type UbusReply } from '../../ubus/index.js';
+import { documentFromValues, isObject, UbusClient, UbusError, UbusStatus, type UbusCall, type UbusReply } from '../../ubus/index.js';
 import type { SystemSnapshot } from './types.js';
 
 const NFT_FLOWTABLES = ['--terse', '--json', 'list', 'flowtables', 'inet'];
@@ -139,8 +139,8 @@ async function readSnapshot(client: UbusClient, o: RemoteOptions): Promise<Remot
   modules.forEach((module, i) => {
     const st = replies[2 * devices.length + i]!;
     if (st.ok && isObject(st.data)) stat[`/sys/module/${module}`] = { type: st.data.type === 'directory' ? 'directory' : 'file' };
-    else if (!st.ok && st.error === 'not found') stat[`/sys/module/${module}`] = null;
-    parts.push({ part: `/sys/module/${module}`, call: callText(calls[2 * devices.length + i]!), ...(st.ok || st.error === 'not found' ? {} : { error: st.error }) });
+    else if (!st.ok && st.status === UbusStatus.NOT_FOUND) stat[`/sys/module/${module}`] = null;
+    parts.push({ part: `/sys/module/${module}`, call: callText(calls[2 * devices.length + i]!), ...(st.ok || st.status === UbusStatus.NOT_FOUND ? {} : { error: st.error }) });
   });
 
   const nft = await ask('existing flowtables (nft list flowtables)', 'file', 'exec', { command: '/usr/sbin/nft', params: NFT_FLOWTABLES });

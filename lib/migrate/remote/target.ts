@@ -15,7 +15,7 @@ import type { PackagePlan } from './plan.js';
 import { stagePlan } from './stage.js';
 
 /** rpcd's rollback time-out when apply is given none (uci.h RPC_APPLY_TIMEOUT). */
-export const RPCD_APPLY_TIMEOUT_S = 60;
+const RPCD_APPLY_TIMEOUT_S = 60;
 /** The longest one call may take (less when the target's deadline is nearer). */
 const CALL_TIMEOUT_MS = 10_000;
 /** How long to wait between two confirm attempts that got no answer. */
@@ -154,7 +154,7 @@ export async function migrateTarget(target: RemoteTarget, run: TargetRun): Promi
     if (run.dryRun) return result;
     await stage(client, plans, touched, deadline);
     phase = 'apply'; // throws when the router refuses it: nothing applied
-    const applied = await applyWithRollback(client, run, deadline, result);
+    const applied = await applyWithRollback(client, run, deadline);
     phase = 'after apply';
     session = false; // the confirm's batch ends it, or the router no longer answers
     unreverted = await confirmApplied(client, run, deadline, result, applied);
@@ -182,7 +182,7 @@ interface Applied {
 }
 
 /** `uci apply {rollback: true}`; throws when the router refuses it. */
-async function applyWithRollback(client: UbusClient, run: TargetRun, deadline: Deadline, result: TargetResult): Promise<Applied> {
+async function applyWithRollback(client: UbusClient, run: TargetRun, deadline: Deadline): Promise<Applied> {
   const args = { rollback: true, ...(run.rollbackTimeout === undefined ? {} : { timeout: run.rollbackTimeout }) };
   const at = Date.now();
   try {
