@@ -4,7 +4,7 @@
 // with `uci get` (a PackageSource), and a file's text is its `uci export` form.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Cursor, exportText, formatChange, type Document, type OptionValue, type PackageSource, type UciChange, type UciPackage } from '../uci/index.js';
+import { Cursor, formatChange, type Document, type OptionValue, type PackageSource, type UciChange, type UciPackage } from '../uci/index.js';
 import type { MigrationNote } from './types.js';
 
 /** A package whose text the transaction would change. */
@@ -55,8 +55,9 @@ export class Transaction {
       // a missing or unparsable package: the Cursor reports it with libuci's error on use
       return pkg;
     }
+    // a router's text before is the plan's, from the values read (remote/plan.ts)
     if (this.#remote) {
-      this.#before.set(pkg, exportText(doc));
+      this.#before.set(pkg, '');
       return pkg;
     }
     // The text the Cursor parsed (no second read); it decodes UTF-8, so a file that is not
@@ -129,7 +130,7 @@ export class Transaction {
 
   /**
    * Runner use, after the last migration: the packages with staged changes (sorted), each with
-   * its text as read and its document as changed.
+   * its file's text as read (a router's: empty) and its document as changed.
    */
   changed(): { package: string; before: string | null; doc: Document; changes: UciChange[] }[] {
     this.#applyCommentOuts();
