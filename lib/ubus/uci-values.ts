@@ -2,7 +2,7 @@
 // a table of sections by name, each with `.anonymous`, `.type`, `.name`, `.index` and its
 // options (rpc_uci_dump_package/section/option); `changes` answers staged changes as arrays
 // `[op, section, option?, value?]` (rpc_uci_dump_change). Both as lib/uci's types.
-import { Document, type Delta, type OptionValue } from '../uci/index.js';
+import { Document, type OptionValue, type UciChange } from '../uci/index.js';
 
 /** The `values` of `uci get {config}`. */
 export type UciValues = Record<string, unknown>;
@@ -41,14 +41,15 @@ export function documentFromValues(name: string, values: UciValues): Document {
   return doc;
 }
 
-const OPS: Record<Delta['cmd'], string> = {
-  change: 'set', remove: 'remove', rename: 'rename', add: 'add', reorder: 'order', 'list-add': 'list-add', 'list-del': 'list-del',
+/** rpcd's names of the changes (uci.c rpc_uci_dump_change). */
+const CHANGE_NAMES: Record<UciChange['op'], string> = {
+  set: 'set', add: 'add', delete: 'remove', rename: 'rename', reorder: 'order', 'list-add': 'list-add', 'list-del': 'list-del',
 };
 
-/** A staged change as `uci changes` answers it (a reorder's position is a number there). */
-export function changeRecord(d: Delta): ChangeRecord {
-  const out: ChangeRecord = [OPS[d.cmd], d.section];
-  if (d.option !== undefined) out.push(d.option);
-  if (d.value !== undefined) out.push(d.cmd === 'reorder' ? Number.parseInt(d.value, 10) >>> 0 : d.value);
+/** A staged change as `uci changes` answers it: [op, section, option?, value?], an order's position a number. */
+export function changeRecord(c: UciChange): ChangeRecord {
+  const out: ChangeRecord = [CHANGE_NAMES[c.op], c.section];
+  if ('option' in c && c.option !== undefined) out.push(c.option);
+  if ('value' in c && c.value !== undefined) out.push(c.op === 'reorder' ? Number.parseInt(c.value, 10) >>> 0 : c.value);
   return out;
 }

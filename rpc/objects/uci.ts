@@ -9,8 +9,8 @@ import { Status } from '../errors.js';
 import { isJsonObject, type Json, type JsonObject } from '../json.js';
 import { ApplyManager } from '../uci/apply.js';
 import { storeFor } from '../uci/store.js';
+import { changeRecord } from '../../lib/ubus/index.js';
 import {
-  changeRecord,
   dumpPackage,
   dumpSection,
   dumpValue,

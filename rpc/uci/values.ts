@@ -1,7 +1,7 @@
 // How rpcd's uci object turns packages into JSON and JSON into option values (uci.c):
-// section dumps with their dot-keys, type/match filters, blobmsg value formatting, the names it
-// accepts, and change records.
-import type { OptionValue, UciChange, UciPackage, UciSection } from '../../lib/uci/types.js';
+// section dumps with their dot-keys, type/match filters, blobmsg value formatting and the names
+// it accepts (its change records: lib/ubus changeRecord).
+import type { OptionValue, UciPackage, UciSection } from '../../lib/uci/types.js';
 import type { Json, JsonObject } from '../json.js';
 
 /** rpc_uci_format_blob: strings as they are, integers as C's %u prints them, booleans as 0/1; anything else is refused. */
@@ -86,23 +86,5 @@ export function dumpPackage(pkg: UciPackage, type?: string, match?: JsonObject):
   pkg.sections.forEach((s, i) => {
     if (sectionMatches(s, type, match)) out[s.name] = dumpSection(s, i);
   });
-  return out;
-}
-
-const changeName: Record<UciChange['op'], string> = {
-  set: 'set',
-  add: 'add',
-  delete: 'remove',
-  rename: 'rename',
-  reorder: 'order',
-  'list-add': 'list-add',
-  'list-del': 'list-del',
-};
-
-/** rpc_uci_dump_change: [op, section, option?, value?], an order's position as a number. */
-export function changeRecord(c: UciChange): Json[] {
-  const out: Json[] = [changeName[c.op], c.section];
-  if ('option' in c && c.option !== undefined) out.push(c.option);
-  if ('value' in c && c.value !== undefined) out.push(c.op === 'reorder' ? Number.parseInt(c.value, 10) >>> 0 : c.value);
   return out;
 }

@@ -11,7 +11,8 @@ import { batchedLog } from '../../rpc/log.js';
 import { hashPassword, parseHash, verifyPassword } from '../../rpc/password.js';
 import { isLoopback, parseListen, parseSettings } from '../../rpc/settings.js';
 import { LoginThrottle } from '../../rpc/throttle.js';
-import { changeRecord, formatValue, isRpcSection, sectionMatches } from '../../rpc/uci/values.js';
+import { changeRecord } from '../../lib/ubus/index.js';
+import { formatValue, isRpcSection, sectionMatches } from '../../rpc/uci/values.js';
 import { isPackageFileName } from '../../lib/uci/index.js';
 
 describe('fnmatch', () => {

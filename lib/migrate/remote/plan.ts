@@ -135,13 +135,14 @@ export function planPackage(config: string, values: UciValues, after: Document):
   const wrong = mismatch(p.sim, after, p.names);
   if (wrong) throw new Error(`${config}: the change cannot be made with rpcd's uci calls: ${wrong}`);
   if (p.calls.length === 0 || p.log.length === 0) return null;
+  const changes = p.log.map((d) => toChange(config, d));
   return {
     package: config,
     calls: p.calls,
-    expected: p.log.map(changeRecord),
+    expected: changes.map(changeRecord),
     addNames: p.addNames,
     ...(p.order ? { order: p.order } : {}),
-    changes: p.log.map((d) => formatChange(toChange(config, d))),
+    changes: changes.map(formatChange),
     before,
     after: exportText(p.sim),
   };
